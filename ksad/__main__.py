@@ -1,0 +1,3 @@
+from ksad.cli import main
+
+main()

@@ -1,0 +1,27 @@
+"""The command line: parse, call the core, render. Nothing else lives here.
+
+Core modules are imported inside each command so that ``ksad --help`` and the
+catalog commands never pay for the Docker SDK.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ksad import __version__
+from ksad.cli.app import cli, handle_errors
+
+# Register the command groups (each module adds its commands to ``cli``).
+from ksad.cli import catalog as _catalog  # noqa: E402,F401
+from ksad.cli import region as _region  # noqa: E402,F401
+
+
+def main(argv: list[str] | None = None) -> None:
+    with handle_errors():
+        code = cli.main(args=argv, prog_name="ksad", standalone_mode=False)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+__all__ = ["main", "cli", "click", "__version__"]

@@ -1,0 +1,115 @@
+"""The root click group, shared options, output and the one top-level error handler."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+import traceback
+from datetime import datetime, timezone
+from typing import Any, Iterator
+
+import click
+
+from ksad import __version__
+from ksad.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, KsadError
+from ksad.messages import t
+from ksad.settings import Settings
+
+JSON_SCHEMA_VERSION = 1  # bump when a --json field changes meaning
+
+
+class State:
+    """What every command gets: settings, and how to talk to the user."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._console = None
+
+    @property
+    def console(self):
+        # rich is imported on first use: a --json run never needs it.
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(stderr=True, highlight=False)
+        return self._console
+
+    def say(self, text: str, style: str | None = None) -> None:
+        self.console.print(text, style=style, markup=False)
+
+
+pass_state = click.make_pass_decorator(State)
+
+
+def emit_json(data: Any) -> None:
+    """Machine output on stdout: a versioned envelope around *data*."""
+    json.dump({"ksad": JSON_SCHEMA_VERSION, "data": data}, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write("\n")
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Machine-readable output on stdout.")
+dry_run_option = click.option("--dry-run", is_flag=True, help="Show the plan and change nothing.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="ksad")
+@click.option("--catalog", "catalog", type=click.Path(file_okay=False), envvar="KSAD_CATALOG",
+              help="Catalog directory (default: the bundled catalog; env KSAD_CATALOG).")
+@click.option("--target", "target", envvar="KSAD_TARGET",
+              help="Target name from the inventory or a Docker URL (default: local engine).")
+@click.pass_context
+def cli(ctx: click.Context, catalog: str | None, target: str | None) -> None:
+    """ksad: install localised smart-city apps shared between Indonesian regions (KSAD)."""
+    ctx.obj = State(Settings.from_env(catalog=catalog, target=target))
+
+
+def _write_debug_log(exc: BaseException) -> str:
+    try:
+        settings = Settings.from_env()
+        log = settings.log_file
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("a", encoding="utf-8") as fh:
+            fh.write(f"--- {datetime.now(timezone.utc).isoformat()} ksad {__version__} argv={sys.argv!r}\n")
+            fh.write("".join(traceback.format_exception(exc)))
+        return str(log)
+    except OSError:
+        return "(log unavailable)"
+
+
+def print_error(exc: KsadError) -> None:
+    if os.environ.get("KSAD_ERROR_JSON") or "--json" in sys.argv[1:]:
+        json.dump({"ksad": JSON_SCHEMA_VERSION, "error": exc.to_json()}, sys.stdout, ensure_ascii=False)
+        sys.stdout.write("\n")
+    click.echo(f"{t('error.prefix')}: {exc.message}", err=True)
+    if exc.hint:
+        click.echo(f"{t('hint.prefix')}: {exc.hint}", err=True)
+
+
+@contextlib.contextmanager
+def handle_errors() -> Iterator[None]:
+    """The one place that turns exceptions into a message and an exit code."""
+    try:
+        yield
+    except KsadError as exc:
+        print_error(exc)
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo(t("interrupted"), err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except KeyboardInterrupt:
+        click.echo(t("interrupted"), err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(EXIT_USAGE if isinstance(exc, click.UsageError) else exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except BrokenPipeError:
+        sys.exit(0)
+    except Exception as exc:  # noqa: BLE001 - the single catch-all, by design
+        log = _write_debug_log(exc)
+        click.echo(f"{t('error.prefix')}: {t('internal', detail=type(exc).__name__ + ': ' + str(exc))}", err=True)
+        click.echo(f"{t('hint.prefix')}: {t('internal.hint', log=log)}", err=True)
+        sys.exit(EXIT_INTERNAL)

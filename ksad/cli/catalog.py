@@ -1,0 +1,3 @@
+"""`ksad catalog ...`."""
+
+from ksad.cli.app import cli  # noqa: F401

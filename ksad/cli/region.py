@@ -1,0 +1,3 @@
+"""`ksad region ...` (filled in by the region data work)."""
+
+from ksad.cli.app import cli  # noqa: F401
