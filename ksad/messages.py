@@ -122,6 +122,32 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "No region matches '{text}'.",
         "id": "Tidak ada wilayah yang cocok dengan '{text}'.",
     },
+    "region.none_found.hint": {
+        "en": "Search part of the name without 'Kabupaten' or 'Kota' (e.g. sumbawa), or the start of a code (e.g. 52).",
+        "id": "Cari sebagian nama tanpa 'Kabupaten' atau 'Kota' (mis. sumbawa), atau awal kode (mis. 52).",
+    },
+    "region.data_invalid": {
+        "en": "{file}: region data is malformed ({problem}).",
+        "id": "{file}: data wilayah rusak ({problem}).",
+    },
+    "region.data_invalid.hint": {
+        "en": "Regenerate it with scripts/build_regions.py, or remove it to use the bundled regions.json.",
+        "id": "Buat ulang dengan scripts/build_regions.py, atau hapus agar regions.json bawaan dipakai.",
+    },
+    "region.found": {
+        "en": "{count} region(s) match '{text}'",
+        "id": "{count} wilayah cocok dengan '{text}'",
+    },
+    "region.col.code": {"en": "Code", "id": "Kode"},
+    "region.col.name": {"en": "Name", "id": "Nama"},
+    "region.col.type": {"en": "Type", "id": "Jenis"},
+    "region.col.province": {"en": "Province", "id": "Provinsi"},
+    "region.col.where": {"en": "Province, time zone", "id": "Provinsi, zona waktu"},
+    "region.col.timezone": {"en": "Time zone", "id": "Zona waktu"},
+    "region.col.head": {"en": "Head of region", "id": "Kepala daerah"},
+    "region.type.kab": {"en": "regency", "id": "kabupaten"},
+    "region.type.kota": {"en": "city", "id": "kota"},
+    "region.type.prov": {"en": "province", "id": "provinsi"},
 }
 
 
