@@ -1,0 +1,167 @@
+"""Shared fixtures: a real engine, a real registry, a real sshd, and ksad as a subprocess.
+
+Integration fixtures never skip: when the engine or a loopback service is missing the
+test fails and says why, because CI must not go green by skipping. Run
+``bash scripts/test.sh`` (or ``source scripts/setup.sh`` once, then plain ``pytest``).
+
+Engine hygiene: name what you create on the engine with ``test_prefix`` (or
+``unique_name``), or label it ``{TEST_LABEL: test_session}``; the session removes all
+of it at the end. Containers made from ``tiny_image`` inherit that label by themselves.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+import infra
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+# --- naming ----------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def test_session() -> str:
+    """A short id for this pytest session; the value of the TEST_LABEL label."""
+    return secrets.token_hex(3)
+
+
+@pytest.fixture(scope="session")
+def test_prefix(test_session: str) -> str:
+    """Prefix for every container, volume, network and image name this session creates."""
+    return f"{infra.TEST_PREFIX_ROOT}{test_session}"
+
+
+@pytest.fixture
+def unique_name(test_prefix: str) -> Callable[[str], str]:
+    """``unique_name("web")`` -> "ksadtest-1a2b3c-web-9f8e": valid for any Docker object."""
+    return lambda stem: f"{test_prefix}-{stem}-{secrets.token_hex(2)}"
+
+
+# --- engine and services ---------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def docker_engine(test_prefix: str, test_session: str):
+    """A docker.DockerClient for the local engine (DOCKER_HOST or the socket).
+
+    Cleans up everything named with test_prefix or labelled with test_session at the end.
+    """
+    import docker
+    import docker.errors
+
+    try:
+        client = docker.from_env(timeout=120)
+        client.ping()
+    except (docker.errors.DockerException, OSError) as exc:
+        pytest.fail(f"the Docker engine is not reachable ({exc}); run `bash scripts/setup.sh`", pytrace=False)
+    yield client
+    failures = infra.cleanup_engine(client, test_prefix, test_session)
+    client.close()
+    if failures:
+        pytest.fail("could not clean up after the tests:\n" + "\n".join(failures), pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def registry() -> str:
+    """"127.0.0.1:5000": a plain-HTTP distribution v2 registry on loopback (no auth)."""
+    try:
+        return infra.ensure_registry()
+    except (infra.ServiceError, OSError) as exc:
+        pytest.fail(f"loopback registry unavailable: {exc}", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def ssh_target(docker_engine, tmp_path_factory) -> infra.SshTarget:
+    """The loopback sshd as a ksad target: ``.url`` and ``.env`` (HOME with a ready ~/.ssh).
+
+    Run ksad with ``run_ksad(..., env=ssh_target.env)`` and ``--target ssh_target.url``.
+    It reaches the same engine as docker_engine, through `docker system dial-stdio`.
+    """
+    try:
+        server = infra.ensure_sshd()
+    except (infra.ServiceError, OSError, subprocess.CalledProcessError) as exc:
+        pytest.fail(f"loopback sshd unavailable: {exc}", pytrace=False)
+    home = infra.make_ssh_home(tmp_path_factory.mktemp("ssh-home"), server)
+    return infra.SshTarget(url=server.url, env={"HOME": str(home)}, home=home, server=server)
+
+
+@pytest.fixture(scope="session")
+def tiny_image(docker_engine, test_prefix: str, test_session: str) -> str:
+    """A local FROM-scratch busybox image ("<prefix>-busybox:latest"), CMD /bin/sh.
+
+    Containers made from it carry the session label, so the session removes them.
+    """
+    ref = f"{test_prefix}-busybox"
+    infra.build_busybox_image(docker_engine, ref, labels={infra.TEST_LABEL: test_session})
+    return f"{ref}:latest"
+
+
+@pytest.fixture(scope="session")
+def standin_base(docker_engine):
+    """The stand-in apps' base image, from ksad.standin.ensure_base_image(client)."""
+    if importlib.util.find_spec("ksad.standin") is None:
+        pytest.fail("ksad.standin does not exist yet, so there is no stand-in base image", pytrace=False)
+    standin = importlib.import_module("ksad.standin")
+    return standin.ensure_base_image(docker_engine)
+
+
+# --- ksad as a user runs it ------------------------------------------------------------
+
+def _venv_bins() -> list[str]:
+    bins = [str(Path(sys.executable).parent), str(REPO / ".venv" / "bin")]
+    return list(dict.fromkeys(bins))
+
+
+@pytest.fixture
+def ksad_env(tmp_path: Path) -> dict[str, str]:
+    """The environment for a ksad subprocess: its own KSAD_HOME, English, venv on PATH.
+
+    The developer's own KSAD_* settings and ssh agent are left out so runs are isolated.
+    COLUMNS is wide so that rich does not wrap messages that tests look for.
+    """
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KSAD_") and k != "SSH_AUTH_SOCK"}
+    path = [*_venv_bins(), *env.get("PATH", "/usr/local/bin:/usr/bin:/bin").split(os.pathsep)]
+    env.update(
+        KSAD_HOME=str(tmp_path / "home"),
+        KSAD_LANG="en",
+        PATH=os.pathsep.join(dict.fromkeys(path)),
+        COLUMNS="200",
+        NO_COLOR="1",
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    return env
+
+
+@pytest.fixture
+def run_ksad(ksad_env: dict[str, str], tmp_path: Path):
+    """``run_ksad(*args, env=None, check=None, timeout=120, input=None, cwd=None)``.
+
+    Runs ``python -m ksad *args`` with ksad_env updated by *env* and returns the
+    CompletedProcess (text). *check*: True means exit 0, an int means that exit code,
+    None checks nothing. A traceback on stderr always fails the test.
+    """
+
+    def run(*args: str | os.PathLike, env: dict[str, str] | None = None, check: bool | int | None = None,
+            timeout: float = 120, input: str | None = None, cwd: str | os.PathLike | None = None):
+        full_env = {**ksad_env, **(env or {})}
+        argv = [sys.executable, "-m", "ksad", *map(str, args)]
+        proc = subprocess.run(argv, env=full_env, cwd=cwd or tmp_path, input=input,
+                              capture_output=True, text=True, timeout=timeout)
+        shown = f"$ ksad {' '.join(map(str, args))}\n--- exit {proc.returncode}\n--- stdout:\n{proc.stdout}\n--- stderr:\n{proc.stderr}"
+        assert "Traceback" not in proc.stderr, shown
+        if check is True:
+            assert proc.returncode == 0, shown
+        elif check is not None and check is not False:
+            assert proc.returncode == check, shown
+        return proc
+
+    return run
