@@ -1,3 +1,114 @@
-"""`ksad catalog ...`."""
+"""`ksad catalog list/search/show/validate`."""
 
-from ksad.cli.app import cli  # noqa: F401
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ksad.cli.app import State, cli, emit_json, json_option, pass_state
+from ksad.messages import current_language, t
+
+
+def _open(state: State):
+    from ksad.catalog import open_catalog
+
+    return open_catalog(state.settings.catalog, cache_dir=state.settings.cache_dir)
+
+
+@cli.group()
+def catalog() -> None:
+    """Browse and check the app catalog."""
+
+
+def _render_apps(state: State, apps, as_json: bool) -> None:
+    lang = current_language()
+    rows = [app.summary(lang) for app in apps]
+    if as_json:
+        emit_json(rows)
+        return
+    from rich.table import Table
+
+    table = Table(title=t("catalog.title", path=str(state.settings.catalog)), title_justify="left")
+    for key in ("col.app", "col.name", "col.publisher", "col.latest", "col.category"):
+        table.add_column(t(key))
+    for row in rows:
+        name = row["name"] + (f" [{t('catalog.standin_tag')}]" if row["standin"] else "")
+        table.add_row(row["id"], name, f"{row['publisher']} ({row['publisher_code']})", row["latest"], row["category"])
+    state.console.print(table)
+
+
+@catalog.command("list")
+@json_option
+@pass_state
+def list_(state: State, as_json: bool) -> None:
+    """List the apps: publisher, latest version, category."""
+    _render_apps(state, _open(state).apps(), as_json)
+
+
+@catalog.command()
+@click.argument("text")
+@json_option
+@pass_state
+def search(state: State, text: str, as_json: bool) -> None:
+    """Find apps by name, keyword, category or publisher."""
+    _render_apps(state, _open(state).search(text, current_language()), as_json)
+
+
+@catalog.command()
+@click.argument("app_id", metavar="APP")
+@json_option
+@pass_state
+def show(state: State, app_id: str, as_json: bool) -> None:
+    """Metadata, releases and requirements of one app."""
+    app = _open(state).app(app_id)
+    lang = current_language()
+    releases = [app.release(v) for v in app.versions]
+    if as_json:
+        emit_json({**app.summary(lang), "metadata": app.data, "releases": [r.to_json() for r in releases]})
+        return
+    from rich.table import Table
+
+    d = app.data
+    desc = d["description"].get(lang) or d["description"]["en"]
+    lines = [
+        f"{app.text('name', lang)} ({app.id})",
+        desc.get("long") or desc["short"],
+        "",
+        f"{t('col.publisher')}: {d['publisher']['name']} ({d['publisher']['code']})",
+        f"{t('col.category')}: {d['category']}    {t('col.license')}: {d['license']}",
+    ]
+    if d.get("source"):
+        lines.append(f"{t('col.source')}: {d['source']}")
+    if app.is_standin:
+        lines.append(f"[{t('catalog.standin_tag')}] {app.text('standin', lang)}")
+    state.say("\n".join(lines))
+    table = Table(title=t("catalog.releases"), title_justify="left")
+    for key in ("col.version", "col.date", "col.needs", "col.upgrades_from", "col.changelog"):
+        table.add_column(t(key))
+    for r in releases:
+        res = r.resources
+        needs = ", ".join(f"{k}={v}" for k, v in res.items()) or "-"
+        table.add_row(r.version, r.date, needs, ", ".join(r.upgrades_from) or "-",
+                      r.changelog.get(lang) or r.changelog.get("en") or "")
+    state.console.print(table)
+
+
+@catalog.command()
+@click.argument("path", required=False, type=click.Path(file_okay=False))
+@json_option
+@pass_state
+def validate(state: State, path: str | None, as_json: bool) -> None:
+    """Check every file of a catalog and report every problem at once."""
+    from ksad.catalog import validate_catalog
+    from ksad.errors import EXIT_INPUT, InputError
+
+    root = Path(path) if path else state.settings.catalog
+    checked, problems = validate_catalog(root)
+    if as_json:
+        emit_json({"path": str(root), "checked": checked, "problems": [p.to_json() for p in problems]})
+        raise click.exceptions.Exit(EXIT_INPUT if problems else 0)
+    if problems:
+        raise InputError("validation.failed", count=len(problems), problems="\n".join(f"  {p}" for p in problems))
+    if not as_json:
+        state.say(t("validation.ok", path=str(root), count=checked))

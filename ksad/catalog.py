@@ -1,0 +1,426 @@
+"""The catalog: a directory (and git repository) of app entries and their releases.
+
+Layout::
+
+    catalog.yaml           name, description, ``sources`` (root that release paths are relative to)
+    apps/<app-id>.yaml     metadata + releases (schema: schema/app.schema.json)
+    regions.json           region data (see ksad.region)
+
+Parsing thousands of releases of YAML on every command would be slow, so the
+parsed, validated entries are cached as JSON under ``$KSAD_HOME/cache`` keyed
+by each file's sha256: an edited file is re-read and re-validated, an
+unchanged one costs one read and one hash.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import difflib
+import hashlib
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Iterable
+
+from ksad.errors import InputError, NotFoundError
+from ksad.versions import parse_spec, parse_version, sort_versions
+
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "catalog" / "schema"
+CACHE_FORMAT = 2  # bump when the cached shape changes
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a catalog file, located for a human."""
+
+    file: str
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.field or '(top)'}: {self.message}"
+
+    def to_json(self) -> dict:
+        return {"file": self.file, "line": self.line, "field": self.field, "message": self.message}
+
+
+def pointer_text(pointer: Iterable) -> str:
+    out = ""
+    for part in pointer:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _plain(value: Any) -> Any:
+    """YAML dates become ISO strings so entries are JSON (cacheable, hashable, schema-checkable)."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+# --- schema validation ---------------------------------------------------------
+
+_validators: dict[str, Any] = {}
+
+
+def _validator(kind: str):
+    if kind not in _validators:
+        from jsonschema import Draft202012Validator  # costly import: only on a cache miss or `validate`
+
+        schema = json.loads((SCHEMA_DIR / f"{kind}.schema.json").read_text(encoding="utf-8"))
+        _validators[kind] = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return _validators[kind]
+
+
+def _schema_message(error) -> str:
+    from ksad.messages import t
+
+    v = error.validator
+    if v == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        return t("schema.required", field=missing)
+    if v == "additionalProperties":
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        return t("schema.unknown_keys", keys=", ".join(extra))
+    if v == "enum":
+        return t("schema.enum", value=error.instance, allowed=", ".join(map(str, error.validator_value)))
+    if v in ("pattern", "format"):
+        return t("schema.pattern", value=error.instance)
+    if v == "type":
+        return t("schema.type", expected=error.validator_value)
+    return t("schema.other", detail=error.message)
+
+
+def schema_problems(kind: str, data: Any, doc) -> list[Problem]:
+    problems = []
+    for error in sorted(_validator(kind).iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
+        pointer = tuple(error.absolute_path)
+        if error.validator == "required":
+            # name the missing key in the field path, and point at its parent mapping
+            missing = error.message.split("'")[1] if "'" in error.message else ""
+            field_text = pointer_text(pointer + ((missing,) if missing else ()))
+        else:
+            field_text = pointer_text(pointer)
+        problems.append(Problem(str(doc.path), doc.line_of(pointer), field_text, _schema_message(error)))
+    return problems
+
+
+# --- the model -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Release:
+    app_id: str
+    version: str
+    date: str
+    recipe_path: Path  # absolute directory holding compose.yaml
+    recipe_sha256: str
+    builds: dict[str, str]
+    resources: dict[str, Any]
+    changelog: dict[str, str]
+    upgrades_from: tuple[str, ...]
+
+    @property
+    def compose_file(self) -> Path:
+        return self.recipe_path / "compose.yaml"
+
+    def to_json(self) -> dict:
+        return {"version": self.version, "date": self.date, "recipe": str(self.recipe_path),
+                "recipe_sha256": self.recipe_sha256, "builds": self.builds, "resources": self.resources,
+                "changelog": self.changelog, "upgrades_from": list(self.upgrades_from)}
+
+
+@dataclass(frozen=True)
+class App:
+    id: str
+    data: dict  # the validated entry, as in the file
+    file: Path
+    sources: Path
+    versions: tuple[str, ...]  # newest first, valid versions only
+
+    @property
+    def latest(self) -> str:
+        return self.versions[0]
+
+    def text(self, key: str, lang: str) -> str:
+        value = self.data.get(key) or {}
+        return value.get(lang) or value.get("en") or ""
+
+    def short_description(self, lang: str) -> str:
+        return (self.data["description"].get(lang) or self.data["description"]["en"])["short"]
+
+    @property
+    def publisher_code(self) -> str:
+        return self.data["publisher"]["code"]
+
+    @property
+    def is_standin(self) -> bool:
+        return "standin" in self.data
+
+    def release(self, version: str) -> Release:
+        for raw in self.data["releases"]:
+            if str(raw["version"]) == version:
+                return Release(
+                    app_id=self.id, version=version, date=raw["date"],
+                    recipe_path=(self.sources / raw["recipe"]["path"]).resolve(),
+                    recipe_sha256=raw["recipe"]["sha256"], builds=dict(raw.get("builds") or {}),
+                    resources=dict(raw.get("resources") or {}), changelog=dict(raw.get("changelog") or {}),
+                    upgrades_from=tuple(raw.get("upgrades_from") or ()),
+                )
+        raise NotFoundError("version.none_match", app=self.id, spec=f"=={version}", available=", ".join(self.versions))
+
+    def resolve(self, spec: str | None = None, *, prereleases: bool = False) -> Release:
+        """The newest release matching *spec* (a PEP 440 specifier or a bare version)."""
+        if not spec:
+            candidates = [v for v in self.versions if prereleases or not parse_version(v).is_prerelease] or list(self.versions)
+            return self.release(candidates[0])
+        specifier = parse_spec(spec)
+        for v in self.versions:
+            if specifier.contains(parse_version(v), prereleases=prereleases or None):
+                return self.release(v)
+        raise NotFoundError("version.none_match", app=self.id, spec=spec, available=", ".join(self.versions))
+
+    def summary(self, lang: str) -> dict:
+        return {"id": self.id, "name": self.text("name", lang), "publisher": self.data["publisher"]["name"],
+                "publisher_code": self.publisher_code, "category": self.data["category"],
+                "latest": self.latest, "releases": len(self.versions), "license": self.data["license"],
+                "standin": self.is_standin, "description": self.short_description(lang)}
+
+
+@dataclass
+class Catalog:
+    root: Path
+    meta: dict
+    cache_dir: Path | None = None
+    _entries: dict[str, dict] = field(default_factory=dict, repr=False)
+
+    @property
+    def sources(self) -> Path:
+        return (self.root / self.meta.get("sources", ".")).resolve()
+
+    @property
+    def apps_dir(self) -> Path:
+        return self.root / "apps"
+
+    @cached_property
+    def _apps(self) -> dict[str, App]:
+        entries = _load_entries(self)
+        return {
+            app_id: App(app_id, entry["data"], Path(entry["file"]), self.sources, tuple(entry["versions"]))
+            for app_id, entry in sorted(entries.items())
+        }
+
+    def apps(self) -> list[App]:
+        return list(self._apps.values())
+
+    def app(self, app_id: str) -> App:
+        try:
+            return self._apps[app_id]
+        except KeyError:
+            close = difflib.get_close_matches(app_id, list(self._apps), n=3)
+            suggest = f" (did you mean: {', '.join(close)}?)" if close else ""
+            raise NotFoundError("app.unknown", app=app_id, catalog=str(self.root), suggest=suggest) from None
+
+    def search(self, text: str, lang: str) -> list[App]:
+        needle = text.casefold()
+        hits = []
+        for app in self.apps():
+            d = app.data
+            hay = " ".join([app.id, d["name"]["id"], d["name"]["en"], d["category"], d["publisher"]["name"],
+                            d["description"]["id"]["short"], d["description"]["en"]["short"],
+                            " ".join(d.get("keywords") or [])]).casefold()
+            if needle in hay:
+                hits.append(app)
+        return hits
+
+
+def open_catalog(root: Path, cache_dir: Path | None = None) -> Catalog:
+    root = Path(root)
+    if not (root / "apps").is_dir():
+        raise NotFoundError("catalog.missing", path=str(root))
+    meta: dict = {}
+    meta_file = root / "catalog.yaml"
+    if meta_file.exists():
+        from ksad import yamlio
+
+        meta = yamlio.load_mapping(meta_file, with_lines=False).data
+    return Catalog(root=root, meta=meta, cache_dir=cache_dir)
+
+
+# --- loading with a content-addressed cache -------------------------------------
+
+
+def _cache_file(catalog: Catalog) -> Path | None:
+    if catalog.cache_dir is None:
+        return None
+    key = hashlib.sha256(str(catalog.root.resolve()).encode()).hexdigest()[:16]
+    return catalog.cache_dir / f"catalog-{key}.json"
+
+
+def _load_entries(catalog: Catalog) -> dict[str, dict]:
+    cache_path = _cache_file(catalog)
+    cached: dict = {}
+    if cache_path and cache_path.exists():
+        try:
+            blob = json.loads(cache_path.read_text(encoding="utf-8"))
+            if blob.get("format") == CACHE_FORMAT:
+                cached = blob["files"]
+        except (OSError, ValueError):
+            cached = {}
+    entries: dict[str, dict] = {}
+    dirty = False
+    files: dict[str, dict] = {}
+    for path in sorted(catalog.apps_dir.glob("*.yaml")):
+        raw = path.read_bytes()
+        digest = hashlib.sha256(raw).hexdigest()
+        hit = cached.get(path.name)
+        if hit and hit["sha256"] == digest:
+            entry = hit
+        else:
+            entry = {"sha256": digest, **_parse_entry(path, raw)}
+            dirty = True
+        files[path.name] = entry
+        entries[entry["data"]["id"]] = {**entry, "file": str(path)}
+    if cache_path and (dirty or set(files) != set(cached)):
+        from ksad.fsutil import atomic_write
+
+        try:
+            cache_path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(cache_path, json.dumps({"format": CACHE_FORMAT, "files": files}))
+        except OSError:
+            pass  # a read-only home only costs speed
+    return entries
+
+
+def _parse_entry(path: Path, raw: bytes) -> dict:
+    """Parse and validate one app file; any problem stops the command with all of them listed."""
+    from ksad import yamlio
+
+    doc = yamlio.parse(raw.decode("utf-8", errors="replace"), path)
+    problems = app_problems(doc)
+    if problems:
+        raise InputError("validation.failed", count=len(problems), problems="\n".join(f"  {p}" for p in problems))
+    data = _plain(doc.data)
+    return {"data": data, "versions": sort_versions(str(r["version"]) for r in data["releases"])}
+
+
+def app_problems(doc) -> list[Problem]:
+    """Every problem of one app entry: schema, versions, identity of file and id."""
+    if not isinstance(doc.data, dict):
+        return [Problem(str(doc.path), 1, "", _msg("yaml.not_mapping_short"))]
+    data = _plain(doc.data)
+    problems = schema_problems("app", data, doc)
+    if isinstance(data.get("id"), str) and doc.path.stem != data["id"]:
+        problems.append(Problem(str(doc.path), doc.line_of(("id",)), "id",
+                                _msg("catalog.id_mismatch", id=data["id"], stem=doc.path.stem)))
+    seen: set[str] = set()
+    for i, rel in enumerate(data.get("releases") or []):
+        if not isinstance(rel, dict) or "version" not in rel:
+            continue
+        text = str(rel["version"])
+        try:
+            parse_version(text)
+        except InputError as exc:
+            problems.append(Problem(str(doc.path), doc.line_of(("releases", i, "version")), f"releases[{i}].version", exc.message))
+            continue
+        if text in seen:
+            problems.append(Problem(str(doc.path), doc.line_of(("releases", i, "version")), f"releases[{i}].version",
+                                    _msg("catalog.duplicate_version", version=text)))
+        seen.add(text)
+        for j, spec in enumerate(rel.get("upgrades_from") or []):
+            try:
+                parse_spec(str(spec))
+            except InputError as exc:
+                problems.append(Problem(str(doc.path), doc.line_of(("releases", i, "upgrades_from", j)),
+                                        f"releases[{i}].upgrades_from[{j}]", exc.message))
+    return problems
+
+
+def _msg(key: str, **fields) -> str:
+    from ksad.messages import t
+
+    return t(key, **fields)
+
+
+# --- whole-catalog validation ---------------------------------------------------
+
+
+def validate_catalog(root: Path) -> tuple[int, list[Problem]]:
+    """Check every file of the catalog at *root*; return (files checked, all problems)."""
+    from ksad import yamlio
+
+    root = Path(root)
+    problems: list[Problem] = []
+    checked = 0
+    if not (root / "apps").is_dir():
+        raise NotFoundError("catalog.missing", path=str(root))
+    meta: dict = {}
+    if (root / "catalog.yaml").exists():
+        checked += 1
+        try:
+            meta = yamlio.load_mapping(root / "catalog.yaml").data
+        except InputError as exc:
+            problems.append(Problem(str(root / "catalog.yaml"), None, "", exc.message))
+    sources = (root / meta.get("sources", ".")).resolve()
+    for path in sorted((root / "apps").glob("*.yaml")):
+        checked += 1
+        try:
+            doc = yamlio.load(path)
+        except InputError as exc:
+            problems.append(Problem(str(path), exc.fields.get("line"), "", exc.message))
+            continue
+        app_errors = app_problems(doc)
+        problems += app_errors
+        if app_errors:
+            continue
+        data = _plain(doc.data)
+        for i, rel in enumerate(data["releases"]):
+            release_dir = (sources / rel["recipe"]["path"]).resolve()
+            checked += 1
+            problems += release_problems(release_dir, rel, sources, str(path), doc.line_of(("releases", i, "recipe")),
+                                         f"releases[{i}]", data["id"])
+    return checked, problems
+
+
+def release_problems(release_dir: Path, rel: dict, sources: Path, file: str, line: int | None,
+                     field_text: str, app_id: str) -> list[Problem]:
+    """The recipe loads, and the recipe and every build context match their pins."""
+    from ksad.errors import KsadError
+    from ksad.hashing import tree_sha256
+    from ksad.recipe import load_recipe
+
+    if not (release_dir / "compose.yaml").is_file():
+        return [Problem(file, line, f"{field_text}.recipe.path", _msg("catalog.recipe_missing", path=str(release_dir)))]
+    problems = []
+    actual = tree_sha256(release_dir)
+    if actual != rel["recipe"]["sha256"]:
+        problems.append(Problem(file, line, f"{field_text}.recipe.sha256", _msg(
+            "catalog.pin_mismatch", what="recipe", app=app_id, version=rel["version"],
+            expected=rel["recipe"]["sha256"][:12], actual=actual[:12])))
+    try:
+        recipe = load_recipe(release_dir / "compose.yaml", source_root=sources, allow=frozenset())
+    except KsadError as exc:
+        return problems + [Problem(str(release_dir / "compose.yaml"), exc.fields.get("line"), "", exc.message)]
+    builds = rel.get("builds") or {}
+    for name, service in recipe.services.items():
+        if service.build is None:
+            if not service.pinned:
+                problems.append(Problem(file, line, f"{field_text}.services.{name}.image",
+                                        _msg("catalog.image_unpinned", service=name, image=service.image)))
+            continue
+        pin = builds.get(name)
+        actual = tree_sha256(service.build.context)
+        if pin is None:
+            problems.append(Problem(file, line, f"{field_text}.builds.{name}", _msg("catalog.build_unpinned", service=name)))
+        elif pin != actual:
+            problems.append(Problem(file, line, f"{field_text}.builds.{name}", _msg(
+                "catalog.pin_mismatch", what=f"build context of {name}", app=app_id, version=rel["version"],
+                expected=pin[:12], actual=actual[:12])))
+    return problems

@@ -1,0 +1,173 @@
+"""`ksad install/status/logs/uninstall`."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ksad.cli.app import State, cli, dry_run_option, emit_json, json_option, pass_state
+from ksad.messages import t
+
+
+class ConsoleReporter:
+    """Progress for humans: one spinner line on stderr, updated per step."""
+
+    def __init__(self, state: State, quiet: bool) -> None:
+        self.state, self.quiet, self.status = state, quiet, None
+
+    def __enter__(self):
+        if not self.quiet and self.state.console.is_terminal:
+            self.status = self.state.console.status("")
+            self.status.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.status is not None:
+            self.status.stop()
+
+    def step(self, key: str, **fields) -> None:
+        if self.quiet:
+            return
+        text = t(key, **fields)
+        if self.status is not None:
+            self.status.update(text)
+        self.state.say(f"• {text}", style="dim")
+
+    def detail(self, line: str) -> None:
+        if self.status is not None and not self.quiet:
+            self.status.update(line[:100])
+
+
+def _parse_sets(values: tuple[str, ...]) -> dict[str, str]:
+    from ksad.errors import InputError
+
+    out = {}
+    for item in values:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise InputError("set.malformed", item=item)
+        out[key.strip()] = value
+    return out
+
+
+def _render_plan(state: State, plan) -> None:
+    from rich.table import Table
+
+    table = Table(title=t("plan.title", app=plan.app, version=plan.version, name=plan.name, target=plan.target),
+                  title_justify="left")
+    table.add_column(t("col.action"))
+    table.add_column(t("col.object"))
+    table.add_column(t("col.detail"))
+    for a in plan.actions:
+        table.add_row(t(f"action.{a.kind}"), a.subject, a.detail)
+    state.console.print(table)
+
+
+@cli.command()
+@click.argument("app_id", metavar="APP")
+@click.option("--name", help="Local-wisdom name for the app (e.g. \"Sabalong\").")
+@click.option("--meaning", help="What the name means (shown in the app).")
+@click.option("--name-language", help="Language of the name (e.g. smw, bug, su).")
+@click.option("--version", "version", help="Version or range (PEP 440), default: newest.")
+@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help="Answer an app setting.")
+@click.option("--allow", "allow", multiple=True, metavar="KIND",
+              help="Allow a refused recipe request (privileged, host-path, docker-socket, ...).")
+@click.option("--timeout", default=120.0, show_default=True, help="Seconds to wait for health.")
+@dry_run_option
+@json_option
+@pass_state
+def install(state: State, app_id: str, name, meaning, name_language, version, sets, allow, timeout,
+            dry_run: bool, as_json: bool) -> None:
+    """Install a localised app on the target and print its URL."""
+    import dataclasses
+
+    from ksad.deploy import InstallRequest, install as do_install
+
+    settings = dataclasses.replace(state.settings, allow=state.settings.allow | frozenset(allow))
+    req = InstallRequest(app_id=app_id, version=version, name=name, meaning=meaning, name_language=name_language,
+                         sets=_parse_sets(sets), target=settings.target, timeout=timeout, dry_run=dry_run)
+    with ConsoleReporter(state, quiet=as_json) as reporter:
+        result = do_install(settings, req, reporter)
+    if as_json:
+        emit_json(result.to_json())
+        return
+    plan = result.plan
+    if dry_run:
+        _render_plan(state, plan)
+        state.say(t("plan.dry_run"))
+        return
+    key = "install.done" if result.applied else "install.unchanged"
+    state.say(t(key, name=plan.name, app=plan.app, version=plan.version, revision=plan.revision,
+                seconds=f"{result.seconds:.1f}"), style="bold green" if result.applied else None)
+    if plan.url:
+        click.echo(plan.url)
+
+
+@cli.command()
+@json_option
+@pass_state
+def status(state: State, as_json: bool) -> None:
+    """Every app on the target: local name, app, version, health, URL."""
+    from ksad.deploy import status as do_status
+
+    rows = do_status(state.settings, state.settings.target)
+    if as_json:
+        emit_json([r.to_json() for r in rows])
+        return
+    if not rows:
+        state.say(t("status.empty"))
+        return
+    from rich.table import Table
+
+    table = Table(title=t("status.title", target=rows[0].target), title_justify="left")
+    for key in ("col.name", "col.app", "col.version", "col.revision", "col.health", "col.url"):
+        table.add_column(t(key))
+    colours = {"healthy": "green", "running": "green", "starting": "yellow"}
+    for r in rows:
+        table.add_row(r.name, r.app, r.version, str(r.revision),
+                      f"[{colours.get(r.health, 'red')}]{r.health}[/]", r.url or "-")
+    state.console.print(table)
+
+
+@cli.command()
+@click.argument("app_id", metavar="APP")
+@click.option("--service", help="Only this service.")
+@click.option("--tail", default="100", show_default=True, help="Lines from the end ('all' for everything).")
+@click.option("--follow", "-f", is_flag=True, help="Keep printing new lines.")
+@pass_state
+def logs(state: State, app_id: str, service: str | None, tail: str, follow: bool) -> None:
+    """Show an app's container logs."""
+    from ksad.deploy import logs as do_logs
+
+    tail_value = "all" if tail == "all" else int(tail) if tail.isdigit() else 100
+    out = sys.stdout.buffer
+    for svc, chunk in do_logs(state.settings, app_id, service=service, tail=tail_value, follow=follow,
+                              target_name=state.settings.target):
+        for line in chunk.splitlines(keepends=True):
+            out.write(f"{svc} | ".encode() + line)
+        out.flush()
+
+
+@cli.command()
+@click.argument("app_id", metavar="APP")
+@click.option("--purge", is_flag=True, help="Also delete the data volumes (irreversible).")
+@dry_run_option
+@json_option
+@pass_state
+def uninstall(state: State, app_id: str, purge: bool, dry_run: bool, as_json: bool) -> None:
+    """Remove an app; its data volumes are kept unless --purge."""
+    from ksad.deploy import uninstall as do_uninstall
+
+    result = do_uninstall(state.settings, app_id, purge=purge, dry_run=dry_run, target_name=state.settings.target)
+    if as_json:
+        emit_json(result.to_json())
+        return
+    for a in result.actions:
+        state.say(f"{'-' if dry_run else '✓'} {t('action.' + a.kind)} {a.subject}")
+    if dry_run:
+        state.say(t("plan.dry_run"))
+        return
+    state.say(t("uninstall.done", name=result.name, app=result.app, target=result.target))
+    if result.kept_volumes:
+        state.say(t("uninstall.kept", volumes=", ".join(result.kept_volumes)))

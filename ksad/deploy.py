@@ -1,0 +1,806 @@
+"""Install, status, logs, uninstall: desired state -> plan -> transactional apply.
+
+The plan is computed from the desired state (catalog release, recipe, identity
+pack, local name, secrets, answers) and the observed state (labelled objects
+on the target) before anything changes; ``--dry-run`` stops there.
+
+Every object ksad creates carries labels (app, local name, release, revision,
+recipe hash, spec hash), so what runs where is read from the target itself,
+not from one operator's laptop.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import secrets as _secrets
+import socket
+import string
+import tarfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Protocol
+
+from ksad.errors import ConflictError, DeployError, InputError, NotFoundError, TrustError
+from ksad.settings import Settings
+
+PORT_RANGE = range(8100, 9000)
+HEALTH_POLL_S = 0.1
+
+
+class Reporter(Protocol):
+    def step(self, key: str, **fields: Any) -> None: ...
+    def detail(self, line: str) -> None: ...
+
+
+class NullReporter:
+    def step(self, key: str, **fields: Any) -> None:
+        pass
+
+    def detail(self, line: str) -> None:
+        pass
+
+
+@dataclass(frozen=True)
+class Action:
+    kind: str  # build | pull | create-network | create-volume | create | recreate | keep | remove | remove-volume
+    subject: str
+    detail: str = ""
+
+    def to_json(self) -> dict:
+        return {"action": self.kind, "subject": self.subject, "detail": self.detail}
+
+
+@dataclass
+class Plan:
+    app: str
+    version: str
+    name: str
+    slug: str
+    target: str
+    url: str | None
+    revision: int
+    actions: list[Action] = field(default_factory=list)
+
+    @property
+    def changes(self) -> bool:
+        return any(a.kind != "keep" for a in self.actions)
+
+    def to_json(self) -> dict:
+        return {"app": self.app, "version": self.version, "name": self.name, "slug": self.slug,
+                "target": self.target, "url": self.url, "revision": self.revision, "changes": self.changes,
+                "actions": [a.to_json() for a in self.actions]}
+
+
+@dataclass
+class InstallResult:
+    plan: Plan
+    applied: bool
+    seconds: float
+
+    def to_json(self) -> dict:
+        return {**self.plan.to_json(), "applied": self.applied, "seconds": round(self.seconds, 3)}
+
+
+# --- naming of objects on the target ------------------------------------------
+
+
+def container_name(slug: str, service: str) -> str:
+    return f"{slug}-{service}"
+
+
+def network_name(slug: str) -> str:
+    return f"ksad-{slug}"
+
+
+def volume_name(slug: str, volume: str) -> str:
+    return f"ksad-{slug}-{volume}"
+
+
+def image_tag(app_id: str, service: str, context_hash: str) -> str:
+    # content-addressed: the same source always gives the same tag, so a re-run never rebuilds
+    return f"ksad-build/{app_id}-{service}:{context_hash[:16]}"
+
+
+# --- build contexts -------------------------------------------------------------
+
+
+def context_tar(context: Path) -> bytes:
+    """A deterministic tar of a build context; links may not point outside it."""
+    buf = io.BytesIO()
+    root = context.resolve()
+    with tarfile.open(fileobj=buf, mode="w") as tar:
+        for path in sorted(context.rglob("*")):
+            rel = path.relative_to(context).as_posix()
+            if path.is_symlink():
+                if not path.resolve().is_relative_to(root):
+                    raise InputError("build.link_escapes", path=str(path))
+            info = tar.gettarinfo(str(path), arcname=rel)
+            info.uid = info.gid = 0
+            info.uname = info.gname = ""
+            info.mtime = 0
+            if info.isfile():
+                with open(path, "rb") as fh:
+                    tar.addfile(info, fh)
+            else:
+                tar.addfile(info)
+    return buf.getvalue()
+
+
+# --- values given to the app ------------------------------------------------------
+
+
+def _secret_file(settings: Settings, target: str, app_id: str) -> Path:
+    return settings.secrets_dir / target / f"{app_id}.json"
+
+
+def load_or_make_secrets(settings: Settings, target: str, app_id: str, names: list[str],
+                         recovered: dict[str, str]) -> tuple[dict[str, str], bool]:
+    """Secrets are generated here once and kept; never printed. Returns (values, changed)."""
+    from ksad.fsutil import write_secret
+
+    path = _secret_file(settings, target, app_id)
+    stored: dict[str, str] = {}
+    if path.exists():
+        try:
+            stored = json.loads(path.read_text(encoding="utf-8"))
+        except ValueError:
+            stored = {}
+    values = {}
+    for name in names:
+        values[name] = stored.get(name) or recovered.get(name) or _secrets.token_urlsafe(24)
+    changed = values != {k: stored.get(k) for k in names}
+    return values, changed
+
+
+def save_secrets(settings: Settings, target: str, app_id: str, values: dict[str, str]) -> None:
+    from ksad.fsutil import write_secret
+
+    if values:
+        write_secret(_secret_file(settings, target, app_id), json.dumps(values, indent=2))
+
+
+def render_template(text: str, values: dict[str, str], source: Path) -> str:
+    try:
+        return string.Template(text).substitute(values)
+    except (KeyError, ValueError) as exc:
+        raise InputError("template.bad", file=str(source), detail=str(exc)) from None
+
+
+# --- desired state ------------------------------------------------------------------
+
+
+@dataclass
+class ServiceSpec:
+    service: str
+    name: str
+    image_ref: str
+    build_context: Path | None
+    pull: bool
+    spec: dict  # kwargs for Engine.create_container
+    files: list[tuple[str, bytes, int]]
+    spec_hash: str
+    ports: dict[int, int]  # container port -> host port
+
+
+def _ns(seconds: float | None) -> int | None:
+    return None if seconds is None else int(seconds * 1_000_000_000)
+
+
+def service_spec(*, recipe, service, app_id: str, release, slug: str, labels: dict[str, str],
+                 env_extra: dict[str, str], files: list[tuple[str, bytes, int]], ports: dict[int, int],
+                 image_ref: str) -> tuple[dict, str]:
+    """Docker create arguments for one service, and their hash (revision label excluded)."""
+    env = {**service.environment, **env_extra}
+    hc = service.healthcheck
+    healthcheck = None
+    if hc is not None:
+        healthcheck = {"test": hc.test, "interval": _ns(hc.interval_s), "timeout": _ns(hc.timeout_s),
+                       "retries": hc.retries, "start_period": _ns(hc.start_period_s)}
+    mounts = [{"Type": "volume", "Source": volume_name(slug, m.source), "Target": m.target, "ReadOnly": m.read_only}
+              for m in service.mounts]
+    mounts += [{"Type": "bind", "Source": h, "Target": c, "ReadOnly": ro} for h, c, ro in service.binds]
+    host_config: dict[str, Any] = {
+        "init": service.init or None,
+        "mounts": mounts or None,
+        "port_bindings": {f"{p}/tcp" if isinstance(p, int) else p: hp for p, hp in ports.items()} or None,
+        "restart_policy": {"Name": service.restart} if service.restart and service.restart != "no" else None,
+        "cap_add": service.cap_add or None, "cap_drop": service.cap_drop or None,
+        "read_only": service.read_only or None,
+        "tmpfs": {t: "" for t in service.tmpfs} or None,
+        "mem_limit": service.mem_limit_bytes, "nano_cpus": int(service.cpus * 1e9) if service.cpus else None,
+        "shm_size": service.shm_size_bytes, "privileged": service.privileged or None,
+        "network_mode": service.network_mode, "pid_mode": service.pid, "ipc_mode": service.ipc,
+        "devices": service.devices or None, "security_opt": service.security_opt or None,
+        "extra_hosts": service.extra_hosts or None, "sysctls": service.sysctls or None,
+    }
+    if service.network_mode is None:
+        host_config["network_mode"] = network_name(slug)
+    host_config = {k: v for k, v in host_config.items() if v is not None}
+    config: dict[str, Any] = {
+        "image": image_ref, "name": container_name(slug, service.name),
+        "command": service.command, "entrypoint": service.entrypoint,
+        "environment": env, "labels": {**service.labels, **labels},
+        "healthcheck": healthcheck, "user": service.user, "working_dir": service.working_dir,
+        "stop_signal": service.stop_signal, "hostname": service.hostname,
+        "stop_timeout": int(service.stop_grace_period_s) if service.stop_grace_period_s is not None else None,
+        "ports": [p for p in ports] or None,
+    }
+    config = {k: v for k, v in config.items() if v is not None}
+    spec = {"config": config, "host_config": host_config, "network": network_name(slug),
+            "aliases": [service.name]}
+    hashed = json.loads(json.dumps(spec, sort_keys=True, default=str))
+    hashed["config"]["labels"] = {k: v for k, v in hashed["config"]["labels"].items()
+                                  if k not in ("ksad.revision", "ksad.spec")}
+    hashed["files"] = [(p, hashlib.sha256(d).hexdigest(), m) for p, d, m in files]
+    digest = hashlib.sha256(json.dumps(hashed, sort_keys=True).encode()).hexdigest()
+    return spec, digest
+
+
+# --- observed state ---------------------------------------------------------------
+
+
+@dataclass
+class Observed:
+    containers: dict[str, dict]  # service -> container summary (from a list call)
+    all_managed: list[dict]
+
+    @property
+    def labels(self) -> dict[str, str]:
+        for c in self.containers.values():
+            return c.get("Labels") or {}
+        return {}
+
+    @property
+    def revision(self) -> int:
+        revs = [int((c.get("Labels") or {}).get("ksad.revision", "0") or 0) for c in self.containers.values()]
+        return max(revs, default=0)
+
+    def ports_of(self, service: str) -> dict[int, int]:
+        c = self.containers.get(service)
+        out: dict[int, int] = {}
+        for p in (c or {}).get("Ports") or []:
+            if p.get("PublicPort"):
+                out[int(p["PrivatePort"])] = int(p["PublicPort"])
+        return out
+
+
+def observe(engine, app_id: str) -> Observed:
+    managed = engine.managed_containers()
+    mine = {}
+    for c in managed:
+        labels = c.get("Labels") or {}
+        if labels.get("ksad.app") == app_id and labels.get("ksad.service") and not labels.get("ksad.retired"):
+            mine[labels["ksad.service"]] = c
+    return Observed(mine, managed)
+
+
+def _free_port(taken: set[int], local: bool) -> int:
+    for port in PORT_RANGE:
+        if port in taken:
+            continue
+        if local:
+            with socket.socket() as s:
+                try:
+                    s.bind(("0.0.0.0", port))
+                except OSError:
+                    continue
+        taken.add(port)
+        return port
+    raise ConflictError("port.none_free", first=PORT_RANGE.start, last=PORT_RANGE.stop - 1)
+
+
+# --- the install operation ----------------------------------------------------------
+
+
+@dataclass
+class InstallRequest:
+    app_id: str
+    version: str | None = None
+    name: str | None = None
+    meaning: str | None = None
+    name_language: str | None = None
+    sets: dict[str, str] = field(default_factory=dict)
+    target: str | None = None
+    timeout: float = 120.0
+    dry_run: bool = False
+
+
+@dataclass
+class Prepared:
+    """Everything install needs, computed without changing anything."""
+
+    app: Any
+    release: Any
+    recipe: Any
+    target: Any
+    engine: Any
+    observed: Observed
+    local_name: Any
+    specs: dict[str, ServiceSpec]
+    secrets: dict[str, str]
+    plan: Plan
+    new_volumes: list[str]
+    new_network: bool
+
+
+def verify_pins(release, recipe) -> None:
+    from ksad.hashing import tree_sha256
+
+    actual = tree_sha256(release.recipe_path)
+    if actual != release.recipe_sha256:
+        raise TrustError("catalog.pin_mismatch", what="recipe", app=release.app_id, version=release.version,
+                         expected=release.recipe_sha256[:12], actual=actual[:12])
+    for name, service in recipe.services.items():
+        if service.build is None:
+            if not service.pinned:
+                raise TrustError("catalog.image_unpinned", service=name, image=service.image)
+            continue
+        pin = release.builds.get(name)
+        actual = tree_sha256(service.build.context)
+        if pin is None:
+            raise TrustError("catalog.build_unpinned", service=name)
+        if pin != actual:
+            raise TrustError("catalog.pin_mismatch", what=f"build context of {name}", app=release.app_id,
+                             version=release.version, expected=pin[:12], actual=actual[:12])
+
+
+def _allowed(settings: Settings) -> frozenset[str]:
+    from ksad.policy import load_policy_file
+
+    return settings.allow | load_policy_file(settings.policy_file)
+
+
+def prepare(settings: Settings, req: InstallRequest, reporter: Reporter) -> Prepared:
+    from ksad.catalog import open_catalog
+    from ksad.engine import connect, host_of
+    from ksad.identity import load_identity
+    from ksad.naming import ensure_unique, validate_name
+    from ksad.recipe import load_recipe
+    from ksad.targets import resolve_target
+
+    catalog = open_catalog(settings.catalog, cache_dir=settings.cache_dir)
+    app = catalog.app(req.app_id)
+    release = app.resolve(req.version)
+    identity = load_identity(settings)
+    recipe = load_recipe(release.compose_file, allow=_allowed(settings), source_root=catalog.sources)
+    verify_pins(release, recipe)
+    unknown = sorted(set(req.sets) - set(recipe.ksad.settings))
+    if unknown:
+        raise InputError("set.unknown", keys=", ".join(unknown), known=", ".join(sorted(recipe.ksad.settings)) or "-")
+
+    target = resolve_target(settings, req.target)
+    reporter.step("step.connect", target=target.name, url=target.url)
+    engine = connect(target.name, target.url)
+    observed = observe(engine, app.id)
+
+    previous = observed.labels
+    if req.name is None and not previous.get("ksad.name"):
+        raise InputError("name.required", app=app.id)
+    local_name = validate_name(req.name if req.name is not None else previous["ksad.name"],
+                               meaning=req.meaning if req.meaning is not None else previous.get("ksad.meaning") or None,
+                               language=req.name_language or previous.get("ksad.name_language") or None)
+    if previous.get("ksad.slug") and previous["ksad.slug"] != local_name.slug:
+        raise ConflictError("name.rename", app=app.id, current=previous.get("ksad.name"), new=local_name.name)
+    taken = {}
+    for c in observed.all_managed:
+        labels = c.get("Labels") or {}
+        if labels.get("ksad.slug") and labels.get("ksad.app") != app.id:
+            taken[labels["ksad.slug"]] = labels.get("ksad.app", "?")
+            taken.setdefault(labels.get("ksad.name", "").casefold(), labels.get("ksad.app", "?"))
+    ensure_unique(local_name, taken, app.id)
+    slug = local_name.slug
+
+    # ports: keep the ones the running containers already publish, so the URL never moves
+    local = host_of(target.url) == "localhost"
+    used = engine.used_host_ports()
+    ports: dict[str, dict[int, int]] = {}
+    for name, service in recipe.services.items():
+        existing = observed.ports_of(name)
+        ports[name] = {}
+        for p in service.ports:
+            ports[name][p.container] = existing.get(p.container) or _free_port(used, local)
+    url = None
+    public_url = f"https://{slug}.{identity.domain}/"
+    if recipe.ksad.expose is not None:
+        host_port = ports[recipe.ksad.expose.service].get(recipe.ksad.expose.port)
+        if host_port:
+            url = f"http://{host_of(target.url)}:{host_port}{recipe.ksad.expose.path}"
+
+    recovered = _recover_secrets(engine, observed, recipe)
+    secret_values, _ = load_or_make_secrets(settings, target.name, app.id, sorted(recipe.ksad.secrets), recovered)
+    answers = {k: str(req.sets.get(k, previous.get(f"ksad.set.{k}", default)))
+               for k, (default, _d) in recipe.ksad.settings.items()}
+
+    values = {**identity.fields(), "name": local_name.name, "name_slug": slug,
+              "name_meaning": local_name.meaning or "", "name_language": local_name.language or "",
+              "app_id": app.id, "app_version": release.version, "url": url or "", "public_url": public_url}
+    template_values = {**values, **secret_values, **answers}
+
+    env_for: dict[str, dict[str, str]] = {name: {} for name in recipe.services}
+    for field_name, dest in recipe.ksad.localise.items():
+        for svc, var in dest.env.items():
+            env_for[svc][var] = str(values.get(field_name, ""))
+    for secret, dest in recipe.ksad.secrets.items():
+        for svc, var in dest.env.items():
+            env_for[svc][var] = secret_values[secret]
+    for key, (_default, dest) in recipe.ksad.settings.items():
+        for svc, var in dest.env.items():
+            env_for[svc][var] = answers[key]
+    files_for: dict[str, list[tuple[str, bytes, int]]] = {name: [] for name in recipe.services}
+    for spec in recipe.ksad.files:
+        if spec.field == "emblem":
+            if identity.emblem is None:
+                continue
+            data = Path(identity.emblem).read_bytes()
+        else:
+            data = render_template(spec.template.read_text(encoding="utf-8"), template_values, spec.template).encode()
+        files_for[spec.service].append((spec.target, data, spec.mode))
+
+    revision = observed.revision
+    base_labels = {"ksad.managed": "1", "ksad.app": app.id, "ksad.name": local_name.name, "ksad.slug": slug,
+                   "ksad.meaning": local_name.meaning or "", "ksad.name_language": local_name.language or "",
+                   "ksad.version": release.version, "ksad.recipe": release.recipe_sha256,
+                   "ksad.region": identity.region_code, "ksad.url": url or "", "ksad.public_url": public_url,
+                   **{f"ksad.set.{k}": v for k, v in answers.items() if k in req.sets or f"ksad.set.{k}" in previous}}
+    specs: dict[str, ServiceSpec] = {}
+    actions: list[Action] = []
+    new_network = not engine.network_exists(network_name(slug))
+    if new_network:
+        actions.append(Action("create-network", network_name(slug)))
+    new_volumes = [volume_name(slug, v) for v in recipe.volumes if not engine.volume_exists(volume_name(slug, v))]
+    actions += [Action("create-volume", v) for v in new_volumes]
+    for name in recipe.start_order():
+        service = recipe.services[name]
+        if service.build is not None:
+            ref, pull = image_tag(app.id, name, release.builds[name]), False
+            if engine.image_id(ref) is None:
+                actions.append(Action("build", ref, str(service.build.context)))
+        else:
+            ref, pull = service.image, True
+            if engine.image_id(ref) is None:
+                actions.append(Action("pull", ref))
+        labels = {**base_labels, "ksad.service": name}
+        spec, digest = service_spec(recipe=recipe, service=service, app_id=app.id, release=release, slug=slug,
+                                    labels=labels, env_extra=env_for[name], files=files_for[name],
+                                    ports=ports[name], image_ref=ref)
+        spec["config"]["labels"]["ksad.spec"] = digest
+        specs[name] = ServiceSpec(name, container_name(slug, name), ref,
+                                  service.build.context if service.build else None, pull, spec,
+                                  files_for[name], digest, ports[name])
+        current = observed.containers.get(name)
+        if current is None:
+            actions.append(Action("create", container_name(slug, name), ref))
+        elif (current.get("Labels") or {}).get("ksad.spec") != digest or current.get("State") != "running":
+            actions.append(Action("recreate", container_name(slug, name), ref))
+        else:
+            actions.append(Action("keep", container_name(slug, name)))
+    for name, c in observed.containers.items():
+        if name not in recipe.services:
+            actions.append(Action("remove", (c.get("Names") or ["?"])[0].lstrip("/")))
+    plan = Plan(app.id, release.version, local_name.name, slug, target.name, url, revision, actions)
+    if plan.changes:
+        plan.revision = revision + 1
+        for s in specs.values():
+            s.spec["config"]["labels"]["ksad.revision"] = str(plan.revision)
+    return Prepared(app, release, recipe, target, engine, observed, local_name, specs, secret_values, plan,
+                    new_volumes, new_network)
+
+
+def _recover_secrets(engine, observed: Observed, recipe) -> dict[str, str]:
+    """If this machine lost its secrets file, the running containers still hold the values."""
+    out: dict[str, str] = {}
+    for secret, dest in recipe.ksad.secrets.items():
+        for svc, var in dest.env.items():
+            c = observed.containers.get(svc)
+            if c is None or secret in out:
+                continue
+            env = engine.inspect_container(c["Id"])["Config"].get("Env") or []
+            for item in env:
+                key, _, value = item.partition("=")
+                if key == var and value:
+                    out[secret] = value
+    return out
+
+
+# --- apply ------------------------------------------------------------------------
+
+
+def _wait_healthy(engine, containers: dict[str, str], timeout: float, reporter: Reporter) -> None:
+    """Wait until each container is healthy (or running, if it has no healthcheck)."""
+    deadline = time.monotonic() + timeout
+    pending = dict(containers)
+    while pending:
+        for service, cid in list(pending.items()):
+            state = engine.inspect_container(cid)["State"]
+            health = (state.get("Health") or {}).get("Status")
+            if not state.get("Running") or state.get("Restarting"):
+                raise DeployError("health.exited", service=service, code=state.get("ExitCode"),
+                                  logs=_tail(engine, cid))
+            if health in (None, "healthy"):
+                reporter.step("step.healthy", service=service)
+                del pending[service]
+            elif health == "unhealthy":
+                raise DeployError("health.unhealthy", service=service, logs=_tail(engine, cid))
+        if pending:
+            if time.monotonic() > deadline:
+                raise DeployError("health.timeout", services=", ".join(pending), seconds=int(timeout))
+            time.sleep(HEALTH_POLL_S)
+
+
+def _tail(engine, cid: str, lines: int = 5) -> str:
+    try:
+        text = b"".join(engine.logs(cid, tail=lines)).decode(errors="replace").strip()
+    except Exception:  # noqa: BLE001 - logs are a courtesy in an error message
+        return "-"
+    return " | ".join(text.splitlines()[-lines:]) or "-"
+
+
+def _is_port_clash(exc: DeployError) -> bool:
+    detail = str(exc.fields.get("detail", ""))
+    return "port is already allocated" in detail or "address already in use" in detail
+
+
+def apply(settings: Settings, prep: Prepared, reporter: Reporter, timeout: float) -> None:
+    """Apply the plan; on any failure or Ctrl-C put the target back as it was."""
+    engine, plan = prep.engine, prep.plan
+    created_containers: list[str] = []
+    retired: list[tuple[str, str, bool]] = []  # (container id, original name, was running)
+    created_volumes: list[str] = []
+    created_network = False
+    try:
+        for s in prep.specs.values():
+            if any(a.kind == "build" and a.subject == s.image_ref for a in plan.actions):
+                reporter.step("step.build", image=s.image_ref)
+                from ksad.standin import ensure_base_image, is_standin_dockerfile
+
+                if is_standin_dockerfile(s.build_context):
+                    ensure_base_image(engine.client)
+                engine.build(context_tar(s.build_context), s.image_ref,
+                             {"ksad.managed": "1", "ksad.app": prep.app.id}, reporter.detail)
+            elif any(a.kind == "pull" and a.subject == s.image_ref for a in plan.actions):
+                reporter.step("step.pull", image=s.image_ref)
+                engine.pull(s.image_ref, reporter.detail)
+            elif s.pull:
+                engine.verify_digest(s.image_ref)
+        if prep.new_network:
+            engine.create_network(network_name(plan.slug), {"ksad.managed": "1", "ksad.app": prep.app.id,
+                                                             "ksad.slug": plan.slug})
+            created_network = True
+        for vol in prep.new_volumes:
+            engine.create_volume(vol, {"ksad.managed": "1", "ksad.app": prep.app.id, "ksad.slug": plan.slug})
+            created_volumes.append(vol)
+        kinds = {a.subject: a.kind for a in plan.actions}
+        waits = set(prep.recipe.ksad.wait_for)
+        for name in prep.recipe.start_order():
+            s = prep.specs[name]
+            if kinds.get(s.name) == "keep":
+                continue
+            old = prep.observed.containers.get(name)
+            if old is not None:
+                reporter.step("step.stop_old", container=s.name)
+                engine.stop(old["Id"], timeout=10)
+                engine.rename(old["Id"], f"{s.name}-old-{plan.revision - 1}")
+                retired.append((old["Id"], s.name, old.get("State") == "running"))
+            reporter.step("step.start", container=s.name)
+            cid = _create_and_start(engine, s, prep, plan)
+            created_containers.append(cid)
+            # a later service that needs this one healthy must not start before it is
+            needed = any(prep.recipe.services[o].depends_on.get(name) == "service_healthy"
+                         for o in prep.recipe.services)
+            if needed or name in waits:
+                _wait_healthy(engine, {name: cid}, timeout, reporter)
+        for name, c in prep.observed.containers.items():
+            if name not in prep.recipe.services:
+                engine.stop(c["Id"], timeout=10)
+                retired.append((c["Id"], (c.get("Names") or ["?"])[0].lstrip("/"), c.get("State") == "running"))
+    except BaseException:
+        reporter.step("step.rollback")
+        _undo(engine, created_containers, retired, created_volumes, created_network, plan.slug)
+        raise
+    for cid, _name, _running in retired:
+        engine.remove_container(cid)
+    save_secrets(settings, prep.target.name, prep.app.id, prep.secrets)
+
+
+def _create_and_start(engine, s: ServiceSpec, prep: Prepared, plan: Plan) -> str:
+    for _attempt in range(5):
+        cid = engine.create_container(s.spec)
+        try:
+            engine.put_files(cid, s.files)
+            engine.start(cid)
+            return cid
+        except DeployError as exc:
+            engine.remove_container(cid)
+            if not (_is_port_clash(exc) and s.ports):
+                raise
+            # someone outside Docker holds the port: take the next free one
+            used = engine.used_host_ports()
+            for cport in list(s.ports):
+                s.ports[cport] = _free_port(used | set(s.ports.values()), False)
+            s.spec["host_config"]["port_bindings"] = {f"{p}/tcp": hp for p, hp in s.ports.items()}
+    raise DeployError("port.none_free", first=PORT_RANGE.start, last=PORT_RANGE.stop - 1)
+
+
+def _undo(engine, created: list[str], retired: list[tuple[str, str, bool]], volumes: list[str],
+          network: bool, slug: str) -> None:
+    """Best effort, in reverse: nothing half-made may stay running."""
+    import signal
+
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not abort the undo
+    try:
+        for cid in reversed(created):
+            _quietly(engine.remove_container, cid)
+        for cid, name, was_running in reversed(retired):
+            _quietly(engine.rename, cid, name)
+            if was_running:
+                _quietly(engine.start, cid)
+        for vol in volumes:
+            _quietly(engine.remove_volume, vol)
+        if network:
+            _quietly(engine.remove_network, network_name(slug))
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _quietly(fn: Callable, *args) -> None:
+    try:
+        fn(*args)
+    except Exception:  # noqa: BLE001 - undo continues past a failed step
+        pass
+
+
+def install(settings: Settings, req: InstallRequest, reporter: Reporter | None = None) -> InstallResult:
+    from ksad.lock import locked
+
+    reporter = reporter or NullReporter()
+    started = time.monotonic()
+    prep = prepare(settings, req, reporter)
+    if req.dry_run or not prep.plan.changes:
+        return InstallResult(prep.plan, False, time.monotonic() - started)
+    with locked(settings.state_dir, prep.target.name, prep.app.id):
+        apply(settings, prep, reporter, req.timeout)
+    return InstallResult(prep.plan, True, time.monotonic() - started)
+
+
+# --- status, logs, uninstall ---------------------------------------------------------
+
+
+@dataclass
+class InstanceStatus:
+    app: str
+    name: str
+    slug: str
+    version: str
+    revision: int
+    health: str
+    url: str | None
+    public_url: str | None
+    target: str
+    services: list[dict]
+
+    def to_json(self) -> dict:
+        return dict(self.__dict__)
+
+
+def _health_of(info: dict) -> str:
+    state = info["State"]
+    if not state.get("Running"):
+        return "stopped" if state.get("Status") in ("exited", "created") else state.get("Status", "unknown")
+    return (state.get("Health") or {}).get("Status") or "running"
+
+
+def status(settings: Settings, target_name: str | None = None) -> list[InstanceStatus]:
+    from ksad.engine import connect
+    from ksad.targets import resolve_target
+
+    target = resolve_target(settings, target_name)
+    engine = connect(target.name, target.url)
+    groups: dict[str, list[dict]] = {}
+    for c in engine.managed_containers():
+        labels = c.get("Labels") or {}
+        if labels.get("ksad.service"):
+            groups.setdefault(labels.get("ksad.app", "?"), []).append(c)
+    out = []
+    rank = {"unhealthy": 0, "stopped": 1, "exited": 1, "starting": 2, "running": 3, "healthy": 4}
+    for app_id, containers in sorted(groups.items()):
+        services = []
+        for c in containers:
+            info = engine.inspect_container(c["Id"])
+            services.append({"service": c["Labels"]["ksad.service"], "container": c["Names"][0].lstrip("/"),
+                             "state": info["State"].get("Status"), "health": _health_of(info)})
+        labels = max(containers, key=lambda c: int(c["Labels"].get("ksad.revision", "0") or 0))["Labels"]
+        health = min((s["health"] for s in services), key=lambda h: rank.get(h, 1))
+        out.append(InstanceStatus(app_id, labels.get("ksad.name", ""), labels.get("ksad.slug", ""),
+                                  labels.get("ksad.version", ""), int(labels.get("ksad.revision", "0") or 0),
+                                  health, labels.get("ksad.url") or None, labels.get("ksad.public_url") or None,
+                                  target.name, sorted(services, key=lambda s: s["service"])))
+    return out
+
+
+def _find_instance(engine, app_or_name: str) -> list[dict]:
+    from ksad.naming import slugify
+
+    containers = [c for c in engine.managed_containers() if (c.get("Labels") or {}).get("ksad.service")]
+    by_app = [c for c in containers if c["Labels"].get("ksad.app") == app_or_name]
+    if by_app:
+        return by_app
+    try:
+        slug = slugify(app_or_name)
+    except InputError:
+        slug = None
+    return [c for c in containers if slug and c["Labels"].get("ksad.slug") == slug]
+
+
+def logs(settings: Settings, app_or_name: str, *, service: str | None = None, tail: int | str = 100,
+         follow: bool = False, target_name: str | None = None):
+    """Yield (service, line bytes) from the app's containers."""
+    from ksad.engine import connect
+    from ksad.targets import resolve_target
+
+    target = resolve_target(settings, target_name)
+    engine = connect(target.name, target.url)
+    containers = _find_instance(engine, app_or_name)
+    if not containers:
+        raise NotFoundError("instance.unknown", app=app_or_name, target=target.name)
+    if service:
+        containers = [c for c in containers if c["Labels"]["ksad.service"] == service]
+        if not containers:
+            raise NotFoundError("instance.no_service", app=app_or_name, service=service)
+    if follow and len(containers) > 1:
+        containers = containers[:1] if service else [c for c in containers if c["Labels"]["ksad.service"] != "db"][:1]
+    for c in containers:
+        for chunk in engine.logs(c["Id"], tail=tail, follow=follow):
+            yield c["Labels"]["ksad.service"], chunk
+
+
+@dataclass
+class UninstallResult:
+    app: str
+    name: str
+    target: str
+    actions: list[Action]
+    applied: bool
+    kept_volumes: list[str]
+
+    def to_json(self) -> dict:
+        return {"app": self.app, "name": self.name, "target": self.target, "applied": self.applied,
+                "actions": [a.to_json() for a in self.actions], "kept_volumes": self.kept_volumes}
+
+
+def uninstall(settings: Settings, app_or_name: str, *, purge: bool = False, dry_run: bool = False,
+              target_name: str | None = None) -> UninstallResult:
+    from ksad.engine import connect
+    from ksad.lock import locked
+    from ksad.targets import resolve_target
+
+    target = resolve_target(settings, target_name)
+    engine = connect(target.name, target.url)
+    containers = _find_instance(engine, app_or_name)
+    if not containers:
+        raise NotFoundError("instance.unknown", app=app_or_name, target=target.name)
+    labels = containers[0]["Labels"]
+    app_id, slug = labels["ksad.app"], labels["ksad.slug"]
+    actions = [Action("remove", c["Names"][0].lstrip("/")) for c in containers]
+    actions.append(Action("remove-network", network_name(slug)))
+    volumes = [v["Name"] for v in engine.call("list volumes", engine.api.volumes,
+                                              filters={"label": [f"ksad.slug={slug}"]}).get("Volumes") or []]
+    if purge:
+        actions += [Action("remove-volume", v) for v in volumes]
+    result = UninstallResult(app_id, labels.get("ksad.name", ""), target.name, actions, False,
+                             [] if purge else volumes)
+    if dry_run:
+        return result
+    with locked(settings.state_dir, target.name, app_id):
+        for c in containers:
+            engine.remove_container(c["Id"])
+        engine.remove_network(network_name(slug))
+        if purge:
+            for v in volumes:
+                engine.remove_volume(v)
+            secret = _secret_file(settings, target.name, app_id)
+            secret.unlink(missing_ok=True)
+    result.applied = True
+    return result

@@ -1,0 +1,254 @@
+"""The Docker engine of a target: the only module that imports the docker SDK.
+
+Every ``docker.errors`` / paramiko / socket exception is translated here into
+a ``KsadError`` that names the target, so callers never see SDK types.
+One ``Engine`` is one connection for the whole command: over SSH the SDK's
+paramiko transport keeps a single session and opens a channel per call.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import tarfile
+import time
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator
+from urllib.parse import urlparse
+
+from ksad.errors import DeployError, KsadError, NotFoundError, TargetError, TrustError
+
+LABEL = "ksad"  # label prefix: ksad.app, ksad.slug, ...
+MANAGED = f"{LABEL}.managed"
+
+
+def host_of(url: str) -> str:
+    """The host name users reach published ports on."""
+    parsed = urlparse(url)
+    if parsed.scheme in ("ssh", "tcp", "http", "https") and parsed.hostname:
+        return parsed.hostname
+    return "localhost"
+
+
+@contextlib.contextmanager
+def translate(target_name: str, url: str, action: str = "") -> Iterator[None]:
+    """Turn SDK and transport exceptions into KsadErrors naming the target."""
+    import docker.errors
+    import requests.exceptions
+
+    try:
+        yield
+    except KsadError:
+        raise
+    except docker.errors.ImageNotFound as exc:
+        raise NotFoundError("engine.image_missing", target=target_name, detail=_explain(exc)) from None
+    except docker.errors.NotFound as exc:
+        raise NotFoundError("engine.not_found", target=target_name, detail=_explain(exc)) from None
+    except docker.errors.BuildError as exc:
+        raise DeployError("engine.build_failed", target=target_name, detail=_explain(exc)) from None
+    except docker.errors.APIError as exc:
+        raise DeployError("engine.api_error", target=target_name, action=action, detail=_explain(exc)) from None
+    except (requests.exceptions.ConnectionError, requests.exceptions.Timeout, ConnectionError, OSError,
+            docker.errors.DockerException) as exc:
+        raise TargetError("engine.unreachable", target=target_name, url=url, detail=_explain(exc)) from None
+    except Exception as exc:  # paramiko raises its own hierarchy, not importable cheaply
+        if type(exc).__module__.startswith("paramiko"):
+            raise TargetError("engine.unreachable", target=target_name, url=url, detail=_explain(exc)) from None
+        raise
+
+
+def _explain(exc: BaseException) -> str:
+    explanation = getattr(exc, "explanation", None)
+    text = explanation if isinstance(explanation, str) and explanation else str(exc)
+    return " ".join(text.split())[:400]
+
+
+@dataclass
+class Engine:
+    target_name: str
+    url: str
+    client: Any  # docker.DockerClient
+
+    @property
+    def api(self):
+        return self.client.api
+
+    @property
+    def host(self) -> str:
+        return host_of(self.url)
+
+    def call(self, action: str, fn: Callable, *args, **kwargs):
+        with translate(self.target_name, self.url, action):
+            return fn(*args, **kwargs)
+
+    # --- reading -------------------------------------------------------------
+    def managed_containers(self, **labels: str) -> list[dict]:
+        filters = [MANAGED + "=1"] + [f"{LABEL}.{k}={v}" for k, v in labels.items()]
+        return self.call("list", self.api.containers, all=True, filters={"label": filters})
+
+    def inspect_container(self, ident: str) -> dict:
+        return self.call("inspect", self.api.inspect_container, ident)
+
+    def image_id(self, ref: str) -> str | None:
+        import docker.errors
+
+        with translate(self.target_name, self.url, "inspect image"):
+            try:
+                return self.api.inspect_image(ref)["Id"]
+            except docker.errors.ImageNotFound:
+                return None
+            except docker.errors.NotFound:
+                return None
+
+    def volume_exists(self, name: str) -> bool:
+        import docker.errors
+
+        with translate(self.target_name, self.url, "inspect volume"):
+            try:
+                self.api.inspect_volume(name)
+                return True
+            except docker.errors.NotFound:
+                return False
+
+    def network_exists(self, name: str) -> bool:
+        return bool(self.call("list networks", self.api.networks, names=[name]))
+
+    def used_host_ports(self) -> set[int]:
+        ports: set[int] = set()
+        for c in self.call("list", self.api.containers, all=True):
+            for p in c.get("Ports") or []:
+                if p.get("PublicPort"):
+                    ports.add(int(p["PublicPort"]))
+        return ports
+
+    # --- images ----------------------------------------------------------------
+    def build(self, context_tar: bytes, tag: str, labels: dict[str, str], progress: Callable[[str], None]) -> str:
+        with translate(self.target_name, self.url, "build"):
+            stream = self.api.build(fileobj=io.BytesIO(context_tar), custom_context=True, tag=tag, rm=True,
+                                    forcerm=True, labels=labels, decode=True, pull=False)
+            for chunk in stream:
+                if "error" in chunk:
+                    raise DeployError("engine.build_failed", target=self.target_name,
+                                      detail=" ".join(str(chunk["error"]).split())[:400])
+                line = (chunk.get("stream") or chunk.get("status") or "").strip()
+                if line:
+                    progress(line)
+        image = self.image_id(tag)
+        if image is None:
+            raise DeployError("engine.build_failed", target=self.target_name, detail=f"no image {tag} after build")
+        return image
+
+    def pull(self, ref: str, progress: Callable[[str], None]) -> str:
+        """Pull *ref* (name@sha256:digest) and prove the engine holds exactly that digest."""
+        repo, _, digest = ref.partition("@")
+        with translate(self.target_name, self.url, "pull"):
+            for chunk in self.api.pull(repo, tag=digest, stream=True, decode=True):
+                if "error" in chunk:
+                    raise DeployError("engine.pull_failed", target=self.target_name, ref=ref,
+                                      detail=" ".join(str(chunk["error"]).split())[:400])
+                status = chunk.get("status")
+                if status:
+                    progress(f"{status} {chunk.get('progress', '')}".strip())
+        return self.verify_digest(ref)
+
+    def verify_digest(self, ref: str) -> str:
+        repo, _, digest = ref.partition("@")
+        info = self.call("inspect image", self.api.inspect_image, ref)
+        if not any(d.endswith("@" + digest) for d in info.get("RepoDigests") or []):
+            raise TrustError("engine.digest_mismatch", ref=ref, found=", ".join(info.get("RepoDigests") or []) or "-")
+        return info["Id"]
+
+    # --- changing --------------------------------------------------------------
+    def create_network(self, name: str, labels: dict[str, str]) -> None:
+        self.call("create network", self.api.create_network, name, driver="bridge", labels=labels, check_duplicate=True)
+
+    def create_volume(self, name: str, labels: dict[str, str]) -> None:
+        self.call("create volume", self.api.create_volume, name=name, labels=labels)
+
+    def create_container(self, spec: dict) -> str:
+        with translate(self.target_name, self.url, "create container"):
+            api = self.api
+            host_config = api.create_host_config(**spec["host_config"])
+            networking = api.create_networking_config({
+                spec["network"]: api.create_endpoint_config(aliases=spec.get("aliases") or [])
+            })
+            created = api.create_container(host_config=host_config, networking_config=networking, **spec["config"])
+            return created["Id"]
+
+    def put_files(self, container: str, files: list[tuple[str, bytes, int]]) -> None:
+        """Copy rendered files into a created (not yet started) container."""
+        if not files:
+            return
+        buf = io.BytesIO()
+        with tarfile.open(fileobj=buf, mode="w") as tar:
+            dirs: set[str] = set()
+            for path, data, mode in files:
+                parts = path.strip("/").split("/")
+                for i in range(1, len(parts)):
+                    d = "/".join(parts[:i])
+                    if d not in dirs:
+                        dirs.add(d)
+                        info = tarfile.TarInfo(d)
+                        info.type, info.mode = tarfile.DIRTYPE, 0o755
+                        tar.addfile(info)
+                info = tarfile.TarInfo("/".join(parts))
+                info.size, info.mode, info.mtime = len(data), mode, int(time.time())
+                tar.addfile(info, io.BytesIO(data))
+        self.call("copy files", self.api.put_archive, container, "/", buf.getvalue())
+
+    def start(self, container: str) -> None:
+        self.call("start", self.api.start, container)
+
+    def stop(self, container: str, timeout: int = 10) -> None:
+        self.call("stop", self.api.stop, container, timeout=timeout)
+
+    def rename(self, container: str, name: str) -> None:
+        self.call("rename", self.api.rename, container, name)
+
+    def remove_container(self, container: str) -> None:
+        import docker.errors
+
+        with translate(self.target_name, self.url, "remove container"):
+            try:
+                self.api.remove_container(container, force=True, v=False)
+            except docker.errors.NotFound:
+                pass
+
+    def remove_network(self, name: str) -> None:
+        import docker.errors
+
+        with translate(self.target_name, self.url, "remove network"):
+            try:
+                self.api.remove_network(name)
+            except docker.errors.NotFound:
+                pass
+
+    def remove_volume(self, name: str) -> None:
+        import docker.errors
+
+        with translate(self.target_name, self.url, "remove volume"):
+            try:
+                self.api.remove_volume(name, force=True)
+            except docker.errors.NotFound:
+                pass
+
+    def logs(self, container: str, tail: int | str = "all", follow: bool = False) -> Iterator[bytes]:
+        with translate(self.target_name, self.url, "logs"):
+            out = self.api.logs(container, stream=follow, follow=follow, tail=tail, timestamps=False)
+            if isinstance(out, bytes):
+                yield out
+            else:
+                yield from out
+
+
+def connect(target_name: str, url: str, timeout: int = 60) -> Engine:
+    """Open one connection to the target's engine and check that it answers."""
+    import docker
+
+    kwargs: dict[str, Any] = {"timeout": timeout}
+    if url.startswith("ssh://"):
+        kwargs["use_ssh_client"] = False  # paramiko: one session for the whole command
+        kwargs["max_pool_size"] = 4
+    with translate(target_name, url, "connect"):
+        client = docker.DockerClient(base_url=url, **kwargs)
+        return Engine(target_name, url, client)
