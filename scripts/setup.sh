@@ -88,9 +88,14 @@ _ksad_venv() {
     want=$(sha256sum "$KSAD_REPO/pyproject.toml" | cut -d' ' -f1)
     have=$(cat "$stamp" 2>/dev/null || true)
     if [ "$want" != "$have" ]; then
-        _ksad_say "installing ksad and its test dependencies into .venv"
-        "$venv/bin/python" -m pip install -q --disable-pip-version-check -e "$KSAD_REPO[test]" >&2 \
-            || _ksad_fail "pip install -e '.[test]' failed" || return 1
+        _ksad_say "installing ksad and its test dependencies into .venv (log: $venv/pip-install.log)"
+        # pip is chatty; its log only matters when it fails.
+        if ! "$venv/bin/python" -m pip install --disable-pip-version-check -e "$KSAD_REPO[test]" \
+            >"$venv/pip-install.log" 2>&1; then
+            tail -n 20 "$venv/pip-install.log" >&2
+            _ksad_fail "pip install -e '.[test]' failed (see $venv/pip-install.log)"
+            return 1
+        fi
         printf '%s\n' "$want" >"$stamp"
     fi
 }
@@ -125,8 +130,12 @@ _ksad_docker() {
         _ksad_engine_answers && { _ksad_say "Docker engine is up"; return 0; }
         sleep 1
     done
-    tail -n 20 "$state/dockerd.log" >&2 2>/dev/null || true
-    _ksad_fail "the Docker engine did not answer within ${wait}s (see $state/dockerd.log)"
+    if [ -s "$state/dockerd.log" ]; then
+        tail -n 20 "$state/dockerd.log" >&2
+        _ksad_fail "the Docker engine did not answer within ${wait}s (see $state/dockerd.log)"
+    else
+        _ksad_fail "the Docker engine did not answer within ${wait}s (DOCKER_HOST=${DOCKER_HOST:-unset})"
+    fi
 }
 
 _ksad_setup() {
