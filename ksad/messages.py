@@ -255,6 +255,232 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Point --catalog or KSAD_CATALOG at a catalog directory (it holds apps/).",
         "id": "Arahkan --catalog atau KSAD_CATALOG ke direktori katalog (berisi apps/).",
     },
+    # --- recipes and security policy (ksad/recipe.py, ksad/policy.py) -----------
+    "recipe.problem": {
+        "en": "{file}, line {line}: {text}.",
+        "id": "{file}, baris {line}: {text}.",
+    },
+    "recipe.problem_line": {
+        "en": "{file}:{line}: {text}",
+        "id": "{file}:{line}: {text}",
+    },
+    "recipe.unsupported": {
+        "en": "{field} is not supported by ksad",
+        "id": "{field} tidak didukung oleh ksad",
+    },
+    "recipe.unsupported.hint": {
+        "en": "Remove it, or express it another way: recipes/README.md lists the Compose keys ksad accepts.",
+        "id": "Hapus, atau nyatakan dengan cara lain: recipes/README.md memuat kunci Compose yang diterima ksad.",
+    },
+    "recipe.type": {
+        "en": "{field} must be a {expected} (found {got})",
+        "id": "{field} harus berupa {expected} (ditemukan {got})",
+    },
+    "recipe.type.hint": {
+        "en": "YAML reads unquoted yes/no/on/off as booleans and 0755 as a number: quote values meant as text.",
+        "id": "YAML membaca yes/no/on/off tanpa kutip sebagai boolean dan 0755 sebagai angka: beri kutip pada nilai teks.",
+    },
+    "recipe.required": {
+        "en": "{field} is required",
+        "id": "{field} wajib diisi",
+    },
+    "recipe.integer": {
+        "en": "{field}: '{value}' is not a whole number from {low} to {high}",
+        "id": "{field}: '{value}' bukan bilangan bulat dari {low} sampai {high}",
+    },
+    "recipe.choice": {
+        "en": "{field}: '{value}' is not one of: {choices}",
+        "id": "{field}: '{value}' bukan salah satu dari: {choices}",
+    },
+    "recipe.name": {
+        "en": "{field}: '{value}' is not a valid name (letters, digits, '_', '.', '-')",
+        "id": "{field}: '{value}' bukan nama yang sah (huruf, angka, '_', '.', '-')",
+    },
+    "recipe.ksad_name": {
+        "en": "{field}: '{value}' is not a valid name (lower-case letters, digits and '_')",
+        "id": "{field}: '{value}' bukan nama yang sah (huruf kecil, angka dan '_')",
+    },
+    "recipe.env_name": {
+        "en": "{field}: '{value}' is not a valid environment variable name",
+        "id": "{field}: '{value}' bukan nama variabel lingkungan yang sah",
+    },
+    "recipe.duration": {
+        "en": "{field}: '{value}' is not a duration (e.g. 30s, 1m30s, 500ms)",
+        "id": "{field}: '{value}' bukan durasi (mis. 30s, 1m30s, 500ms)",
+    },
+    "recipe.size": {
+        "en": "{field}: '{value}' is not a size (e.g. 512m, 1g)",
+        "id": "{field}: '{value}' bukan ukuran (mis. 512m, 1g)",
+    },
+    "recipe.cpus": {
+        "en": "{field}: '{value}' is not a number of CPUs greater than 0",
+        "id": "{field}: '{value}' bukan jumlah CPU yang lebih dari 0",
+    },
+    "recipe.variable": {
+        "en": "{field}: the variable {name} would come from the host environment, which ksad never reads",
+        "id": "{field}: variabel {name} akan diambil dari lingkungan host, yang tidak pernah dibaca ksad",
+    },
+    "recipe.variable.hint": {
+        "en": "Write the value itself, give a default (${{{name}:-value}}), or let ksad supply it through x-ksad "
+              "settings or secrets. Write $$ for a literal $.",
+        "id": "Tulis nilainya langsung, beri nilai bawaan (${{{name}:-nilai}}), atau biarkan ksad mengisinya lewat "
+              "x-ksad settings atau secrets. Tulis $$ untuk tanda $ biasa.",
+    },
+    "recipe.interpolation": {
+        "en": "{field}: '{value}' has a '$' that does not start a variable; write $$ for a literal $",
+        "id": "{field}: '{value}' memuat '$' yang bukan awal variabel; tulis $$ untuk tanda $ biasa",
+    },
+    "recipe.no_services": {
+        "en": "{field}: a recipe needs at least one service",
+        "id": "{field}: resep memerlukan paling sedikit satu layanan",
+    },
+    "recipe.no_image": {
+        "en": "{field}: a service needs image or build",
+        "id": "{field}: layanan memerlukan image atau build",
+    },
+    "recipe.port": {
+        "en": "{field}: '{value}' is not a port (1-65535, optionally /tcp or /udp)",
+        "id": "{field}: '{value}' bukan port (1-65535, boleh dengan /tcp atau /udp)",
+    },
+    "recipe.port_range": {
+        "en": "{field}: the port range '{value}' is not supported; list each port",
+        "id": "{field}: rentang port '{value}' tidak didukung; sebutkan setiap port",
+    },
+    "recipe.volume_spec": {
+        "en": "{field}: '{value}' is not a volume mount (name:/path[:ro])",
+        "id": "{field}: '{value}' bukan pemasangan volume (nama:/path[:ro])",
+    },
+    "recipe.volume_anonymous": {
+        "en": "{field}: the anonymous volume '{value}' is not supported; give it a name and declare it under volumes",
+        "id": "{field}: volume anonim '{value}' tidak didukung; beri nama dan deklarasikan di bawah volumes",
+    },
+    "recipe.volume_undeclared": {
+        "en": "{field}: the volume '{name}' is not declared under the top-level volumes",
+        "id": "{field}: volume '{name}' tidak dideklarasikan di volumes tingkat teratas",
+    },
+    "recipe.path_relative": {
+        "en": "{field}: '{value}' must be an absolute path",
+        "id": "{field}: '{value}' harus berupa path absolut",
+    },
+    "recipe.path_outside": {
+        "en": "{field}: '{value}' points outside {root}",
+        "id": "{field}: '{value}' menunjuk ke luar {root}",
+    },
+    "recipe.path_missing": {
+        "en": "{field}: '{value}' does not exist or cannot be read",
+        "id": "{field}: '{value}' tidak ada atau tidak dapat dibaca",
+    },
+    "recipe.build_remote": {
+        "en": "{field}: '{value}' is not a local directory; ksad builds only from the recipe's source tree",
+        "id": "{field}: '{value}' bukan direktori lokal; ksad hanya membangun dari pohon sumber resep",
+    },
+    "recipe.service_unknown": {
+        "en": "{field}: there is no service '{name}' in this recipe",
+        "id": "{field}: tidak ada layanan '{name}' dalam resep ini",
+    },
+    "recipe.cycle": {
+        "en": "{field}: services depend on each other in a cycle: {cycle}",
+        "id": "{field}: layanan saling bergantung secara melingkar: {cycle}",
+    },
+    "recipe.healthcheck_test": {
+        "en": "{field} must be a command string or a list starting with CMD, CMD-SHELL or NONE",
+        "id": "{field} harus berupa string perintah atau daftar yang diawali CMD, CMD-SHELL atau NONE",
+    },
+    "recipe.extra_host": {
+        "en": "{field}: '{value}' is not HOST:ADDRESS",
+        "id": "{field}: '{value}' bukan HOST:ALAMAT",
+    },
+    "recipe.network_mode": {
+        "en": "{field}: '{value}' is not supported (use host, bridge, none or service:NAME)",
+        "id": "{field}: '{value}' tidak didukung (gunakan host, bridge, none atau service:NAMA)",
+    },
+    "recipe.network_unknown": {
+        "en": "{field}: the network '{name}' is not declared under the top-level networks",
+        "id": "{field}: jaringan '{name}' tidak dideklarasikan di networks tingkat teratas",
+    },
+    "recipe.networks_multiple": {
+        "en": "{field}: ksad gives each app one network, but this recipe uses {count} ({names})",
+        "id": "{field}: ksad memberi setiap aplikasi satu jaringan, tetapi resep ini memakai {count} ({names})",
+    },
+    "recipe.conflict": {
+        "en": "{field} conflicts with {other}; keep one of them",
+        "id": "{field} bertentangan dengan {other}; pertahankan salah satunya",
+    },
+    "recipe.label_reserved": {
+        "en": "{field}: labels starting with 'ksad.' are reserved for ksad ('{value}')",
+        "id": "{field}: label berawalan 'ksad.' dicadangkan untuk ksad ('{value}')",
+    },
+    "recipe.localise_field": {
+        "en": "{field}: '{name}' is not a localisation field (known: {fields})",
+        "id": "{field}: '{name}' bukan isian lokalisasi (yang dikenal: {fields})",
+    },
+    "recipe.file_only": {
+        "en": "{field}: {name} can only be rendered into a file (files: field: {name})",
+        "id": "{field}: {name} hanya dapat ditulis ke berkas (files: field: {name})",
+    },
+    "recipe.file_source": {
+        "en": "{field}: a file needs either template or field, not both",
+        "id": "{field}: berkas memerlukan template atau field, tidak keduanya",
+    },
+    "recipe.file_field": {
+        "en": "{field}: '{value}' cannot be used as field (only: {fields}); use a template for text",
+        "id": "{field}: '{value}' tidak dapat dipakai sebagai field (hanya: {fields}); gunakan template untuk teks",
+    },
+    "recipe.mode": {
+        "en": "{field}: '{value}' is not a file mode (e.g. 0444)",
+        "id": "{field}: '{value}' bukan mode berkas (mis. 0444)",
+    },
+    "recipe.expose_port": {
+        "en": "{field}: port {port} is not published by service {service}; add it to its ports",
+        "id": "{field}: port {port} tidak dipublikasikan oleh layanan {service}; tambahkan ke ports-nya",
+    },
+    "recipe.duplicate": {
+        "en": "{field}: {var} of service {service} is already set by {other}",
+        "id": "{field}: {var} pada layanan {service} sudah diisi oleh {other}",
+    },
+    "recipe.name_clash": {
+        "en": "{field}: the name '{name}' is already used in {other}; templates could not tell them apart",
+        "id": "{field}: nama '{name}' sudah dipakai di {other}; template tidak dapat membedakannya",
+    },
+    "recipe.template_invalid": {
+        "en": "{field}: template {template} has a '$' that is not a placeholder; write $$ for a literal $",
+        "id": "{field}: template {template} memuat '$' yang bukan placeholder; tulis $$ untuk tanda $ biasa",
+    },
+    "recipe.placeholder": {
+        "en": "{field}: template {template} uses ${{{name}}}, which is not a localisation field, secret or setting",
+        "id": "{field}: template {template} memakai ${{{name}}}, yang bukan isian lokalisasi, rahasia atau pengaturan",
+    },
+    "recipe.placeholder.hint": {
+        "en": "Use a localisation field (recipes/README.md), or declare {name} under x-ksad secrets or settings.",
+        "id": "Gunakan isian lokalisasi (recipes/README.md), atau deklarasikan {name} di x-ksad secrets atau settings.",
+    },
+    "policy.refused": {
+        "en": "{file}: the security policy refuses what this recipe asks for:\n{violations}",
+        "id": "{file}: kebijakan keamanan menolak permintaan resep ini:\n{violations}",
+    },
+    "policy.violation": {
+        "en": "  - service {service}: {kind} ({detail}); allow with --allow {kind}",
+        "id": "  - layanan {service}: {kind} ({detail}); izinkan dengan --allow {kind}",
+    },
+    "policy.refused.hint": {
+        "en": "Only if you trust this app: allow it for one command with {flags}, or for every command with "
+              "'allow: [{kinds}]' in $KSAD_HOME/policy.yaml.",
+        "id": "Hanya jika Anda memercayai aplikasi ini: izinkan untuk satu perintah dengan {flags}, atau untuk semua "
+              "perintah dengan 'allow: [{kinds}]' di $KSAD_HOME/policy.yaml.",
+    },
+    "policy.unknown_kind": {
+        "en": "{where}: '{kind}' is not a security-policy kind (known: {kinds}).",
+        "id": "{where}: '{kind}' bukan jenis kebijakan keamanan (yang dikenal: {kinds}).",
+    },
+    "policy.file_key": {
+        "en": "{file}, line {line}: '{key}' is not read from a policy file (only 'allow').",
+        "id": "{file}, baris {line}: '{key}' tidak dibaca dari berkas kebijakan (hanya 'allow').",
+    },
+    "policy.file_allow": {
+        "en": "{file}, line {line}: 'allow' must be a list of policy kinds, e.g. allow: [host-path].",
+        "id": "{file}, baris {line}: 'allow' harus berupa daftar jenis kebijakan, mis. allow: [host-path].",
+    },
+    # --- end of recipes and security policy ---
     # --- regions ---------------------------------------------------------------
     "region.unknown": {
         "en": "Unknown region code '{code}'.",
@@ -357,8 +583,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "{field} '{value}' bukan warna.",
     },
     "identity.colour_invalid.hint": {
-        "en": "Write a colour as six hex digits, e.g. #0B5394.",
-        "id": "Tulis warna sebagai enam digit heksadesimal, mis. #0B5394.",
+        "en": "Write a colour as six hex digits, e.g. #0B5394 (in a YAML file, quote it: '#0B5394').",
+        "id": "Tulis warna sebagai enam digit heksadesimal, mis. #0B5394 (di berkas YAML, beri tanda kutip: '#0B5394').",
     },
     "identity.colour_count": {
         "en": "At most two colours (primary, secondary) can be given, not {count}.",
@@ -414,16 +640,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "Perbaiki baris itu, atau tulis ulang paketnya dengan: ksad init ... --force",
     },
     "identity.unknown_key": {
-        "en": "{file}, line {line}: unknown key '{key}'. Known keys: {known}.",
-        "id": "{file}, baris {line}: kunci '{key}' tidak dikenal. Kunci yang dikenal: {known}.",
+        "en": "{file}, line {line}: unknown key '{entry}'. Known keys: {known}.",
+        "id": "{file}, baris {line}: kunci '{entry}' tidak dikenal. Kunci yang dikenal: {known}.",
     },
     "identity.unknown_key.hint": {
         "en": "Remove or correct that key (ksad refuses keys it does not know, to catch typos).",
         "id": "Hapus atau perbaiki kunci itu (ksad menolak kunci yang tidak dikenalnya agar salah ketik ketahuan).",
     },
     "identity.missing_key": {
-        "en": "{file}: required key '{key}' is missing.",
-        "id": "{file}: kunci wajib '{key}' tidak ada.",
+        "en": "{file}: required key '{entry}' is missing.",
+        "id": "{file}: kunci wajib '{entry}' tidak ada.",
     },
     "identity.missing_key.hint": {
         "en": "Write the pack again with: ksad init ... --force",
@@ -438,8 +664,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "'{value}' tidak cocok dengan {timezone}, yang seharusnya {expected}",
     },
     "identity.region_code_invalid": {
-        "en": "'{value}' is not a Kemendagri code in quotes, such as '52.04'",
-        "id": "'{value}' bukan kode Kemendagri dalam tanda kutip, seperti '52.04'",
+        "en": "found {value}; expected a Kemendagri code written in quotes, such as '52.04'",
+        "id": "tertulis {value}; seharusnya kode Kemendagri dalam tanda kutip, seperti '52.04'",
     },
     "identity.type_invalid": {
         "en": "'{value}' is not one of: {allowed}",
@@ -593,8 +819,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "Perbaiki baris itu, atau hapus entrinya lalu tambahkan lagi dengan: ksad target add NAMA URL",
     },
     "target.problem.unknown_key": {
-        "en": "unknown key '{key}' (known: {known})",
-        "id": "kunci '{key}' tidak dikenal (yang dikenal: {known})",
+        "en": "unknown key '{entry}' (known: {known})",
+        "id": "kunci '{entry}' tidak dikenal (yang dikenal: {known})",
     },
     "target.problem.format": {
         "en": "format {value} is not known to this ksad (it reads format {expected})",
