@@ -473,8 +473,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "{where}: '{kind}' bukan jenis kebijakan keamanan (yang dikenal: {kinds}).",
     },
     "policy.file_key": {
-        "en": "{file}, line {line}: '{key}' is not read from a policy file (only 'allow').",
-        "id": "{file}, baris {line}: '{key}' tidak dibaca dari berkas kebijakan (hanya 'allow').",
+        "en": "{file}, line {line}: '{name}' is not read from a policy file (only 'allow').",
+        "id": "{file}, baris {line}: '{name}' tidak dibaca dari berkas kebijakan (hanya 'allow').",
     },
     "policy.file_allow": {
         "en": "{file}, line {line}: 'allow' must be a list of policy kinds, e.g. allow: [host-path].",
@@ -585,6 +585,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "identity.colour_invalid.hint": {
         "en": "Write a colour as six hex digits, e.g. #0B5394 (in a YAML file, quote it: '#0B5394').",
         "id": "Tulis warna sebagai enam digit heksadesimal, mis. #0B5394 (di berkas YAML, beri tanda kutip: '#0B5394').",
+    },
+    "identity.colour_unquoted": {
+        "en": "{field} is empty; in YAML a value starting with # is a comment, so quote it: '#0B5394'",
+        "id": "{field} kosong; di YAML nilai yang diawali # dianggap komentar, jadi beri tanda kutip: '#0B5394'",
     },
     "identity.colour_count": {
         "en": "At most two colours (primary, secondary) can be given, not {count}.",

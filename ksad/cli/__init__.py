@@ -16,6 +16,9 @@ from ksad.cli.app import cli, handle_errors
 # Register the command groups (each module adds its commands to ``cli``).
 from ksad.cli import catalog as _catalog  # noqa: E402,F401
 from ksad.cli import region as _region  # noqa: E402,F401
+from ksad.cli import deploy as _deploy  # noqa: E402,F401
+from ksad.cli import identity as _identity  # noqa: E402,F401
+from ksad.cli import target as _target  # noqa: E402,F401
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,0 +1,80 @@
+"""Writing files so that a crash never leaves half of one behind.
+
+Every file ksad owns (identity pack, inventory, secrets, state) is replaced
+whole: the new content goes to a temporary file in the same directory (so the
+final ``os.replace`` is a rename within one filesystem, which POSIX makes
+atomic), is fsynced, gets its mode, and only then takes the real name. A
+reader sees the old file or the new one, never a mix.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+from typing import Iterator
+
+
+def _fsync_dir(directory: Path) -> None:
+    # The rename itself lives in the directory; without this a power cut can
+    # forget it even though the file's bytes reached the disk.
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def atomic_write(path: Path | str, data: bytes | str, mode: int = 0o644) -> Path:
+    """Replace *path* with *data* (str is written as UTF-8) in one step."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        # mkstemp creates 0600; set the wanted mode explicitly (umask must not widen or narrow it).
+        os.chmod(tmp_name, mode)
+        os.replace(tmp_name, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp_name)
+        raise
+    _fsync_dir(path.parent)
+    return path
+
+
+def write_secret(path: Path | str, data: bytes | str) -> Path:
+    """Like :func:`atomic_write`, readable by the owner only, in an owner-only directory."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(path.parent, 0o700)  # mkdir's mode is filtered by umask and ignored if it existed
+    return atomic_write(path, data, mode=0o600)
+
+
+@contextlib.contextmanager
+def locked(path: Path | str) -> Iterator[None]:
+    """Hold an exclusive advisory lock on ``<path>.lock`` for a read-modify-write of *path*.
+
+    Atomic replacement keeps a file whole, but two concurrent edits would
+    still lose one of them; the lock serialises them.
+    """
+    import fcntl
+
+    lock_path = Path(path).with_name(Path(path).name + ".lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock

@@ -1,0 +1,141 @@
+"""Local-wisdom names: what is accepted, the slug it gets, and clashes on a target."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pytest
+
+from ksad.errors import ConflictError, InputError
+from ksad.naming import LocalName, ensure_unique, slugify, validate_name
+
+DNS_LABEL = re.compile(r"[a-z][a-z0-9-]{0,38}[a-z0-9]")
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "slug"),
+    [
+        ("Sabalong", "Sabalong", "sabalong"),
+        ("Sipakatau", "Sipakatau", "sipakatau"),
+        ("Tau Samawa", "Tau Samawa", "tau-samawa"),
+        ("Pa'biritta", "Pa'biritta", "pa-biritta"),
+        ("Pa\u2019biritta", "Pa'biritta", "pa-biritta"),  # typographic apostrophe becomes the plain one
+        ("  Sabilulungan  ", "Sabilulungan", "sabilulungan"),
+        ("Ngayah-Bali", "Ngayah-Bali", "ngayah-bali"),
+        ("Kartu Sehat 2", "Kartu Sehat 2", "kartu-sehat-2"),
+        ("Café Désa", "Café Désa", "cafe-desa"),
+        ("e\u0301-Lapor", "\u00e9-Lapor", "e-lapor"),  # decomposed é is stored composed (NFC)
+        ("Ab", "Ab", "ab"),  # two characters is the minimum
+        ("7 Keajaiban", "7 Keajaiban", "app-7-keajaiban"),  # a slug must start with a letter
+        ("x" * 40, "x" * 40, "x" * 40),
+        ("Straße Kota", "Straße Kota", "strasse-kota"),
+        ("ᨔᨗᨄᨀᨈᨕᨘ", "ᨔᨗᨄᨀᨈᨕᨘ", None),  # Sipakatau in Lontara: kept, slug is app-<hash>
+    ],
+)
+def test_valid_names_and_their_slugs(text, name, slug):
+    result = validate_name(text)
+    assert result.name == name
+    assert unicodedata.is_normalized("NFC", result.name)
+    if slug is None:
+        assert re.fullmatch(r"app-[0-9a-f]{8}", result.slug)
+        assert validate_name(text).slug == result.slug  # stable across runs
+    else:
+        assert result.slug == slug
+    assert DNS_LABEL.fullmatch(result.slug), result.slug
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "shown"),
+    [
+        ("", "name.empty", None),
+        ("   ", "name.empty", None),
+        ("S", "name.length", "1 character"),
+        ("x" * 41, "name.length", "41 character"),
+        ("Sabalong 🌊", "name.char_invalid", "🌊"),
+        ("😀😀", "name.char_invalid", "U+1F600"),
+        ("Tau_Samawa", "name.char_invalid", "'_'"),
+        ("Tau/Samawa", "name.char_invalid", "'/'"),
+        ("Tau\tSamawa", "name.char_invalid", "U+0009"),
+        ("-Sabalong", "name.edge", "'-'"),
+        ("Sabalong'", "name.edge", "'''"),
+        ("'Sabalong", "name.edge", None),
+        ("Tau  Samawa", "name.double_space", "two spaces"),
+    ],
+)
+def test_invalid_names_say_what_is_wrong(text, key, shown, monkeypatch):
+    monkeypatch.setenv("KSAD_LANG", "en")
+    with pytest.raises(InputError) as err:
+        validate_name(text)
+    assert err.value.key == key
+    assert err.value.exit_code == 3
+    if shown:
+        assert shown in err.value.message
+
+
+def test_invalid_name_message_in_indonesian(monkeypatch):
+    monkeypatch.setenv("KSAD_LANG", "id")
+    with pytest.raises(InputError) as err:
+        validate_name("Sabalong 🌊")
+    assert "tidak diperbolehkan" in err.value.message and "🌊" in err.value.message
+    assert "huruf" in err.value.hint
+
+
+def test_meaning_and_language_are_kept_and_checked():
+    name = validate_name("Sipakatau", meaning="saling memanusiakan", language="BUG")
+    assert (name.meaning, name.language) == ("saling memanusiakan", "bug")
+    assert name.fields() == {"name": "Sipakatau", "name_slug": "sipakatau",
+                             "name_meaning": "saling memanusiakan", "name_language": "bug"}
+    assert validate_name("Sipakatau", meaning="  ").meaning is None
+    with pytest.raises(InputError):
+        validate_name("Sipakatau", language="Bugis language")
+    with pytest.raises(InputError):
+        validate_name("Sipakatau", meaning="a\nb")
+    with pytest.raises(InputError):
+        validate_name("Sipakatau", meaning="x" * 201)
+
+
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [
+        ("Tau -- Samawa", "tau-samawa"),
+        ("Đồng Ølstad", "dong-olstad"),
+        ("9", "app-9"),
+        ("A" + "b" * 45, "a" + "b" * 39),
+        ("x" * 39 + " y", "x" * 39),  # truncation never leaves a trailing '-'
+    ],
+)
+def test_slugify_edge_cases(name, slug):
+    assert slugify(name) == slug
+    assert DNS_LABEL.fullmatch(slugify(name))
+
+
+def test_unique_within_a_target(monkeypatch):
+    monkeypatch.setenv("KSAD_LANG", "en")
+    name = validate_name("Sipakatau")
+    ensure_unique(name, {}, "antrean-daring")
+    ensure_unique(name, {"sabalong": "e-budgeting"}, "antrean-daring")
+    ensure_unique(name, {"sipakatau": "antrean-daring"}, "antrean-daring")  # its own name on upgrade
+
+    with pytest.raises(ConflictError) as err:
+        ensure_unique(name, {"sipakatau": "e-budgeting"}, "antrean-daring")
+    assert err.value.exit_code == 9
+    assert "e-budgeting" in err.value.message and "Sipakatau" in err.value.message
+
+
+@pytest.mark.parametrize("used", ["SIPAKATAU", "sipakatau", "Sipakatau"])
+def test_unique_compares_casefolded_names_too(used):
+    with pytest.raises(ConflictError):
+        ensure_unique(validate_name("Sipakatau"), {used: "sakip"}, "hayu")
+
+
+def test_different_names_with_the_same_slug_clash():
+    # "Tau Samawa" and "Tau-Samawa" are different names but would share containers
+    with pytest.raises(ConflictError) as err:
+        ensure_unique(validate_name("Tau-Samawa"), {validate_name("Tau Samawa").slug: "sakip"}, "hayu")
+    assert "sakip" in err.value.message
+
+
+def test_local_name_is_a_value():
+    assert validate_name("e\u0301-Lapor") == validate_name("\u00e9-Lapor")
+    assert isinstance(validate_name("Sabalong"), LocalName)

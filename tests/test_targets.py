@@ -1,0 +1,200 @@
+"""The target inventory: `ksad target add/list/remove` and resolving --target."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ksad.errors import ConflictError, InputError, NotFoundError
+from ksad.settings import Settings
+from ksad.targets import Target, add_target, check_url, list_targets, remove_target, resolve_target
+
+
+@pytest.fixture
+def settings(tmp_path, monkeypatch) -> Settings:
+    monkeypatch.delenv("DOCKER_HOST", raising=False)
+    monkeypatch.setenv("KSAD_LANG", "en")
+    return Settings.from_env(home=tmp_path / "home", target=None)
+
+
+def _data(proc) -> object:
+    return json.loads(proc.stdout)["data"]
+
+
+# --- through the command line -------------------------------------------------------
+
+
+def test_add_list_remove_round_trip(run_ksad, tmp_path):
+    listed = _data(run_ksad("target", "list", "--json", check=True))
+    assert listed == [{"name": "local", "url": "unix:///var/run/docker.sock", "kind": "unix"}]
+
+    added = run_ksad("target", "add", "prod", "ssh://deploy@10.0.0.5", check=True)
+    assert "prod" in added.stderr and "ssh://deploy@10.0.0.5" in added.stderr
+    run_ksad("target", "add", "lab", "tcp://lab.sumbawakab.go.id:2376", check=True)
+
+    listed = _data(run_ksad("target", "list", "--json", check=True))
+    assert [(t["name"], t["url"], t["kind"]) for t in listed] == [
+        ("local", "unix:///var/run/docker.sock", "unix"),
+        ("lab", "tcp://lab.sumbawakab.go.id:2376", "tcp"),
+        ("prod", "ssh://deploy@10.0.0.5", "ssh"),
+    ]
+    table = run_ksad("target", "list", check=True)
+    assert "ssh://deploy@10.0.0.5" in table.stderr and "lab" in table.stderr
+
+    removed = run_ksad("target", "remove", "prod", check=True)
+    assert "prod" in removed.stderr
+    names = [t["name"] for t in _data(run_ksad("target", "list", "--json", check=True))]
+    assert names == ["local", "lab"]
+    assert "prod" not in (tmp_path / "home" / "targets.yaml").read_text()
+
+
+def test_local_url_follows_docker_host(run_ksad):
+    listed = _data(run_ksad("target", "list", "--json", env={"DOCKER_HOST": "tcp://10.1.2.3:2375"}, check=True))
+    assert listed[0] == {"name": "local", "url": "tcp://10.1.2.3:2375", "kind": "tcp"}
+
+
+def test_re_adding_the_same_target_changes_nothing(run_ksad, tmp_path):
+    run_ksad("target", "add", "prod", "ssh://deploy@10.0.0.5", check=True)
+    file = tmp_path / "home" / "targets.yaml"
+    before = file.stat().st_mtime_ns
+    again = run_ksad("target", "add", "prod", "ssh://deploy@10.0.0.5", check=True)
+    assert "nothing changed" in again.stderr
+    assert file.stat().st_mtime_ns == before
+
+
+def test_changing_a_url_needs_force(run_ksad):
+    run_ksad("target", "add", "prod", "ssh://deploy@10.0.0.5", check=True)
+    refused = run_ksad("target", "add", "prod", "ssh://deploy@10.0.0.6", check=9)
+    assert "already exists" in refused.stderr and "--force" in refused.stderr
+    run_ksad("target", "add", "prod", "ssh://deploy@10.0.0.6:2222", "--force", check=True)
+    listed = _data(run_ksad("target", "list", "--json", check=True))
+    assert listed[1]["url"] == "ssh://deploy@10.0.0.6:2222"
+
+
+def test_dry_run_writes_nothing(run_ksad, tmp_path):
+    shown = run_ksad("target", "add", "prod", "ssh://deploy@10.0.0.5", "--dry-run", check=True)
+    assert "Dry run" in shown.stderr
+    assert not (tmp_path / "home" / "targets.yaml").exists()
+    run_ksad("target", "add", "prod", "ssh://deploy@10.0.0.5", check=True)
+    run_ksad("target", "remove", "prod", "--dry-run", check=True)
+    assert "prod" in (tmp_path / "home" / "targets.yaml").read_text()
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("ssh://10.0.0.5", "needs a user"),
+        ("http://10.0.0.5:2375", "must start with ssh://, tcp:// or unix://"),
+        ("10.0.0.5", "must start with ssh://"),
+        ("tcp://10.0.0.5", "needs a port"),
+        ("tcp://10.0.0.5:70000", "port must be a number"),
+        ("unix://var/run/docker.sock", "absolute socket path"),
+        ("ssh://deploy:rahasia@10.0.0.5", "password"),
+        ("ssh://deploy@10.0.0.5/home", "path"),
+        ("ssh://deploy@bad_host", "host name"),
+        ("ssh://deploy@", "host name"),
+    ],
+)
+def test_bad_urls_are_refused_with_an_example(run_ksad, url, says, tmp_path):
+    proc = run_ksad("target", "add", "x", url, check=3)
+    assert says in proc.stderr
+    assert "ssh://deploy@10.0.0.5" in proc.stderr  # the hint shows what a good one looks like
+    assert not (tmp_path / "home" / "targets.yaml").exists()
+
+
+@pytest.mark.parametrize("name", ["Prod", "prod_1", "-prod", "a" * 31, "kantor pusat"])
+def test_bad_names_are_refused(run_ksad, name):
+    proc = run_ksad("target", "add", "--", name, "ssh://deploy@10.0.0.5", check=3)
+    assert "is not valid" in proc.stderr
+
+
+def test_local_is_reserved(run_ksad):
+    proc = run_ksad("target", "add", "local", "ssh://deploy@10.0.0.5", check=3)
+    assert "reserved" in proc.stderr
+    proc = run_ksad("target", "remove", "local", check=3)
+    assert "cannot be removed" in proc.stderr
+
+
+def test_unknown_target_lists_known_names(run_ksad):
+    run_ksad("target", "add", "prod", "ssh://deploy@10.0.0.5", check=True)
+    proc = run_ksad("target", "remove", "staging", check=4)
+    assert "staging" in proc.stderr and "local, prod" in proc.stderr
+
+
+def test_messages_in_indonesian(run_ksad):
+    proc = run_ksad("target", "add", "x", "ftp://host", env={"KSAD_LANG": "id"}, check=3)
+    assert "tidak sah" in proc.stderr and "Contoh" in proc.stderr
+    proc = run_ksad("target", "add", "prod", "ssh://deploy@10.0.0.5", env={"KSAD_LANG": "id"}, check=True)
+    assert "ditambahkan" in proc.stderr
+
+
+def test_hand_edited_inventory_errors_name_the_line(run_ksad, tmp_path):
+    run_ksad("target", "add", "prod", "ssh://deploy@10.0.0.5", check=True)
+    file = tmp_path / "home" / "targets.yaml"
+    text = file.read_text()
+    file.write_text(text.replace("url: ssh://deploy@10.0.0.5", "url: ssh://10.0.0.5"))
+    proc = run_ksad("target", "list", check=3)
+    line = next(i for i, l in enumerate(file.read_text().splitlines(), 1) if "ssh://10.0.0.5" in l)
+    assert f"line {line}" in proc.stderr and "needs a user" in proc.stderr
+
+    file.write_text(text + "  staging:\n    uri: tcp://h:1\n")
+    proc = run_ksad("target", "list", check=3)
+    assert "uri" in proc.stderr and "line" in proc.stderr
+
+
+# --- the core that the deploy engine calls ---------------------------------------------
+
+
+def test_resolve_target_precedence(settings, tmp_path, monkeypatch):
+    add_target(settings, "prod", "ssh://deploy@10.0.0.5")
+    assert resolve_target(settings, None) == Target("local", "unix:///var/run/docker.sock")
+    assert resolve_target(settings, "prod") == Target("prod", "ssh://deploy@10.0.0.5")
+
+    from_env = Settings.from_env(home=tmp_path / "home", target="prod")
+    assert resolve_target(from_env, None).name == "prod"
+    assert resolve_target(from_env, "local").name == "local"  # the argument wins over the setting
+
+    # a literal URL of a known engine resolves to its name, so state kept per target is shared
+    assert resolve_target(settings, "ssh://deploy@10.0.0.5").name == "prod"
+    assert resolve_target(settings, "unix:///var/run/docker.sock").name == "local"
+    other = resolve_target(settings, "tcp://10.9.9.9:2376")
+    assert other.url == "tcp://10.9.9.9:2376" and other.kind == "tcp"
+    assert "/" not in other.key and ":" not in other.key
+    assert other.key != resolve_target(settings, "tcp://10.9.9.9:2377").key
+
+
+def test_resolve_unknown_and_invalid(settings):
+    with pytest.raises(NotFoundError) as err:
+        resolve_target(settings, "staging")
+    assert err.value.exit_code == 4 and "local" in err.value.message
+    with pytest.raises(InputError):
+        resolve_target(settings, "ftp://host")
+
+
+def test_core_add_remove(settings):
+    change = add_target(settings, "prod", "SSH://Deploy@Server.Example.go.id:22")
+    assert change.action == "add"
+    assert change.target.url == "ssh://Deploy@server.example.go.id:22"
+    with pytest.raises(ConflictError):
+        add_target(settings, "prod", "tcp://h:1")
+    assert add_target(settings, "prod", "tcp://h:1", force=True).action == "replace"
+    assert [t.name for t in list_targets(settings)] == ["local", "prod"]
+    assert remove_target(settings, "prod").target.url == "tcp://h:1"
+    with pytest.raises(NotFoundError):
+        remove_target(settings, "prod")
+    assert [t.name for t in list_targets(settings)] == ["local"]
+
+
+@pytest.mark.parametrize(
+    ("url", "normal"),
+    [
+        ("ssh://deploy@10.0.0.5", "ssh://deploy@10.0.0.5"),
+        ("ssh://deploy@[::1]:2222", "ssh://deploy@[::1]:2222"),
+        ("ssh://deploy@host/", "ssh://deploy@host"),
+        ("tcp://[fd00::5]:2376", "tcp://[fd00::5]:2376"),
+        ("unix:///run/user/1000/docker.sock", "unix:///run/user/1000/docker.sock"),
+    ],
+)
+def test_valid_urls(url, normal):
+    assert check_url(url) == normal
