@@ -410,7 +410,7 @@ def prepare(settings: Settings, req: InstallRequest, reporter: Reporter) -> Prep
             url = f"http://{host_of(target.url)}:{host_port}{recipe.ksad.expose.path}"
 
     recovered = _recover_secrets(engine, observed, recipe)
-    secret_values, _ = load_or_make_secrets(settings, target.name, app.id, sorted(recipe.ksad.secrets), recovered)
+    secret_values, _ = load_or_make_secrets(settings, target.key, app.id, sorted(recipe.ksad.secrets), recovered)
     answers = {k: str(req.sets.get(k, previous.get(f"ksad.set.{k}", default)))
                for k, (default, _d) in recipe.ksad.settings.items()}
 
@@ -602,7 +602,7 @@ def apply(settings: Settings, prep: Prepared, reporter: Reporter, timeout: float
         raise
     for cid, _name, _running in retired:
         engine.remove_container(cid)
-    save_secrets(settings, prep.target.name, prep.app.id, prep.secrets)
+    save_secrets(settings, prep.target.key, prep.app.id, prep.secrets)
 
 
 def _create_and_start(engine, s: ServiceSpec, prep: Prepared, plan: Plan) -> str:
@@ -660,7 +660,7 @@ def install(settings: Settings, req: InstallRequest, reporter: Reporter | None =
     prep = prepare(settings, req, reporter)
     if req.dry_run or not prep.plan.changes:
         return InstallResult(prep.plan, False, time.monotonic() - started)
-    with locked(settings.state_dir, prep.target.name, prep.app.id):
+    with locked(settings.state_dir, prep.target.key, prep.app.id):
         apply(settings, prep, reporter, req.timeout)
     return InstallResult(prep.plan, True, time.monotonic() - started)
 
@@ -793,14 +793,14 @@ def uninstall(settings: Settings, app_or_name: str, *, purge: bool = False, dry_
                              [] if purge else volumes)
     if dry_run:
         return result
-    with locked(settings.state_dir, target.name, app_id):
+    with locked(settings.state_dir, target.key, app_id):
         for c in containers:
             engine.remove_container(c["Id"])
         engine.remove_network(network_name(slug))
         if purge:
             for v in volumes:
                 engine.remove_volume(v)
-            secret = _secret_file(settings, target.name, app_id)
+            secret = _secret_file(settings, target.key, app_id)
             secret.unlink(missing_ok=True)
     result.applied = True
     return result

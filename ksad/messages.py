@@ -908,7 +908,7 @@ def current_language() -> str:
     return "en"
 
 
-def t(key: str, **fields: object) -> str:
+def t(key: str, /, **fields: object) -> str:
     """The message *key* in the user's language, with *fields* filled in."""
     entry = MESSAGES[key]
     return entry.get(current_language(), entry["en"]).format(**fields)
