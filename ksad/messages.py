@@ -192,10 +192,6 @@ MESSAGES: dict[str, dict[str, str]] = {
                       "id": "Pilih nama kearifan lokal untuk {app} dengan --name."},
     "name.required.hint": {"en": "For example: ksad install {app} --name \"Sabalong\" --meaning \"...\"",
                            "id": "Contoh: ksad install {app} --name \"Sabalong\" --meaning \"...\""},
-    "name.rename": {"en": "{app} is already installed here as \"{current}\"; it cannot be renamed to \"{new}\" in place.",
-                    "id": "{app} sudah terpasang di sini sebagai \"{current}\"; tidak dapat diganti nama menjadi \"{new}\" di tempat."},
-    "name.rename.hint": {"en": "Keep the current name (omit --name), or back up, uninstall and install again under the new name.",
-                         "id": "Pertahankan nama sekarang (tanpa --name), atau cadangkan, copot, lalu pasang lagi dengan nama baru."},
     "set.unknown": {"en": "Unknown setting(s): {keys}. This app takes: {known}.",
                     "id": "Pengaturan tidak dikenal: {keys}. Aplikasi ini menerima: {known}."},
     "set.malformed": {"en": "--set '{item}' is not KEY=VALUE.", "id": "--set '{item}' bukan KUNCI=NILAI."},
@@ -221,6 +217,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                          "id": "Tidak ada aplikasi terpasang '{app}' di target {target}."},
     "instance.unknown.hint": {"en": "See what is installed with: ksad status",
                               "id": "Lihat yang terpasang dengan: ksad status"},
+    "instance.ambiguous": {"en": "{app} is installed more than once here: {names}. Say which, by its local name.",
+                           "id": "{app} terpasang lebih dari sekali di sini: {names}. Sebutkan yang mana, dengan nama lokalnya."},
     "instance.no_service": {"en": "{app} has no service '{service}'.", "id": "{app} tidak punya layanan '{service}'."},
     "lock.held": {"en": "Another ksad (pid {pid}) is working on {app} on {target}.",
                   "id": "ksad lain (pid {pid}) sedang mengerjakan {app} di {target}."},
@@ -245,6 +243,11 @@ MESSAGES: dict[str, dict[str, str]] = {
                                 "id": "Periksa bahwa registry terjangkau dari target dan menyimpan digest ini persis."},
     "engine.digest_mismatch": {"en": "Image {ref} does not match its pinned digest (the engine has: {found}).",
                                "id": "Image {ref} tidak cocok dengan digest yang dipatok (engine punya: {found})."},
+    "engine.digest_unavailable": {"en": "The registry has no image with the pinned digest {ref} ({detail}).",
+                                  "id": "Registry tidak punya image dengan digest yang dipatok {ref} ({detail})."},
+    "engine.digest_unavailable.hint": {
+        "en": "The image was removed or replaced after the release was signed. Nothing was changed; ask the publisher.",
+        "id": "Image dihapus atau diganti setelah rilis ditandatangani. Tidak ada yang diubah; hubungi penerbit."},
     "engine.digest_mismatch.hint": {"en": "Do not run it. The registry served different content than the publisher signed.",
                                     "id": "Jangan dijalankan. Registry menyajikan isi yang berbeda dari yang ditandatangani penerbit."},
     "catalog.missing": {
@@ -893,6 +896,445 @@ MESSAGES: dict[str, dict[str, str]] = {
     "target.col.kind": {"en": "Kind", "id": "Jenis"},
     "target.builtin": {"en": "(built in)", "id": "(bawaan)"},
     # --- end of identity / naming / targets ---
+    # --- trust: keys, keyring, signatures, snapshot, MoU (ksad/trust.py, ksad/mou.py, ksad/cli/trust.py) ---
+    "file.unwritable": {
+        "en": "{file}: cannot write ({problem}).",
+        "id": "{file}: tidak dapat ditulis ({problem}).",
+    },
+    "trust.date_invalid": {
+        "en": "'{value}' is not a date (YYYY-MM-DD){what}.",
+        "id": "'{value}' bukan tanggal (YYYY-MM-DD){what}.",
+    },
+    "trust.canonical_bad_value": {
+        "en": "Cannot sign a document holding {kind} at '{where}': only text, whole and finite numbers, true/false, dates, lists and mappings can be signed.",
+        "id": "Dokumen yang memuat {kind} pada '{where}' tidak dapat ditandatangani: hanya teks, bilangan bulat dan hingga, true/false, tanggal, daftar dan pemetaan yang dapat ditandatangani.",
+    },
+    "trust.kind_unknown": {
+        "en": "{file}: cannot tell what kind of document this is (app entry, MoU, revocation, keyring or snapshot).",
+        "id": "{file}: jenis dokumen tidak dapat ditentukan (entri aplikasi, MoU, pencabutan, keyring atau snapshot).",
+    },
+    "trust.key.exists": {
+        "en": "{file} already exists; a key is never overwritten.",
+        "id": "{file} sudah ada; kunci tidak pernah ditimpa.",
+    },
+    "trust.key.exists.hint": {
+        "en": "Choose another file with --output, or remove the old key yourself if you are sure it is no longer needed.",
+        "id": "Pilih berkas lain dengan --output, atau hapus sendiri kunci lama bila Anda yakin tidak diperlukan lagi.",
+    },
+    "trust.key.permissions": {
+        "en": "{file} can be read or changed by other users (mode {mode}); a private key must be its owner's alone, so it was not used.",
+        "id": "{file} dapat dibaca atau diubah pengguna lain (mode {mode}); kunci privat hanya boleh milik pemiliknya, jadi tidak digunakan.",
+    },
+    "trust.key.permissions.hint": {
+        "en": "Run: chmod 600 {file}  (and consider the key exposed if others could read it: ask for it to be revoked).",
+        "id": "Jalankan: chmod 600 {file}  (dan anggap kunci bocor bila orang lain sempat membacanya: minta agar dicabut).",
+    },
+    "trust.key.passphrase_needed": {
+        "en": "{file} is protected by a passphrase.",
+        "id": "{file} dilindungi frasa sandi.",
+    },
+    "trust.key.passphrase_needed.hint": {
+        "en": "Put the passphrase in an environment variable and pass its name: --passphrase-env VAR.",
+        "id": "Simpan frasa sandi di variabel lingkungan dan berikan namanya: --passphrase-env VAR.",
+    },
+    "trust.key.passphrase_wrong": {
+        "en": "{file}: wrong passphrase.",
+        "id": "{file}: frasa sandi salah.",
+    },
+    "trust.key.not_a_key": {
+        "en": "{file} is not a ksad private key (PEM, PKCS#8) or public key file.",
+        "id": "{file} bukan berkas kunci privat ksad (PEM, PKCS#8) atau kunci publik.",
+    },
+    "trust.key.not_a_key.hint": {
+        "en": "Create one with: ksad key generate --region CODE --signer NAME",
+        "id": "Buat dengan: ksad key generate --region KODE --signer NAMA",
+    },
+    "trust.key.not_ed25519": {
+        "en": "{file} is not an Ed25519 key; ksad signs with Ed25519 only.",
+        "id": "{file} bukan kunci Ed25519; ksad hanya menandatangani dengan Ed25519.",
+    },
+    "trust.key.not_in_keyring": {
+        "en": "Key {keyid} is not in the keyring {keyring}.",
+        "id": "Kunci {keyid} tidak ada di keyring {keyring}.",
+    },
+    "trust.key.not_in_keyring.hint": {
+        "en": "Send the public key (ksad key show FILE) to the catalog's maintainers; it counts once a new keyring version signed by the root keys lists it.",
+        "id": "Kirim kunci publik (ksad key show BERKAS) ke pengelola katalog; kunci berlaku setelah versi keyring baru yang ditandatangani kunci root mencantumkannya.",
+    },
+    "trust.key.revoked": {
+        "en": "{what}: the key {keyid} of {signer} ({region}) was revoked on {date}.",
+        "id": "{what}: kunci {keyid} milik {signer} ({region}) dicabut pada {date}.",
+    },
+    "trust.key.revoked.hint": {
+        "en": "Signatures by a revoked key count for nothing: the signer signs again with their new key.",
+        "id": "Tanda tangan dengan kunci yang dicabut tidak berlaku: penanda tangan menandatangani ulang dengan kunci barunya.",
+    },
+    "trust.key.expired": {
+        "en": "{what}: the key {keyid} of {signer} ({region}) expired on {date}.",
+        "id": "{what}: kunci {keyid} milik {signer} ({region}) habis masa berlakunya pada {date}.",
+    },
+    "trust.key.expired.hint": {
+        "en": "The signer signs again with a key that is valid today (a new keyring version can add one).",
+        "id": "Penanda tangan menandatangani ulang dengan kunci yang berlaku hari ini (versi keyring baru dapat menambahkannya).",
+    },
+    "trust.key.not_yet_valid": {
+        "en": "{what}: the key {keyid} of {signer} ({region}) is not valid until {date}.",
+        "id": "{what}: kunci {keyid} milik {signer} ({region}) baru berlaku mulai {date}.",
+    },
+    "trust.sig.malformed": {
+        "en": "{what}: signature entry {index} is malformed (it needs keyid, role and sig).",
+        "id": "{what}: entri tanda tangan ke-{index} rusak (harus memuat keyid, role dan sig).",
+    },
+    "trust.sig.unknown_key": {
+        "en": "{what}: signed by key {keyid} ({signer}), which is not in the keyring {keyring}.",
+        "id": "{what}: ditandatangani dengan kunci {keyid} ({signer}) yang tidak ada di keyring {keyring}.",
+    },
+    "trust.sig.unknown_key.hint": {
+        "en": "Only keys the catalog's keyring binds to a region count. Ask the catalog's maintainers to add the key, or sign with a listed key.",
+        "id": "Hanya kunci yang diikat keyring katalog ke suatu daerah yang berlaku. Minta pengelola katalog menambahkan kunci itu, atau tanda tangani dengan kunci yang terdaftar.",
+    },
+    "trust.sig.mismatch": {
+        "en": "{what}: the signature of {signer} (key {keyid}) does not match the content: it was changed after it was signed.",
+        "id": "{what}: tanda tangan {signer} (kunci {keyid}) tidak cocok dengan isinya: isinya diubah setelah ditandatangani.",
+    },
+    "trust.sig.mismatch.hint": {
+        "en": "Do not use it. Get the original file from its signers, or have them review the change and sign again.",
+        "id": "Jangan gunakan. Ambil berkas asli dari penanda tangannya, atau minta mereka memeriksa perubahan dan menandatangani ulang.",
+    },
+    "trust.app.unsigned": {
+        "en": "{what}: not signed by its publisher ({region}).",
+        "id": "{what}: tidak ditandatangani penerbitnya ({region}).",
+    },
+    "trust.app.unsigned.hint": {
+        "en": "The publisher signs the entry: ksad publish ... --key KEYFILE",
+        "id": "Penerbit menandatangani entri: ksad publish ... --key BERKASKUNCI",
+    },
+    "trust.app.wrong_region": {
+        "en": "{what}: signed by {signer} (key {keyid}) of region {key_region}, but its publisher is region {region}.",
+        "id": "{what}: ditandatangani {signer} (kunci {keyid}) dari daerah {key_region}, padahal penerbitnya daerah {region}.",
+    },
+    "trust.app.wrong_role": {
+        "en": "{what}: key {keyid} may not sign app entries (it lacks the 'region' role in the keyring).",
+        "id": "{what}: kunci {keyid} tidak boleh menandatangani entri aplikasi (tidak memiliki peran 'region' di keyring).",
+    },
+    "trust.keyring.missing": {
+        "en": "The catalog has no keyring: {file} does not exist.",
+        "id": "Katalog tidak memiliki keyring: {file} tidak ada.",
+    },
+    "trust.keyring.invalid": {
+        "en": "The keyring {file} is malformed:\n{problems}",
+        "id": "Keyring {file} rusak:\n{problems}",
+    },
+    "trust.keyring.bad_keyid": {
+        "en": "The keyring {file} lists key {keyid} with a public key that does not hash to that id.",
+        "id": "Keyring {file} mencantumkan kunci {keyid} dengan kunci publik yang hash-nya tidak sama dengan id itu.",
+    },
+    "trust.keyring.threshold": {
+        "en": "The keyring {file} is signed by {count} of the {threshold} root keys it needs: it was changed or not signed by the catalog's roots.",
+        "id": "Keyring {file} ditandatangani {count} dari {threshold} kunci root yang diperlukan: isinya diubah atau tidak ditandatangani root katalog.",
+    },
+    "trust.keyring.threshold.hint": {
+        "en": "Do not use this catalog until its maintainers publish a keyring signed by the root keys.",
+        "id": "Jangan gunakan katalog ini sampai pengelolanya menerbitkan keyring yang ditandatangani kunci root.",
+    },
+    "trust.keyring.not_pinned": {
+        "en": "The keyring {file} is signed by {count} of the {threshold} root keys pinned in {pins}.",
+        "id": "Keyring {file} ditandatangani {count} dari {threshold} kunci root yang disematkan di {pins}.",
+    },
+    "trust.keyring.rollback": {
+        "en": "The keyring {file} is version {version}, older than version {seen} already trusted for this catalog: an old keyring is being replayed.",
+        "id": "Keyring {file} versi {version}, lebih lama dari versi {seen} yang sudah dipercaya untuk katalog ini: keyring lama diputar ulang.",
+    },
+    "trust.keyring.rollback.hint": {
+        "en": "Update the catalog (git pull) from its real source; an old keyring may still list revoked keys.",
+        "id": "Perbarui katalog (git pull) dari sumber aslinya; keyring lama mungkin masih memuat kunci yang telah dicabut.",
+    },
+    "trust.keyring.forked": {
+        "en": "The keyring {file} is version {version}, but its content differs from the version {version} already trusted.",
+        "id": "Keyring {file} versi {version}, tetapi isinya berbeda dari versi {version} yang sudah dipercaya.",
+    },
+    "trust.keyring.not_chained": {
+        "en": "The keyring {file} (version {version}) is signed by {count} of the {threshold} root keys of version {seen} trusted before; a new keyring must be signed by the previous roots.",
+        "id": "Keyring {file} (versi {version}) ditandatangani {count} dari {threshold} kunci root versi {seen} yang dipercaya sebelumnya; keyring baru harus ditandatangani root sebelumnya.",
+    },
+    "trust.keyring.expired": {
+        "en": "The keyring {file} expired on {date}.",
+        "id": "Keyring {file} habis masa berlakunya pada {date}.",
+    },
+    "trust.keyring.expired.hint": {
+        "en": "Update the catalog (git pull); its maintainers publish a new keyring version before the old one expires.",
+        "id": "Perbarui katalog (git pull); pengelolanya menerbitkan versi keyring baru sebelum yang lama habis.",
+    },
+    "trust.pins_invalid": {
+        "en": "{file}: '{value}' is not a root key id (16 or 64 hexadecimal digits).",
+        "id": "{file}: '{value}' bukan id kunci root (16 atau 64 digit heksadesimal).",
+    },
+    "trust.state.corrupt": {
+        "en": "The trust record {file} is damaged ({problem}).",
+        "id": "Catatan kepercayaan {file} rusak ({problem}).",
+    },
+    "trust.state.corrupt.hint": {
+        "en": "It holds the catalog versions you have trusted. Restore it from a backup; deleting it means trusting the catalog afresh.",
+        "id": "Berkas ini memuat versi katalog yang sudah Anda percayai. Pulihkan dari cadangan; menghapusnya berarti mempercayai katalog dari awal.",
+    },
+    "trust.state.unwritable": {
+        "en": "Cannot record the trusted catalog version in {file} ({problem}); without it an old catalog could be replayed.",
+        "id": "Versi katalog yang dipercaya tidak dapat dicatat di {file} ({problem}); tanpa itu katalog lama dapat diputar ulang.",
+    },
+    "trust.snapshot.missing": {
+        "en": "The catalog is not signed: {file} does not exist.",
+        "id": "Katalog tidak ditandatangani: {file} tidak ada.",
+    },
+    "trust.snapshot.missing.hint": {
+        "en": "Use a signed catalog; its maintainers sign it with ksad publish.",
+        "id": "Gunakan katalog yang ditandatangani; pengelolanya menandatanganinya dengan ksad publish.",
+    },
+    "trust.snapshot.invalid": {
+        "en": "The catalog snapshot {file} is malformed: {problem}.",
+        "id": "Snapshot katalog {file} rusak: {problem}.",
+    },
+    "trust.snapshot.threshold": {
+        "en": "The catalog snapshot {file} is signed by {count} of the {threshold} snapshot keys it needs.",
+        "id": "Snapshot katalog {file} ditandatangani {count} dari {threshold} kunci snapshot yang diperlukan.",
+    },
+    "trust.snapshot.key_not_snapshot": {
+        "en": "Key {keyid} ({signer}) may not sign the catalog snapshot: the keyring does not give it the 'snapshot' role.",
+        "id": "Kunci {keyid} ({signer}) tidak boleh menandatangani snapshot katalog: keyring tidak memberinya peran 'snapshot'.",
+    },
+    "trust.snapshot.version_not_increasing": {
+        "en": "Snapshot version {version} is not above the current version {seen}; versions only ever increase.",
+        "id": "Versi snapshot {version} tidak lebih tinggi dari versi sekarang {seen}; versi hanya boleh naik.",
+    },
+    "trust.snapshot.rollback": {
+        "en": "The catalog snapshot {file} is version {version}, older than version {seen} already trusted: an old catalog is being replayed.",
+        "id": "Snapshot katalog {file} versi {version}, lebih lama dari versi {seen} yang sudah dipercaya: katalog lama diputar ulang.",
+    },
+    "trust.snapshot.rollback.hint": {
+        "en": "Update the catalog (git pull) from its real source. An old catalog may grant what has since been revoked.",
+        "id": "Perbarui katalog (git pull) dari sumber aslinya. Katalog lama mungkin memberikan hal yang sudah dicabut.",
+    },
+    "trust.snapshot.forked": {
+        "en": "The catalog snapshot {file} is version {version}, but its content differs from the version {version} already trusted.",
+        "id": "Snapshot katalog {file} versi {version}, tetapi isinya berbeda dari versi {version} yang sudah dipercaya.",
+    },
+    "trust.snapshot.expired": {
+        "en": "The catalog snapshot {file} expired on {date}: the catalog may be frozen at an old state.",
+        "id": "Snapshot katalog {file} habis masa berlakunya pada {date}: katalog mungkin dibekukan pada keadaan lama.",
+    },
+    "trust.snapshot.expired.hint": {
+        "en": "Update the catalog (git pull); its maintainers re-sign it before it expires.",
+        "id": "Perbarui katalog (git pull); pengelolanya menandatangani ulang sebelum habis masa berlakunya.",
+    },
+    "trust.snapshot.file_changed": {
+        "en": "{file} in the catalog {catalog} differs from the signed snapshot: it was changed after signing.",
+        "id": "{file} di katalog {catalog} berbeda dari snapshot yang ditandatangani: berkas diubah setelah ditandatangani.",
+    },
+    "trust.snapshot.file_changed.hint": {
+        "en": "Restore the catalog from its source (git checkout / git pull); a changed file is never used.",
+        "id": "Pulihkan katalog dari sumbernya (git checkout / git pull); berkas yang diubah tidak pernah digunakan.",
+    },
+    "trust.snapshot.file_missing": {
+        "en": "{file} is listed in the signed snapshot but missing from the catalog {catalog}.",
+        "id": "{file} tercantum di snapshot yang ditandatangani tetapi tidak ada di katalog {catalog}.",
+    },
+    "trust.snapshot.file_unlisted": {
+        "en": "{file} in the catalog {catalog} is not in the signed snapshot: it was added after signing.",
+        "id": "{file} di katalog {catalog} tidak ada di snapshot yang ditandatangani: berkas ditambahkan setelah penandatanganan.",
+    },
+    "trust.snapshot.file_unlisted.hint": {
+        "en": "Remove the file, or have the catalog's maintainers publish it (which re-signs the snapshot).",
+        "id": "Hapus berkas itu, atau minta pengelola katalog menerbitkannya (yang menandatangani ulang snapshot).",
+    },
+    # MoU
+    "mou.side.pioneer": {"en": "pioneer", "id": "daerah perintis"},
+    "mou.side.partner": {"en": "partner", "id": "daerah mitra"},
+    "mou.kind.mou": {"en": "an MoU", "id": "MoU"},
+    "mou.kind.revocation": {"en": "an MoU revocation", "id": "pencabutan MoU"},
+    "mou.wrong_kind": {
+        "en": "{file} is {kind}, not what this command expects.",
+        "id": "{file} adalah {kind}, bukan yang diharapkan perintah ini.",
+    },
+    "mou.id_mismatch": {
+        "en": "{file}: the MoU id '{id}' must match the file name.",
+        "id": "{file}: id MoU '{id}' harus sama dengan nama berkas.",
+    },
+    "mou.unknown": {
+        "en": "No MoU '{id}' in the catalog {catalog}.",
+        "id": "Tidak ada MoU '{id}' di katalog {catalog}.",
+    },
+    "mou.unknown.hint": {"en": "See the MoUs with: ksad mou list", "id": "Lihat daftar MoU dengan: ksad mou list"},
+    "mou.app_invalid": {
+        "en": "'{value}' is not an app with an optional version range (such as e-budgeting or \"e-budgeting>=1,<2\").",
+        "id": "'{value}' bukan aplikasi dengan rentang versi opsional (misalnya e-budgeting atau \"e-budgeting>=1,<2\").",
+    },
+    "mou.draft.same_party": {
+        "en": "The pioneer and the partner are the same region ({code}).",
+        "id": "Daerah perintis dan daerah mitra adalah daerah yang sama ({code}).",
+    },
+    "mou.draft.window": {
+        "en": "The MoU would end ({valid_until}) before it starts ({valid_from}).",
+        "id": "MoU akan berakhir ({valid_until}) sebelum dimulai ({valid_from}).",
+    },
+    "mou.draft.no_apps": {
+        "en": "An MoU must grant at least one app (--app).",
+        "id": "MoU harus memberikan sedikitnya satu aplikasi (--app).",
+    },
+    "mou.draft.duplicate_app": {
+        "en": "App {app} is listed more than once; give one version range per app.",
+        "id": "Aplikasi {app} dicantumkan lebih dari sekali; berikan satu rentang versi per aplikasi.",
+    },
+    "mou.draft.not_publisher": {
+        "en": "{app} is published by region {publisher}, not by the pioneer {pioneer}: this MoU could never grant it.",
+        "id": "{app} diterbitkan oleh daerah {publisher}, bukan oleh daerah perintis {pioneer}: MoU ini tidak akan pernah dapat memberikannya.",
+    },
+    "mou.draft.number_missing": {
+        "en": "The {side}'s document number is empty.",
+        "id": "Nomor dokumen {side} kosong.",
+    },
+    "mou.draft.id_invalid": {
+        "en": "'{id}' is not a valid MoU id (lower-case letters, digits and '-', 3 to 80 characters).",
+        "id": "'{id}' bukan id MoU yang sah (huruf kecil, angka dan '-', 3 sampai 80 karakter).",
+    },
+    "mou.sign.not_party": {
+        "en": "Key {keyid} ({signer}) belongs to region {region}, which is neither the pioneer ({pioneer}) nor the partner ({partner}) of MoU {id}.",
+        "id": "Kunci {keyid} ({signer}) milik daerah {region}, yang bukan daerah perintis ({pioneer}) maupun daerah mitra ({partner}) dalam MoU {id}.",
+    },
+    "mou.sign.already": {
+        "en": "The {side} ({code}) has already signed MoU {id} (key {keyid}, {signer}); each side signs once.",
+        "id": "Pihak {side} ({code}) sudah menandatangani MoU {id} (kunci {keyid}, {signer}); setiap pihak menandatangani satu kali.",
+    },
+    "mou.revoke.exists": {
+        "en": "MoU {id} is already revoked ({file}).",
+        "id": "MoU {id} sudah dicabut ({file}).",
+    },
+    "mou.revoke.reason_missing": {
+        "en": "Give the reason for revoking (--reason).",
+        "id": "Berikan alasan pencabutan (--reason).",
+    },
+    "mou.revocation_invalid": {
+        "en": "MoU {id}: the revocation {file} is not validly signed by either party ({detail}).",
+        "id": "MoU {id}: pencabutan {file} tidak ditandatangani secara sah oleh salah satu pihak ({detail}).",
+    },
+    "mou.revocation_unsigned": {"en": "no signature", "id": "tanpa tanda tangan"},
+    "mou.no_pair": {
+        "en": "No MoU between the publisher {publisher} and region {partner} grants {app} (catalog {catalog}).",
+        "id": "Tidak ada MoU antara penerbit {publisher} dan daerah {partner} yang memberikan {app} (katalog {catalog}).",
+    },
+    "mou.no_pair.hint": {
+        "en": "Both sides draft and sign one: ksad mou draft --pioneer {publisher} --partner {partner} --app {app} ... (see ksad mou draft --help).",
+        "id": "Kedua pihak menyusun dan menandatangani MoU: ksad mou draft --pioneer {publisher} --partner {partner} --app {app} ... (lihat ksad mou draft --help).",
+    },
+    "mou.app_not_granted": {
+        "en": "MoU {id} between {publisher} and {partner} does not grant {app}.",
+        "id": "MoU {id} antara {publisher} dan {partner} tidak memberikan {app}.",
+    },
+    "mou.version_outside": {
+        "en": "MoU {id} grants {app} {range}; version {version} is outside that range.",
+        "id": "MoU {id} memberikan {app} {range}; versi {version} di luar rentang itu.",
+    },
+    "mou.version_outside.hint": {
+        "en": "Install a version inside the range, or agree a new MoU that grants this one.",
+        "id": "Pasang versi di dalam rentang itu, atau sepakati MoU baru yang memberikan versi ini.",
+    },
+    "mou.expired": {
+        "en": "MoU {id} expired on {date}.",
+        "id": "MoU {id} habis masa berlakunya pada {date}.",
+    },
+    "mou.expired.hint": {
+        "en": "Both sides agree and sign a new MoU (ksad mou draft).",
+        "id": "Kedua pihak menyepakati dan menandatangani MoU baru (ksad mou draft).",
+    },
+    "mou.not_yet_valid": {
+        "en": "MoU {id} is not valid until {date}.",
+        "id": "MoU {id} baru berlaku mulai {date}.",
+    },
+    "mou.revoked": {
+        "en": "MoU {id} was revoked on {date} by the {side} ({code}): {reason}",
+        "id": "MoU {id} dicabut pada {date} oleh {side} ({code}): {reason}",
+    },
+    "mou.unsigned": {
+        "en": "MoU {id} is signed by neither side.",
+        "id": "MoU {id} belum ditandatangani kedua pihak.",
+    },
+    "mou.unsigned.hint": {
+        "en": "One official of each side signs it: ksad mou sign FILE --key KEYFILE",
+        "id": "Satu pejabat dari setiap pihak menandatanganinya: ksad mou sign BERKAS --key BERKASKUNCI",
+    },
+    "mou.missing_side": {
+        "en": "MoU {id} has only the {side}'s signature; the {missing} ({code}, {office}) has not signed it.",
+        "id": "MoU {id} baru ditandatangani {side}; {missing} ({code}, {office}) belum menandatanganinya.",
+    },
+    "mou.missing_side.hint": {
+        "en": "The other side's official countersigns the same file: ksad mou sign FILE --key KEYFILE",
+        "id": "Pejabat pihak lainnya menandatangani berkas yang sama: ksad mou sign BERKAS --key BERKASKUNCI",
+    },
+    "mou.duplicate_side": {
+        "en": "MoU {id} is signed twice by the {side} ({code}); each side signs once, and the other side's signature is what counts.",
+        "id": "MoU {id} ditandatangani dua kali oleh {side} ({code}); setiap pihak menandatangani satu kali, dan yang diperlukan adalah tanda tangan pihak lainnya.",
+    },
+    "mou.wrong_side": {
+        "en": "MoU {id}: key {keyid} ({signer}) belongs to region {region}, so it cannot sign as the {side} ({code}).",
+        "id": "MoU {id}: kunci {keyid} ({signer}) milik daerah {region}, jadi tidak dapat menandatangani sebagai {side} ({code}).",
+    },
+    # CLI (ksad key / ksad mou)
+    "key.written": {
+        "en": "Private key written to {file} (readable by you only). Keep it secret; it is never printed.",
+        "id": "Kunci privat ditulis ke {file} (hanya dapat dibaca Anda). Rahasiakan; kunci ini tidak pernah ditampilkan.",
+    },
+    "key.public_written": {
+        "en": "Public key: {file} (send it to the catalog's maintainers for the keyring).",
+        "id": "Kunci publik: {file} (kirim ke pengelola katalog untuk dimasukkan ke keyring).",
+    },
+    "key.passphrase_env_missing": {
+        "en": "The environment variable {var} (--passphrase-env) is not set.",
+        "id": "Variabel lingkungan {var} (--passphrase-env) tidak diatur.",
+    },
+    "key.passphrase_prompt": {"en": "Passphrase for {file}", "id": "Frasa sandi untuk {file}"},
+    "key.col.keyid": {"en": "Key id", "id": "Id kunci"},
+    "key.col.public": {"en": "Public key", "id": "Kunci publik"},
+    "key.col.region": {"en": "Region", "id": "Daerah"},
+    "key.col.signer": {"en": "Signer", "id": "Penanda tangan"},
+    "key.col.position": {"en": "Position", "id": "Jabatan"},
+    "mou.signed": {
+        "en": "Signed MoU {id} as the {side} ({region}) with key {keyid} ({signer}): {file}",
+        "id": "MoU {id} ditandatangani sebagai {side} ({region}) dengan kunci {keyid} ({signer}): {file}",
+    },
+    "mou.signed.waiting": {
+        "en": "Still missing: the {side}'s signature.",
+        "id": "Masih kurang: tanda tangan {side}.",
+    },
+    "mou.signed.complete": {
+        "en": "Both sides have signed. Add the file to the catalog's mous/ and publish the catalog.",
+        "id": "Kedua pihak sudah menandatangani. Tambahkan berkas ke mous/ di katalog lalu terbitkan katalog.",
+    },
+    "mou.revoked_written": {
+        "en": "MoU {id} revoked from {date} by the {side}: {file}. Clients see it once the catalog snapshot is re-signed (ksad publish).",
+        "id": "MoU {id} dicabut mulai {date} oleh {side}: {file}. Klien melihatnya setelah snapshot katalog ditandatangani ulang (ksad publish).",
+    },
+    "mou.valid": {"en": "MoU {id} is valid.", "id": "MoU {id} sah."},
+    "mou.demo_note": {
+        "en": "DEMO: signed with the bundled demonstration keys, which anyone can reproduce; it proves nothing.",
+        "id": "DEMO: ditandatangani dengan kunci demonstrasi bawaan yang dapat dibuat ulang siapa saja; tidak membuktikan apa pun.",
+    },
+    "mou.none": {"en": "No MoUs in {catalog}.", "id": "Tidak ada MoU di {catalog}."},
+    "mou.list.title": {"en": "MoUs in {catalog}", "id": "MoU di {catalog}"},
+    "mou.field.pioneer": {"en": "Pioneer", "id": "Daerah perintis"},
+    "mou.field.partner": {"en": "Partner", "id": "Daerah mitra"},
+    "mou.field.window": {"en": "Valid", "id": "Berlaku"},
+    "mou.field.apps": {"en": "Apps", "id": "Aplikasi"},
+    "mou.field.document": {"en": "Document sha256", "id": "sha256 dokumen"},
+    "mou.field.signed": {"en": "Signed by", "id": "Ditandatangani"},
+    "mou.field.terms": {"en": "Terms", "id": "Ketentuan"},
+    "mou.field.revoked": {"en": "Revoked", "id": "Dicabut"},
+    "mou.field.status": {"en": "Status", "id": "Status"},
+    "mou.field.id": {"en": "MoU", "id": "MoU"},
+    "mou.status.valid": {"en": "valid", "id": "sah"},
+    "mou.status.invalid": {"en": "invalid", "id": "tidak sah"},
+    "mou.document_mismatch": {
+        "en": "{file} has sha256 {actual}, but MoU {id} names the document {expected}: not the signed MoU document.",
+        "id": "{file} ber-sha256 {actual}, tetapi MoU {id} menyebut dokumen {expected}: bukan dokumen MoU yang ditandatangani.",
+    },
+    # --- end of trust / MoU ---
 }
 
 

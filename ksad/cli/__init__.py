@@ -19,6 +19,7 @@ from ksad.cli import region as _region  # noqa: E402,F401
 from ksad.cli import deploy as _deploy  # noqa: E402,F401
 from ksad.cli import identity as _identity  # noqa: E402,F401
 from ksad.cli import target as _target  # noqa: E402,F401
+from ksad.cli import trust as _trust  # noqa: E402,F401
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,0 +1,453 @@
+"""MoU manifests: draft, sign, verify, list, revoke, and the install gate.
+
+An MoU manifest (``mous/<id>.yaml``, schema ``catalog/schema/mou.schema.json``)
+is the machine-checkable shadow of the legally signed PDF (whose sha256 it
+carries): the pioneer and the partner (Kemendagri codes, offices, each side's
+document number), the validity window, the granted apps with PEP 440 version
+ranges, and the terms. It grants nothing until one official of each side has
+signed the same canonical bytes (:mod:`ksad.trust`) with a key the catalog's
+keyring binds to that side's region.
+
+A revocation (``revocations/<mou-id>.yaml``) is a statement signed by either
+party. Unlike other signatures it stays in force after the signing key
+expires or is revoked: letting a revocation lapse would silently re-grant an
+app, and a forged one can only deny, never grant.
+
+:func:`find_grant` is the gate ``install`` and ``upgrade`` call. When nothing
+grants the app it explains the most specific failure of the MoU that came
+closest, checks being passed in this order: signatures intact; not revoked;
+inside its window; every signing key in the keyring, valid and of its side's
+region; one signature per side; both sides signed; the version in range.
+The facts about the agreement itself (revoked, expired) come before the state
+of the keys, because an official acts on those first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Callable, Iterable
+
+from ksad.errors import ConflictError, InputError, NotFoundError, TrustError
+from ksad.trust import (Keyring, SigningKey, as_date, check_signatures, content_sha256, make_signature, today,
+                        write_signatures)
+
+MOU_DIR = "mous"
+REVOCATION_DIR = "revocations"
+SIDES = ("pioneer", "partner")
+ANY_VERSION = ">=0"
+_APP_GRANT = re.compile(r"\s*([a-z][a-z0-9-]{1,39})\s*(.*?)\s*")
+_ID = re.compile(r"[a-z0-9][a-z0-9-]{2,79}")
+
+# How far a candidate MoU got through the checks (see the module docstring).
+NOT_LISTED, TAMPERED, REVOKED, WINDOW, KEYS, DUPLICATE, MISSING, VERSION, PASSED = range(-1, 8)
+
+
+@dataclass(frozen=True)
+class Party:
+    code: str
+    office: str
+    number: str
+
+    def to_json(self) -> dict:
+        return {"code": self.code, "office": self.office, "number": self.number}
+
+
+@dataclass(frozen=True)
+class Grant:
+    app: str
+    versions: str  # a PEP 440 specifier
+
+    def covers(self, version: str) -> bool:
+        from ksad.versions import parse_spec, parse_version
+
+        # prereleases=True: the installer picked this exact version; the range decides, not its pre-release tag.
+        return parse_spec(self.versions).contains(parse_version(version), prereleases=True)
+
+    def to_json(self) -> dict:
+        return {"app": self.app, "versions": self.versions}
+
+
+@dataclass(frozen=True)
+class Signer:
+    side: str
+    keyid: str
+    signer: str
+    position: str
+    region: str
+    demo: bool
+
+    def to_json(self) -> dict:
+        return {"side": self.side, "keyid": self.keyid, "signer": self.signer, "position": self.position,
+                "region": self.region, "demo": self.demo}
+
+
+@dataclass(frozen=True)
+class Revocation:
+    mou: str
+    side: str
+    revoked_on: date
+    reason: str
+    signer: str
+    file: Path | None
+
+    def to_json(self) -> dict:
+        return {"mou": self.mou, "side": self.side, "revoked_on": self.revoked_on.isoformat(),
+                "reason": self.reason, "signer": self.signer, "file": str(self.file) if self.file else None}
+
+
+@dataclass(frozen=True)
+class MouStatus:
+    """An MoU as checked on one day: what it says, who signed it, and what (if anything) is wrong."""
+
+    id: str
+    file: Path | None
+    pioneer: Party
+    partner: Party
+    document_sha256: str
+    valid_from: date
+    valid_until: date
+    grants: tuple[Grant, ...]
+    terms: dict
+    demo: bool
+    signers: tuple[Signer, ...]
+    revocation: Revocation | None
+    problem: TrustError | None
+    passed: int  # how many checks it passed (see PASSED)
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+    def grant_for(self, app: str) -> Grant | None:
+        return next((g for g in self.grants if g.app == app), None)
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "file": str(self.file) if self.file else None, "valid": self.ok,
+                "problem": self.problem.message if self.problem else None,
+                "pioneer": self.pioneer.to_json(), "partner": self.partner.to_json(),
+                "document_sha256": self.document_sha256, "valid_from": self.valid_from.isoformat(),
+                "valid_until": self.valid_until.isoformat(), "apps": [g.to_json() for g in self.grants],
+                "terms": self.terms, "demo": self.demo, "signers": [s.to_json() for s in self.signers],
+                "revocation": self.revocation.to_json() if self.revocation else None}
+
+
+def side_name(side: str) -> str:
+    from ksad.messages import t
+
+    return t(f"mou.side.{side}")
+
+
+# --- loading ------------------------------------------------------------------------
+
+
+def _load(path: Path, *, revocation: bool) -> dict:
+    from ksad import yamlio
+    from ksad.catalog import schema_problems
+    from ksad.trust import _jsonable
+
+    doc = yamlio.load_mapping(path)
+    problems = schema_problems("mou", _jsonable(doc.data, ""), doc)
+    if problems:
+        raise InputError("validation.failed", count=len(problems), problems="\n".join(f"  {p}" for p in problems))
+    if ("revokes" in doc.data) != revocation:
+        from ksad.messages import t
+
+        raise InputError("mou.wrong_kind", file=str(path),
+                         kind=t("mou.kind.revocation") if "revokes" in doc.data else t("mou.kind.mou"))
+    return doc.data
+
+
+def load_mou(path: Path | str) -> dict:
+    """A schema-valid MoU manifest (signatures not checked)."""
+    return _load(Path(path), revocation=False)
+
+
+def load_mous(catalog_root: Path | str) -> list[tuple[Path, dict]]:
+    out = []
+    for path in sorted((Path(catalog_root) / MOU_DIR).glob("*.yaml")):
+        data = load_mou(path)
+        if data["id"] != path.stem:
+            raise InputError("mou.id_mismatch", file=str(path), id=data["id"])
+        out.append((path, data))
+    return out
+
+
+def load_revocations(catalog_root: Path | str) -> dict[str, list[tuple[Path, dict]]]:
+    out: dict[str, list[tuple[Path, dict]]] = {}
+    for path in sorted((Path(catalog_root) / REVOCATION_DIR).glob("*.yaml")):
+        data = _load(path, revocation=True)
+        out.setdefault(data["revokes"], []).append((path, data))
+    return out
+
+
+# --- drafting -------------------------------------------------------------------------
+
+
+def parse_grant(text: str) -> Grant:
+    """'e-budgeting>=1,<2' -> Grant('e-budgeting', '>=1,<2'); a bare app grants every version."""
+    from ksad.versions import parse_spec
+
+    m = _APP_GRANT.fullmatch(text)
+    if not m:
+        raise InputError("mou.app_invalid", value=text)
+    app, spec = m[1], m[2]
+    if not spec:
+        return Grant(app, ANY_VERSION)
+    parsed = parse_spec(spec)
+    # A bare version means exactly that version; a range keeps the user's own spelling.
+    return Grant(app, spec if any(ch in spec for ch in "<>=!~") else str(parsed))
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")
+
+
+def _office_default(region) -> str:
+    name = region.name if region.type != "prov" else f"Provinsi {region.name}"
+    return f"Dinas Komunikasi dan Informatika {name}"
+
+
+def draft_mou(*, regions, pioneer: str, partner: str, apps: Iterable[str], valid_from: date, valid_until: date,
+              pioneer_number: str, partner_number: str, document: Path | str, pioneer_office: str | None = None,
+              partner_office: str | None = None, training: str | None = None, support: str | None = None,
+              mou_id: str | None = None, publisher_of: Callable[[str], str] | None = None) -> dict:
+    """A new, unsigned MoU manifest.
+
+    *regions* is a :class:`ksad.region.Regions`; *publisher_of* (app id -> publisher
+    code, e.g. from the catalog) lets the draft refuse an app the pioneer does not publish,
+    which could never be granted.
+    """
+    from ksad.hashing import file_sha256
+
+    p, q = regions.get(pioneer), regions.get(partner)
+    if p.code == q.code:
+        raise InputError("mou.draft.same_party", code=p.code)
+    if valid_until < valid_from:
+        raise InputError("mou.draft.window", valid_from=valid_from.isoformat(), valid_until=valid_until.isoformat())
+    grants = [parse_grant(a) for a in apps]
+    if not grants:
+        raise InputError("mou.draft.no_apps")
+    dupes = sorted(a for a, n in Counter(g.app for g in grants).items() if n > 1)
+    if dupes:
+        raise InputError("mou.draft.duplicate_app", app=", ".join(dupes))
+    if publisher_of is not None:
+        for g in grants:
+            code = publisher_of(g.app)
+            if code != p.code:
+                raise InputError("mou.draft.not_publisher", app=g.app, publisher=code, pioneer=p.code)
+    for label, number in (("pioneer", pioneer_number), ("partner", partner_number)):
+        if not str(number).strip():
+            raise InputError("mou.draft.number_missing", side=side_name(label))
+    try:
+        digest = file_sha256(Path(document))
+    except OSError as exc:
+        raise InputError("file.unreadable", file=str(document), problem=exc.strerror or str(exc)) from None
+    mou_id = mou_id or f"{p.code.replace('.', '')}-{q.code.replace('.', '')}-{_slug(pioneer_number)}"
+    if not _ID.fullmatch(mou_id):
+        raise InputError("mou.draft.id_invalid", id=mou_id)
+    terms: dict = {"grant": True}
+    if training:
+        terms["training"] = training
+    if support:
+        terms["support_contact"] = support
+    return {
+        "id": mou_id,
+        "pioneer": {"code": p.code, "office": pioneer_office or _office_default(p), "number": str(pioneer_number)},
+        "partner": {"code": q.code, "office": partner_office or _office_default(q), "number": str(partner_number)},
+        "document_sha256": digest,
+        "valid_from": valid_from.isoformat(),
+        "valid_until": valid_until.isoformat(),
+        "apps": [g.to_json() for g in grants],
+        "terms": terms,
+    }
+
+
+# --- signing and revoking -----------------------------------------------------------------
+
+
+def _side_of(data: dict, region: str) -> str | None:
+    return next((s for s in SIDES if data[s]["code"] == region), None)
+
+
+def _usable_key(key: SigningKey, keyring: Keyring, what: str, now: datetime | None):
+    entry = keyring.require_key(key.keyid)
+    problem = entry.problem(today(now), what)
+    if problem:
+        raise problem
+    return entry
+
+
+def sign_mou(path: Path | str, key: SigningKey, keyring: Keyring, *, now: datetime | None = None) -> Signer:
+    """Add the signature of *key*'s side; the side is the party whose region the keyring binds the key to."""
+    path = Path(path)
+    data = load_mou(path)
+    what = f"MoU {data['id']}"
+    entry = _usable_key(key, keyring, what, now)
+    side = _side_of(data, entry.region) if "region" in entry.roles else None
+    if side is None:
+        raise TrustError("mou.sign.not_party", keyid=key.keyid, signer=entry.signer, region=entry.region,
+                         id=data["id"], pioneer=data["pioneer"]["code"], partner=data["partner"]["code"])
+    for c in check_signatures(data, "mou", keyring, what=what, now=now):
+        if c.key is not None and not c.verified:
+            raise c.problem  # the text changed after the other side signed: countersigning would not help
+        if c.role == side:
+            raise TrustError("mou.sign.already", id=data["id"], side=side_name(side), code=data[side]["code"],
+                             keyid=c.keyid, signer=c.key.signer if c.key else "?")
+    record = make_signature(data, "mou", key, side, entry.signer)
+    write_signatures(path, data, [*(data.get("signatures") or []), record], text=path.read_text(encoding="utf-8"))
+    return Signer(side, key.keyid, entry.signer, entry.position, entry.region, entry.demo)
+
+
+def revoke_mou(catalog_root: Path | str, mou_id: str, key: SigningKey, keyring: Keyring, *, reason: str,
+               revoked_on: date | None = None, now: datetime | None = None) -> Revocation:
+    """Write ``revocations/<mou-id>.yaml``, signed by *key*'s side."""
+    from ksad import yamlio
+    from ksad.fsutil import atomic_write
+
+    root = Path(catalog_root)
+    path = root / MOU_DIR / f"{mou_id}.yaml"
+    if not path.is_file():
+        raise NotFoundError("mou.unknown", id=mou_id, catalog=str(root))
+    data = load_mou(path)
+    entry = _usable_key(key, keyring, f"MoU {mou_id}", now)
+    side = _side_of(data, entry.region) if "region" in entry.roles else None
+    if side is None:
+        raise TrustError("mou.sign.not_party", keyid=key.keyid, signer=entry.signer, region=entry.region,
+                         id=mou_id, pioneer=data["pioneer"]["code"], partner=data["partner"]["code"])
+    if not reason.strip():
+        raise InputError("mou.revoke.reason_missing")
+    out = root / REVOCATION_DIR / f"{mou_id}.yaml"
+    if out.exists():
+        raise ConflictError("mou.revoke.exists", id=mou_id, file=str(out))
+    when = revoked_on or today(now)
+    doc = {"revokes": mou_id, "mou_sha256": content_sha256(data), "side": side,
+           "revoked_on": when.isoformat(), "reason": reason.strip()}
+    doc["signatures"] = [make_signature(doc, "revocation", key, side, entry.signer)]
+    atomic_write(out, yamlio.dump(doc))
+    return Revocation(mou_id, side, when, doc["reason"], entry.signer, out)
+
+
+# --- verifying ------------------------------------------------------------------------------
+
+
+def _revocation(data: dict, entries: list[tuple[Path, dict]], keyring: Keyring,
+                now: datetime | None) -> tuple[Revocation | None, TrustError | None]:
+    """The earliest validly signed revocation of this MoU, or the problem of one that is not."""
+    from ksad.messages import t
+
+    found: list[Revocation] = []
+    for path, rev in entries:
+        side = rev["side"]
+        checks = check_signatures(rev, "revocation", keyring, what=str(path), now=now)
+        # Key expiry or revocation is ignored on purpose (see the module docstring).
+        good = [c for c in checks if c.verified and c.key.region == data[side]["code"]]
+        if not good:
+            bad = next((c.problem for c in checks if c.problem is not None), None)
+            detail = bad.message if bad else t("mou.revocation_unsigned")
+            return None, TrustError("mou.revocation_invalid", id=data["id"], file=str(path), detail=detail)
+        found.append(Revocation(data["id"], side, as_date(rev["revoked_on"]), rev["reason"], good[0].key.signer, path))
+    return (min(found, key=lambda r: r.revoked_on) if found else None), None
+
+
+def check_mou(data: dict, keyring: Keyring, revocations: dict[str, list[tuple[Path, dict]]] | None = None, *,
+              now: datetime | None = None, file: Path | None = None) -> MouStatus:
+    """Judge a (schema-valid) MoU on the day of *now*; never raises for a trust problem, reports it."""
+    mid = data["id"]
+    what = f"MoU {mid}"
+    on = today(now)
+    valid_from, valid_until = as_date(data["valid_from"]), as_date(data["valid_until"])
+    checks = check_signatures(data, "mou", keyring, what=what, now=now)
+    signers = tuple(Signer(c.role, c.keyid, c.key.signer, c.key.position, c.key.region, c.key.demo)
+                    for c in checks if c.verified)
+    revocation, rev_problem = _revocation(data, (revocations or {}).get(mid, []), keyring, now)
+
+    def status(problem: TrustError | None, passed: int) -> MouStatus:
+        return MouStatus(
+            id=mid, file=file, pioneer=Party(**{k: str(data["pioneer"][k]) for k in ("code", "office", "number")}),
+            partner=Party(**{k: str(data["partner"][k]) for k in ("code", "office", "number")}),
+            document_sha256=data["document_sha256"], valid_from=valid_from, valid_until=valid_until,
+            grants=tuple(Grant(g["app"], str(g["versions"])) for g in data["apps"]), terms=dict(data["terms"]),
+            demo=bool(data.get("demo", False)), signers=signers, revocation=revocation, problem=problem,
+            passed=passed)
+
+    for c in checks:
+        if c.problem is not None and (c.key is not None and not c.verified or c.problem.key == "trust.sig.malformed"):
+            return status(c.problem, TAMPERED)
+    if rev_problem:
+        return status(rev_problem, REVOKED)
+    if revocation and revocation.revoked_on <= on:
+        return status(TrustError("mou.revoked", id=mid, date=revocation.revoked_on.isoformat(),
+                                 side=side_name(revocation.side), code=data[revocation.side]["code"],
+                                 reason=revocation.reason), REVOKED)
+    if on < valid_from:
+        return status(TrustError("mou.not_yet_valid", id=mid, date=valid_from.isoformat()), WINDOW)
+    if on > valid_until:
+        return status(TrustError("mou.expired", id=mid, date=valid_until.isoformat()), WINDOW)
+    for c in checks:
+        if c.problem is not None:
+            return status(c.problem, KEYS)
+        if c.role not in SIDES or c.key.region != data[c.role]["code"] or "region" not in c.key.roles:
+            return status(TrustError("mou.wrong_side", id=mid, keyid=c.keyid, signer=c.key.signer,
+                                     region=c.key.region, side=side_name(c.role) if c.role in SIDES else c.role,
+                                     code=data[c.role]["code"] if c.role in SIDES else "?"), KEYS)
+    counts = Counter(c.role for c in checks)
+    for side in SIDES:
+        if counts[side] > 1:
+            return status(TrustError("mou.duplicate_side", id=mid, side=side_name(side), code=data[side]["code"]),
+                          DUPLICATE)
+    missing = [s for s in SIDES if not counts[s]]
+    if len(missing) == 2:
+        return status(TrustError("mou.unsigned", id=mid), MISSING)
+    if missing:
+        gone = missing[0]
+        present = SIDES[1 - SIDES.index(gone)]
+        return status(TrustError("mou.missing_side", id=mid, side=side_name(present), missing=side_name(gone),
+                                 code=data[gone]["code"], office=data[gone]["office"]), MISSING)
+    return status(None, PASSED)
+
+
+def verify_mou(data: dict, keyring: Keyring, revocations: dict | None = None, now: datetime | None = None,
+               file: Path | None = None) -> MouStatus:
+    """Like :func:`check_mou`, but raise the problem (TrustError, exit 6)."""
+    result = check_mou(data, keyring, revocations, now=now, file=file)
+    if result.problem:
+        raise result.problem
+    return result
+
+
+def list_mous(catalog_root: Path | str, keyring: Keyring, now: datetime | None = None) -> list[MouStatus]:
+    revocations = load_revocations(catalog_root)
+    return [check_mou(data, keyring, revocations, now=now, file=path) for path, data in load_mous(catalog_root)]
+
+
+def find_grant(catalog_root: Path | str, keyring: Keyring, *, publisher: str, partner: str, app: str,
+               version: str, now: datetime | None = None) -> MouStatus:
+    """The valid MoU that grants *app* at *version* from *publisher* to *partner*; else TrustError saying why."""
+    root = Path(catalog_root)
+    pair = [(p, d) for p, d in load_mous(root) if d["pioneer"]["code"] == publisher and d["partner"]["code"] == partner]
+    if not pair:
+        raise TrustError("mou.no_pair", publisher=publisher, partner=partner, app=app, catalog=str(root))
+    revocations = load_revocations(root)
+    # Newest agreement first: among equally close candidates, the latest one explains best.
+    pair.sort(key=lambda pd: (str(pd[1]["valid_until"]), pd[1]["id"]), reverse=True)
+    best: tuple[int, TrustError] | None = None
+    for path, data in pair:
+        result = check_mou(data, keyring, revocations, now=now, file=path)
+        grant = result.grant_for(app)
+        if grant is None:
+            rank, error = NOT_LISTED, TrustError("mou.app_not_granted", id=result.id, app=app,
+                                                 publisher=publisher, partner=partner)
+        elif result.problem:
+            rank, error = result.passed, result.problem
+        elif not grant.covers(version):
+            rank, error = VERSION, TrustError("mou.version_outside", id=result.id, app=app, version=version,
+                                              range=grant.versions)
+        else:
+            return result
+        if best is None or rank > best[0]:
+            best = (rank, error)
+    raise best[1]
