@@ -132,8 +132,8 @@ def context_tar(context: Path) -> bytes:
 # --- values given to the app ------------------------------------------------------
 
 
-def _secret_file(settings: Settings, target: str, app_id: str) -> Path:
-    return settings.secrets_dir / target / f"{app_id}.json"
+def _secret_file(settings: Settings, target: str, slug: str) -> Path:
+    return settings.secrets_dir / target / f"{slug}.json"
 
 
 def load_or_make_secrets(settings: Settings, target: str, app_id: str, names: list[str],
@@ -194,6 +194,7 @@ def service_spec(*, recipe, service, app_id: str, release, slug: str, labels: di
                  image_ref: str) -> tuple[dict, str]:
     """Docker create arguments for one service, and their hash (revision label excluded)."""
     env = {**service.environment, **env_extra}
+    protocols = {p.container: p.protocol for p in service.ports}
     hc = service.healthcheck
     healthcheck = None
     if hc is not None:
@@ -205,11 +206,14 @@ def service_spec(*, recipe, service, app_id: str, release, slug: str, labels: di
     host_config: dict[str, Any] = {
         "init": service.init or None,
         "mounts": mounts or None,
-        "port_bindings": {f"{p}/tcp" if isinstance(p, int) else p: hp for p, hp in ports.items()} or None,
+        "port_bindings": {f"{p}/{protocols.get(p, 'tcp')}": hp for p, hp in ports.items()} or None,
         "restart_policy": {"Name": service.restart} if service.restart and service.restart != "no" else None,
         "cap_add": service.cap_add or None, "cap_drop": service.cap_drop or None,
         "read_only": service.read_only or None,
-        "tmpfs": {t: "" for t in service.tmpfs} or None,
+        "tmpfs": dict(t.split(":", 1) if ":" in t else (t, "") for t in service.tmpfs) or None,
+        "ulimits": [{"Name": k, "Soft": v["soft"], "Hard": v["hard"]} for k, v in service.ulimits.items()] or None,
+        "log_config": ({"Type": service.logging.get("driver") or "json-file",
+                        "Config": service.logging.get("options") or {}} if service.logging else None),
         "mem_limit": service.mem_limit_bytes, "nano_cpus": int(service.cpus * 1e9) if service.cpus else None,
         "shm_size": service.shm_size_bytes, "privileged": service.privileged or None,
         "network_mode": service.network_mode, "pid_mode": service.pid, "ipc_mode": service.ipc,
@@ -226,7 +230,7 @@ def service_spec(*, recipe, service, app_id: str, release, slug: str, labels: di
         "healthcheck": healthcheck, "user": service.user, "working_dir": service.working_dir,
         "stop_signal": service.stop_signal, "hostname": service.hostname,
         "stop_timeout": int(service.stop_grace_period_s) if service.stop_grace_period_s is not None else None,
-        "ports": [p for p in ports] or None,
+        "ports": [(p, protocols.get(p, "tcp")) for p in ports] or None,
     }
     config = {k: v for k, v in config.items() if v is not None}
     spec = {"config": config, "host_config": host_config, "network": network_name(slug),
@@ -267,14 +271,44 @@ class Observed:
         return out
 
 
-def observe(engine, app_id: str) -> Observed:
+def observe(engine, slug: str) -> Observed:
     managed = engine.managed_containers()
     mine = {}
     for c in managed:
         labels = c.get("Labels") or {}
-        if labels.get("ksad.app") == app_id and labels.get("ksad.service") and not labels.get("ksad.retired"):
+        if labels.get("ksad.slug") == slug and labels.get("ksad.service"):
             mine[labels["ksad.service"]] = c
     return Observed(mine, managed)
+
+
+def instances(containers: list[dict]) -> dict[str, dict[str, str]]:
+    """slug -> labels of one of its containers, for every installed app."""
+    out: dict[str, dict[str, str]] = {}
+    for c in containers:
+        labels = c.get("Labels") or {}
+        if labels.get("ksad.slug") and labels.get("ksad.service"):
+            out.setdefault(labels["ksad.slug"], labels)
+    return out
+
+
+def pick_instance(containers: list[dict], app_or_name: str, target: str) -> dict[str, str]:
+    """The instance a user means by an app id or a local name (or its slug)."""
+    from ksad.naming import slugify
+
+    found = instances(containers)
+    try:
+        slug = slugify(app_or_name)
+    except InputError:
+        slug = None
+    if slug in found:
+        return found[slug]
+    of_app = [labels for labels in found.values() if labels.get("ksad.app") == app_or_name]
+    if len(of_app) == 1:
+        return of_app[0]
+    if len(of_app) > 1:
+        raise ConflictError("instance.ambiguous", app=app_or_name,
+                            names=", ".join(sorted(f'"{i["ksad.name"]}"' for i in of_app)))
+    raise NotFoundError("instance.unknown", app=app_or_name, target=target)
 
 
 def _free_port(taken: set[int], local: bool) -> int:
@@ -374,20 +408,26 @@ def prepare(settings: Settings, req: InstallRequest, reporter: Reporter) -> Prep
     target = resolve_target(settings, req.target)
     reporter.step("step.connect", target=target.name, url=target.url)
     engine = connect(target.name, target.url)
-    observed = observe(engine, app.id)
-
+    managed = engine.managed_containers()
+    if req.name is None:
+        # a re-run without --name means the one installed instance of this app
+        previous = pick_instance(managed, app.id, target.name) if any(
+            (c.get("Labels") or {}).get("ksad.app") == app.id for c in managed) else {}
+        if not previous:
+            raise InputError("name.required", app=app.id)
+        req_name = previous["ksad.name"]
+    else:
+        req_name = req.name
+    local_name = validate_name(req_name, meaning=req.meaning, language=req.name_language)
+    observed = observe(engine, local_name.slug)
     previous = observed.labels
-    if req.name is None and not previous.get("ksad.name"):
-        raise InputError("name.required", app=app.id)
-    local_name = validate_name(req.name if req.name is not None else previous["ksad.name"],
-                               meaning=req.meaning if req.meaning is not None else previous.get("ksad.meaning") or None,
-                               language=req.name_language or previous.get("ksad.name_language") or None)
-    if previous.get("ksad.slug") and previous["ksad.slug"] != local_name.slug:
-        raise ConflictError("name.rename", app=app.id, current=previous.get("ksad.name"), new=local_name.name)
+    if previous:
+        local_name = validate_name(req_name,
+                                   meaning=req.meaning if req.meaning is not None else previous.get("ksad.meaning") or None,
+                                   language=req.name_language or previous.get("ksad.name_language") or None)
     taken = {}
-    for c in observed.all_managed:
-        labels = c.get("Labels") or {}
-        if labels.get("ksad.slug") and labels.get("ksad.app") != app.id:
+    for labels in instances(observed.all_managed).values():
+        if labels.get("ksad.app") != app.id or labels.get("ksad.slug") != local_name.slug:
             taken[labels["ksad.slug"]] = labels.get("ksad.app", "?")
             taken.setdefault(labels.get("ksad.name", "").casefold(), labels.get("ksad.app", "?"))
     ensure_unique(local_name, taken, app.id)
@@ -410,7 +450,7 @@ def prepare(settings: Settings, req: InstallRequest, reporter: Reporter) -> Prep
             url = f"http://{host_of(target.url)}:{host_port}{recipe.ksad.expose.path}"
 
     recovered = _recover_secrets(engine, observed, recipe)
-    secret_values, _ = load_or_make_secrets(settings, target.key, app.id, sorted(recipe.ksad.secrets), recovered)
+    secret_values, _ = load_or_make_secrets(settings, target.key, slug, sorted(recipe.ksad.secrets), recovered)
     answers = {k: str(req.sets.get(k, previous.get(f"ksad.set.{k}", default)))
                for k, (default, _d) in recipe.ksad.settings.items()}
 
@@ -602,7 +642,7 @@ def apply(settings: Settings, prep: Prepared, reporter: Reporter, timeout: float
         raise
     for cid, _name, _running in retired:
         engine.remove_container(cid)
-    save_secrets(settings, prep.target.key, prep.app.id, prep.secrets)
+    save_secrets(settings, prep.target.key, prep.plan.slug, prep.secrets)
 
 
 def _create_and_start(engine, s: ServiceSpec, prep: Prepared, plan: Plan) -> str:
@@ -620,7 +660,9 @@ def _create_and_start(engine, s: ServiceSpec, prep: Prepared, plan: Plan) -> str
             used = engine.used_host_ports()
             for cport in list(s.ports):
                 s.ports[cport] = _free_port(used | set(s.ports.values()), False)
-            s.spec["host_config"]["port_bindings"] = {f"{p}/tcp": hp for p, hp in s.ports.items()}
+            bindings = s.spec["host_config"]["port_bindings"]
+            for key in list(bindings):
+                bindings[key] = s.ports[int(key.split("/")[0])]
     raise DeployError("port.none_free", first=PORT_RANGE.start, last=PORT_RANGE.stop - 1)
 
 
@@ -660,7 +702,7 @@ def install(settings: Settings, req: InstallRequest, reporter: Reporter | None =
     prep = prepare(settings, req, reporter)
     if req.dry_run or not prep.plan.changes:
         return InstallResult(prep.plan, False, time.monotonic() - started)
-    with locked(settings.state_dir, prep.target.key, prep.app.id):
+    with locked(settings.state_dir, prep.target.key, prep.plan.slug):
         apply(settings, prep, reporter, req.timeout)
     return InstallResult(prep.plan, True, time.monotonic() - started)
 
@@ -720,18 +762,10 @@ def status(settings: Settings, target_name: str | None = None) -> list[InstanceS
     return out
 
 
-def _find_instance(engine, app_or_name: str) -> list[dict]:
-    from ksad.naming import slugify
-
+def _find_instance(engine, app_or_name: str, target: str) -> list[dict]:
     containers = [c for c in engine.managed_containers() if (c.get("Labels") or {}).get("ksad.service")]
-    by_app = [c for c in containers if c["Labels"].get("ksad.app") == app_or_name]
-    if by_app:
-        return by_app
-    try:
-        slug = slugify(app_or_name)
-    except InputError:
-        slug = None
-    return [c for c in containers if slug and c["Labels"].get("ksad.slug") == slug]
+    slug = pick_instance(containers, app_or_name, target)["ksad.slug"]
+    return [c for c in containers if c["Labels"].get("ksad.slug") == slug]
 
 
 def logs(settings: Settings, app_or_name: str, *, service: str | None = None, tail: int | str = 100,
@@ -742,9 +776,7 @@ def logs(settings: Settings, app_or_name: str, *, service: str | None = None, ta
 
     target = resolve_target(settings, target_name)
     engine = connect(target.name, target.url)
-    containers = _find_instance(engine, app_or_name)
-    if not containers:
-        raise NotFoundError("instance.unknown", app=app_or_name, target=target.name)
+    containers = _find_instance(engine, app_or_name, target.name)
     if service:
         containers = [c for c in containers if c["Labels"]["ksad.service"] == service]
         if not containers:
@@ -778,9 +810,7 @@ def uninstall(settings: Settings, app_or_name: str, *, purge: bool = False, dry_
 
     target = resolve_target(settings, target_name)
     engine = connect(target.name, target.url)
-    containers = _find_instance(engine, app_or_name)
-    if not containers:
-        raise NotFoundError("instance.unknown", app=app_or_name, target=target.name)
+    containers = _find_instance(engine, app_or_name, target.name)
     labels = containers[0]["Labels"]
     app_id, slug = labels["ksad.app"], labels["ksad.slug"]
     actions = [Action("remove", c["Names"][0].lstrip("/")) for c in containers]
@@ -793,14 +823,14 @@ def uninstall(settings: Settings, app_or_name: str, *, purge: bool = False, dry_
                              [] if purge else volumes)
     if dry_run:
         return result
-    with locked(settings.state_dir, target.key, app_id):
+    with locked(settings.state_dir, target.key, slug):
         for c in containers:
             engine.remove_container(c["Id"])
         engine.remove_network(network_name(slug))
         if purge:
             for v in volumes:
                 engine.remove_volume(v)
-            secret = _secret_file(settings, target.key, app_id)
+            secret = _secret_file(settings, target.key, slug)
             secret.unlink(missing_ok=True)
     result.applied = True
     return result

@@ -140,9 +140,16 @@ class Engine:
 
     def pull(self, ref: str, progress: Callable[[str], None]) -> str:
         """Pull *ref* (name@sha256:digest) and prove the engine holds exactly that digest."""
+        import docker.errors
+
         repo, _, digest = ref.partition("@")
         with translate(self.target_name, self.url, "pull"):
-            for chunk in self.api.pull(repo, tag=digest, stream=True, decode=True):
+            try:
+                stream = self.api.pull(repo, tag=digest, stream=True, decode=True)
+            except docker.errors.NotFound as exc:
+                # the registry answers but has no manifest with the pinned digest
+                raise TrustError("engine.digest_unavailable", ref=ref, detail=_explain(exc)) from None
+            for chunk in stream:
                 if "error" in chunk:
                     raise DeployError("engine.pull_failed", target=self.target_name, ref=ref,
                                       detail=" ".join(str(chunk["error"]).split())[:400])

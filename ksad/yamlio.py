@@ -67,7 +67,11 @@ def parse(text: str, path: Path | str = "<text>", *, with_lines: bool = True) ->
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
-        raise InputError("yaml.malformed", file=str(path), line=line, problem=exc.problem or str(exc)) from None
+        problem = exc.problem or str(exc)
+        if exc.context and exc.context_mark is not None and exc.context_mark.line + 1 != line:
+            # the cause is often where the construct began, not where the parser gave up
+            problem = f"{exc.context} at line {exc.context_mark.line + 1}: {problem}"
+        raise InputError("yaml.malformed", file=str(path), line=line, problem=problem) from None
     except yaml.YAMLError as exc:
         raise InputError("yaml.malformed", file=str(path), line=1, problem=str(exc)) from None
     finally:

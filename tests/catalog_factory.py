@@ -85,7 +85,7 @@ def entry(app_id: str, releases: list[dict], publisher: str = "32.73") -> dict:
     }
 
 
-class TestCatalog:
+class CatalogBuilder:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.catalog = root / "catalog"

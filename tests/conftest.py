@@ -165,3 +165,22 @@ def run_ksad(ksad_env: dict[str, str], tmp_path: Path):
         return proc
 
     return run
+
+
+# --- ksad installations made by tests -----------------------------------------------------
+
+@pytest.fixture
+def ksad_cleanup(docker_engine, test_session: str):
+    """Remove every object ksad created for a local name containing this session's id.
+
+    Tests name their apps with ``test_session`` in the local name (hence in the slug);
+    the containers, networks and volumes ksad creates carry ``ksad.slug``.
+    """
+    yield
+    infra.cleanup_ksad(docker_engine, test_session)
+
+
+@pytest.fixture
+def app_name(test_session: str) -> Callable[[str], str]:
+    """``app_name("Sabalong")`` -> "Sabalong x1y2z3-ab12": a valid local name, unique per call."""
+    return lambda stem: f"{stem} {test_session}{secrets.token_hex(2)}"

@@ -480,3 +480,31 @@ def cleanup_engine(client, prefix: str, session: str) -> list[str]:
         if labelled and not image.tags:  # e.g. pulled by digest only
             attempt(f"image {image.short_id}", lambda image=image: client.images.remove(image.id, force=True))
     return failures
+
+
+def cleanup_ksad(client, session: str) -> None:
+    """Remove ksad-managed objects whose slug carries *session* (see the ksad_cleanup fixture)."""
+    import docker.errors
+
+    def mine(labels) -> bool:
+        labels = labels or {}
+        return labels.get("ksad.managed") == "1" and session in labels.get("ksad.slug", "")
+
+    for c in client.containers.list(all=True, filters={"label": "ksad.managed=1"}):
+        if mine(c.labels):
+            try:
+                c.remove(force=True)
+            except docker.errors.NotFound:
+                pass
+    for n in client.networks.list(filters={"label": "ksad.managed=1"}):
+        if mine(n.attrs.get("Labels")):
+            try:
+                n.remove()
+            except docker.errors.NotFound:
+                pass
+    for v in client.volumes.list(filters={"label": "ksad.managed=1"}):
+        if mine(v.attrs.get("Labels")):
+            try:
+                v.remove(force=True)
+            except docker.errors.NotFound:
+                pass

@@ -49,6 +49,17 @@ def emit_json(data: Any) -> None:
     sys.stdout.write("\n")
 
 
+def _set_target(ctx: click.Context, _param, value: str | None) -> None:
+    if value:
+        import dataclasses
+
+        state = ctx.find_object(State)
+        state.settings = dataclasses.replace(state.settings, target=value)
+
+
+# Accepted both before and after the command name: `ksad --target x status`, `ksad status --target x`.
+target_option = click.option("--target", expose_value=False, callback=_set_target, is_eager=False,
+                             help="Target name from the inventory or a Docker URL (default: local engine).")
 json_option = click.option("--json", "as_json", is_flag=True, help="Machine-readable output on stdout.")
 dry_run_option = click.option("--dry-run", is_flag=True, help="Show the plan and change nothing.")
 

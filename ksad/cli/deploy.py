@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from ksad.cli.app import State, cli, dry_run_option, emit_json, json_option, pass_state
+from ksad.cli.app import State, cli, dry_run_option, emit_json, json_option, pass_state, target_option
 from ksad.messages import t
 
 
@@ -76,6 +76,7 @@ def _render_plan(state: State, plan) -> None:
 @click.option("--timeout", default=120.0, show_default=True, help="Seconds to wait for health.")
 @dry_run_option
 @json_option
+@target_option
 @pass_state
 def install(state: State, app_id: str, name, meaning, name_language, version, sets, allow, timeout,
             dry_run: bool, as_json: bool) -> None:
@@ -106,6 +107,7 @@ def install(state: State, app_id: str, name, meaning, name_language, version, se
 
 @cli.command()
 @json_option
+@target_option
 @pass_state
 def status(state: State, as_json: bool) -> None:
     """Every app on the target: local name, app, version, health, URL."""
@@ -135,6 +137,7 @@ def status(state: State, as_json: bool) -> None:
 @click.option("--service", help="Only this service.")
 @click.option("--tail", default="100", show_default=True, help="Lines from the end ('all' for everything).")
 @click.option("--follow", "-f", is_flag=True, help="Keep printing new lines.")
+@target_option
 @pass_state
 def logs(state: State, app_id: str, service: str | None, tail: str, follow: bool) -> None:
     """Show an app's container logs."""
@@ -154,6 +157,7 @@ def logs(state: State, app_id: str, service: str | None, tail: str, follow: bool
 @click.option("--purge", is_flag=True, help="Also delete the data volumes (irreversible).")
 @dry_run_option
 @json_option
+@target_option
 @pass_state
 def uninstall(state: State, app_id: str, purge: bool, dry_run: bool, as_json: bool) -> None:
     """Remove an app; its data volumes are kept unless --purge."""

@@ -27,4 +27,5 @@ printf '/cgi-bin:ksad:%s\n' "$token" >/ksad/run/httpd.conf
 chmod 600 /ksad/run/httpd.conf
 printf ok >/www/health
 
+echo "stand-in db: $(wc -l < /data/records.txt 2>/dev/null || echo 0) records in /data / catatan di /data; port ${DB_PORT:-8081}"
 exec httpd -f -p "${DB_PORT:-8081}" -h /www -c /ksad/run/httpd.conf

@@ -133,4 +133,5 @@ else
 	printf ok >/www/health
 fi
 
+echo "stand-in web: serving ${APP_NAME:-?} (${APP_ID:-?} ${APP_VERSION:-?}) on port ${PORT:-8080} / melayani di port ${PORT:-8080}"
 exec httpd -f -p "${PORT:-8080}" -h /www

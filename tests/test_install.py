@@ -1,0 +1,301 @@
+"""Install, re-run, status, logs, uninstall on a real engine, and every bad input of issue 2."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from catalog_factory import HEALTH_NEVER, CatalogBuilder, two_service
+
+pytestmark = pytest.mark.docker
+
+INIT = ["init", "--region", "52.04", "--domain", "sumbawakab.go.id", "--office", "Diskominfotik Kabupaten Sumbawa"]
+
+
+def get(url: str, tries: int = 50) -> str:
+    for _ in range(tries):
+        try:
+            with urllib.request.urlopen(url, timeout=5) as resp:
+                return resp.read().decode()
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"{url} did not answer")
+
+
+def containers_of(client, slug: str) -> dict[str, str]:
+    return {c.name: c.id for c in client.containers.list(all=True, filters={"label": f"ksad.slug={slug}"})}
+
+
+def json_data(proc) -> object:
+    return json.loads(proc.stdout)["data"]
+
+
+@pytest.fixture
+def catalog(tmp_path: Path) -> CatalogBuilder:
+    cat = CatalogBuilder(tmp_path / "cat")
+    cat.add_release("uji-web", "1.0.0", two_service())
+    return cat
+
+
+@pytest.fixture
+def env(catalog: CatalogBuilder, run_ksad) -> dict[str, str]:
+    e = {"KSAD_CATALOG": str(catalog.catalog)}
+    run_ksad(*INIT, env=e, check=True)
+    return e
+
+
+# --- the main job, with the bundled catalog ---------------------------------------------
+
+
+def test_bundled_e_budgeting_installs_localised_and_rerun_is_a_noop(run_ksad, docker_engine, ksad_cleanup, app_name):
+    run_ksad(*INIT, check=True)
+    name = app_name("Sabalong")
+    first = run_ksad("install", "e-budgeting", "--name", name, "--meaning", "Bersatu membangun", check=True,
+                     timeout=300)
+    url = first.stdout.strip().splitlines()[-1]
+    assert url.startswith("http://localhost:")
+    page = get(url)
+    for shown in (name, "Kabupaten Sumbawa", "52.04", "sumbawakab.go.id", "WITA", "Bupati", "Bersatu membangun"):
+        assert shown in page
+    slug = json_data(run_ksad("status", "--json", check=True))[0]["slug"]
+    before = containers_of(docker_engine, slug)
+    assert len(before) == 2
+
+    again = run_ksad("install", "e-budgeting", "--name", name, check=True)
+    assert "nothing changed" in again.stderr
+    assert again.stdout.strip() == url
+    assert containers_of(docker_engine, slug) == before  # same container IDs
+
+    rows = json_data(run_ksad("status", "--json", check=True))
+    row = next(r for r in rows if r["app"] == "e-budgeting")
+    assert {k: row[k] for k in ("app", "name", "revision", "health", "url", "target")} == {
+        "app": "e-budgeting", "name": name, "revision": 1, "health": "healthy", "url": url, "target": "local"}
+    assert row["version"] == "1.1.0"
+
+
+# --- install, plan, logs, uninstall with a test catalog ----------------------------------
+
+
+def test_dry_run_shows_plan_and_changes_nothing(env, run_ksad, docker_engine, ksad_cleanup, app_name):
+    name = app_name("Tau Samawa")
+    proc = run_ksad("install", "uji-web", "--name", name, "--dry-run", "--json", env=env, check=True)
+    plan = json_data(proc)
+    kinds = [a["action"] for a in plan["actions"]]
+    assert {"create-network", "create-volume", "create"} <= set(kinds)
+    assert plan["applied"] is False
+    assert containers_of(docker_engine, plan["slug"]) == {}
+    human = run_ksad("install", "uji-web", "--name", name, "--dry-run", env=env, check=True)
+    assert "Dry run: nothing was changed." in human.stderr
+    assert "create container" in human.stderr
+
+
+def test_install_logs_uninstall_keeps_data_unless_purge(env, run_ksad, docker_engine, ksad_cleanup, app_name):
+    name = app_name("Sipakatau")
+    proc = run_ksad("install", "uji-web", "--name", name, "--set", "greeting=Tabe", env=env, check=True, timeout=300)
+    url = proc.stdout.strip()
+    assert name in get(url)
+    slug = json_data(run_ksad("status", "--json", env=env, check=True))[0]["slug"]
+
+    logs = run_ksad("logs", "uji-web", "--tail", "20", env=env, check=True)
+    assert "web |" in logs.stdout or "db |" in logs.stdout
+
+    run_ksad("uninstall", "uji-web", env=env, check=True)
+    assert containers_of(docker_engine, slug) == {}
+    assert docker_engine.volumes.get(f"ksad-{slug}-db-data")  # data kept
+
+    run_ksad("install", "uji-web", "--name", name, env=env, check=True, timeout=300)
+    run_ksad("uninstall", "uji-web", "--purge", env=env, check=True)
+    assert not docker_engine.volumes.list(filters={"label": f"ksad.slug={slug}"})
+
+
+def test_secrets_are_stored_0600_and_never_printed(env, run_ksad, tmp_path, ksad_cleanup, app_name):
+    proc = run_ksad("install", "uji-web", "--name", app_name("Rahasia"), env=env, check=True, timeout=300)
+    files = list((tmp_path / "home" / "secrets").rglob("*.json"))
+    assert len(files) == 1 and files[0].stat().st_mode & 0o777 == 0o600
+    secret = json.loads(files[0].read_text())["db_password"]
+    assert secret not in proc.stdout + proc.stderr
+    dry = run_ksad("install", "uji-web", "--dry-run", "--json", env=env, check=True)
+    assert secret not in dry.stdout + dry.stderr
+
+
+def test_install_over_ssh_target(env, run_ksad, ssh_target, ksad_cleanup, app_name):
+    e = {**env, **ssh_target.env}
+    run_ksad("target", "add", "kantor", ssh_target.url, env=e, check=True)
+    name = app_name("Kantor")
+    proc = run_ksad("install", "uji-web", "--name", name, "--target", "kantor", env=e, check=True, timeout=300)
+    url = proc.stdout.strip()
+    assert url.startswith("http://127.0.0.1:")
+    assert name in get(url)
+    rows = json_data(run_ksad("--target", "kantor", "status", "--json", env=e, check=True))
+    assert any(r["name"] == name and r["target"] == "kantor" for r in rows)
+    again = run_ksad("install", "uji-web", "--target", "kantor", env=e, check=True)
+    assert "nothing changed" in again.stderr
+    run_ksad("uninstall", "uji-web", "--purge", "--target", "kantor", env=e, check=True)
+
+
+# --- bad input: one clear message, a documented exit code, nothing changed ---------------
+
+
+@pytest.mark.parametrize("text, code, needle", [
+    ("id: uji-web\nname: [unclosed\n", 3, "line 2"),
+    (None, 3, "unknown key(s): colour"),
+    ("MISSING", 3, "required field 'license' is missing"),
+    ("BADVERSION", 3, "'1.0.x' is not a valid version"),
+])
+def test_bad_catalog_files_are_refused(catalog, env, run_ksad, text, code, needle):
+    path = catalog.catalog / "apps" / "uji-web.yaml"
+    original = path.read_text()
+    if text is None:
+        text = original.replace("category:", "colour: red\ncategory:")
+    elif text == "MISSING":
+        text = "\n".join(line for line in original.splitlines() if not line.startswith("license:"))
+    elif text == "BADVERSION":
+        text = original.replace("version: 1.0.0", "version: 1.0.x")
+    path.write_text(text)
+    for args in (("catalog", "list"), ("install", "uji-web", "--name", "Uji", "--dry-run")):
+        proc = run_ksad(*args, env=env, check=code)
+        assert needle in proc.stderr and str(path) in proc.stderr
+    validate = run_ksad("catalog", "validate", env=env, check=code)
+    assert needle in validate.stderr
+
+
+def test_version_that_no_release_satisfies(env, run_ksad):
+    proc = run_ksad("install", "uji-web", "--name", "Uji", "--version", ">=2", env=env, check=4)
+    assert "No release of 'uji-web' satisfies '>=2'. Available: 1.0.0." in proc.stderr
+    bad = run_ksad("install", "uji-web", "--name", "Uji", "--version", "one", env=env, check=3)
+    assert "'one' is not a valid version range" in bad.stderr
+
+
+def test_unknown_app(env, run_ksad):
+    proc = run_ksad("install", "uji-wbe", "--name", "Uji", env=env, check=4)
+    assert "No app 'uji-wbe'" in proc.stderr and "did you mean: uji-web" in proc.stderr
+
+
+@pytest.mark.parametrize("name", ["X", "Nama dengan emoji 🎉", "a" * 41, "semi;colon"])
+def test_invalid_local_name(env, run_ksad, name):
+    proc = run_ksad("install", "uji-web", "--name", name, "--dry-run", env=env, check=3)
+    assert "name" in proc.stderr.lower()
+
+
+def test_duplicate_local_name_on_the_target(catalog, env, run_ksad, docker_engine, ksad_cleanup, app_name):
+    catalog.add_release("uji-lain", "1.0.0", two_service())
+    name = app_name("Samawa")
+    run_ksad("install", "uji-web", "--name", name, env=env, check=True, timeout=300)
+    proc = run_ksad("install", "uji-lain", "--name", name.upper(), env=env, check=9)
+    assert "uji-web" in proc.stderr
+    assert not [c for c in docker_engine.containers.list(all=True, filters={"label": "ksad.app=uji-lain"})
+                if name.lower().split()[-1] in c.name]
+
+
+@pytest.mark.parametrize("extra, kind", [
+    ("privileged: true", "privileged"),
+    ("volumes: [\"/var/run/docker.sock:/var/run/docker.sock\"]", "docker-socket"),
+    ("network_mode: host", "host-network"),
+    ("volumes: [\"/etc:/host-etc:ro\"]", "host-path"),
+])
+def test_dangerous_recipes_are_refused_unless_allowed(catalog, env, run_ksad, extra, kind):
+    catalog.add_release("uji-bahaya", "1.0.0", two_service(extra_web=extra))
+    proc = run_ksad("install", "uji-bahaya", "--name", "Bahaya", "--dry-run", env=env, check=5)
+    assert kind in proc.stderr and "--allow" in proc.stderr
+    allowed = run_ksad("install", "uji-bahaya", "--name", "Bahaya", "--dry-run", "--allow", kind, env=env)
+    assert allowed.returncode != 5, allowed.stderr
+
+
+def test_changed_recipe_does_not_match_its_pin(catalog, env, run_ksad, docker_engine):
+    d = catalog.recipe_dir("uji-web", "1.0.0")
+    compose = d / "compose.yaml"
+    compose.write_text(compose.read_text().replace("Test App", "Evil App"))
+    proc = run_ksad("install", "uji-web", "--name", "Uji", env=env, check=6)
+    assert "does not match its pin" in proc.stderr
+    (catalog.src / "recipes" / "standin" / "web" / "extra.txt").write_text("x")
+    compose.write_text(compose.read_text().replace("Evil App", "Test App"))
+    proc = run_ksad("install", "uji-web", "--name", "Uji", env=env, check=6)
+    assert "build context of web" in proc.stderr
+
+
+@pytest.mark.registry
+def test_image_pinned_by_digest_from_a_real_registry(catalog, env, run_ksad, docker_engine, registry, tiny_image,
+                                                     unique_name, ksad_cleanup, app_name):
+    repo = f"{registry}/{unique_name('img')}"
+    docker_engine.images.get(tiny_image).tag(repo, "1")
+    for _ in docker_engine.images.push(repo, tag="1", stream=True, decode=True):
+        pass
+    digest = docker_engine.images.get_registry_data(f"{repo}:1").id
+    docker_engine.images.remove(f"{repo}:1")
+    compose = f"""\
+services:
+  web:
+    image: {repo}@{digest}
+    init: true
+    command: ["/bin/busybox", "httpd", "-f", "-p", "8080", "-h", "/"]
+    ports: ["8080"]
+x-ksad:
+  expose: {{service: web, port: 8080, path: /}}
+"""
+    catalog.add_release("uji-registry", "1.0.0", compose)
+    name = app_name("Registri")
+    proc = run_ksad("install", "uji-registry", "--name", name, env=env, check=True, timeout=300)
+    assert proc.stdout.strip().startswith("http://localhost:")
+
+    wrong = "sha256:" + "0" * 64
+    catalog.add_release("uji-registry", "1.0.1", compose.replace(digest, wrong))
+    bad = run_ksad("install", "uji-registry", "--version", "1.0.1", env=env, check=6)
+    assert wrong in bad.stderr
+    row = next(r for r in json_data(run_ksad("status", "--json", env=env, check=True)) if r["app"] == "uji-registry")
+    assert row["version"] == "1.0.0" and row["health"] in ("running", "healthy")  # the running app was not touched
+
+
+def test_unreachable_ssh_target(env, run_ksad):
+    proc = run_ksad("install", "uji-web", "--name", "Uji", "--target", "ssh://root@127.0.0.1:2299", env=env, check=7)
+    assert "ssh://root@127.0.0.1:2299" in proc.stderr and "Cannot reach" in proc.stderr
+
+
+def test_engine_stopped(env, run_ksad, tmp_path):
+    e = {**env, "DOCKER_HOST": f"unix://{tmp_path}/no-engine.sock"}
+    for args in (("install", "uji-web", "--name", "Uji"), ("status",)):
+        proc = run_ksad(*args, env=e, check=7)
+        assert "Cannot reach the Docker engine of target local" in proc.stderr
+    proc = run_ksad("status", env={**e, "KSAD_LANG": "id"}, check=7)
+    assert "Tidak dapat menjangkau Docker engine" in proc.stderr
+
+
+def test_health_failure_leaves_nothing_behind(catalog, env, run_ksad, docker_engine, ksad_cleanup, app_name):
+    catalog.add_release("uji-sakit", "1.0.0", two_service(web_health=HEALTH_NEVER, retries=3))
+    name = app_name("Sakit")
+    proc = run_ksad("install", "uji-sakit", "--name", name, env=env, check=8, timeout=300)
+    assert "unhealthy" in proc.stderr and "restored" in proc.stderr
+    assert not docker_engine.containers.list(all=True, filters={"label": "ksad.app=uji-sakit"})
+    slug = name.lower().replace(" ", "-")
+    assert not docker_engine.volumes.list(filters={"label": f"ksad.slug={slug}"})
+    assert not docker_engine.networks.list(names=[f"ksad-{slug}"])
+
+
+def test_ctrl_c_during_install_exits_130_and_leaves_nothing_running(catalog, env, ksad_env, docker_engine,
+                                                                    ksad_cleanup, app_name, tmp_path):
+    catalog.add_release("uji-lambat", "1.0.0", two_service(web_health=HEALTH_NEVER, retries=100000))
+    name = app_name("Lambat")
+    proc = subprocess.Popen([sys.executable, "-m", "ksad", "install", "uji-lambat", "--name", name],
+                            env={**ksad_env, **env}, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        running = docker_engine.containers.list(filters={"label": "ksad.app=uji-lambat", "status": "running"})
+        if any(c.labels.get("ksad.service") == "web" for c in running):
+            break
+        time.sleep(0.2)
+    else:
+        proc.kill()
+        pytest.fail("the web container never started")
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and "Interrupted" in err
+    assert not docker_engine.containers.list(all=True, filters={"label": "ksad.app=uji-lambat"})

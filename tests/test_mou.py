@@ -1,0 +1,257 @@
+"""MoU manifests: draft, sign by both sides, verify, list, revoke, and the install gate.
+
+Each refusal is checked for its exact reason; several run through ``python -m ksad``
+to show the exit code (6) and that no traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, timedelta
+
+import pytest
+
+from ksad import yamlio
+from ksad.errors import TrustError
+from ksad.mou import check_mou, find_grant, load_mou, load_revocations, revoke_mou, sign_mou, verify_mou
+from ksad.trust import KEYRING_FILE, load_keyring
+from trust_factory import LAST_MONTH, NEXT_MONTH, TODAY, World, flip_byte
+
+MOU = "3273-5204-119-2026"
+
+
+@pytest.fixture
+def world(tmp_path):
+    w = World(tmp_path)
+    w.write_app()
+    w.write_app("sakip")
+    return w
+
+
+def keyring(world):
+    return load_keyring(world.root / KEYRING_FILE)
+
+
+def grant(world, app="e-budgeting", version="1.0.0", publisher="32.73", partner="52.04"):
+    return find_grant(world.root, keyring(world), publisher=publisher, partner=partner, app=app, version=version)
+
+
+def refused(world, **kw) -> str:
+    with pytest.raises(TrustError) as exc:
+        grant(world, **kw)
+    assert exc.value.exit_code == 6
+    return exc.value.message
+
+
+# --- the whole flow through the CLI --------------------------------------------------------
+
+
+def test_draft_sign_countersign_verify_list(world, run_ksad, tmp_path):
+    pdf = tmp_path / "mou-signed.pdf"
+    pdf.write_bytes(b"%PDF-1.7 the legally signed MoU")
+    cat = ("--catalog", world.root)
+    out = run_ksad(*cat, "mou", "draft", "--pioneer", "32.73", "--partner", "5204", "--app", "e-budgeting>=1,<2",
+                   "--app", "sakip", "--valid-until", (TODAY + timedelta(days=700)).isoformat(),
+                   "--pioneer-number", "119/2026", "--partner-number", "45/2026", "--document", pdf,
+                   "--training", "Pelatihan 3 hari", check=True)
+    mou_file = world.root / "mous" / f"{MOU}.yaml"
+    mou_file.write_text(out.stdout)
+    data = load_mou(mou_file)
+    assert data["id"] == MOU
+    assert data["document_sha256"] == hashlib.sha256(pdf.read_bytes()).hexdigest()
+    assert data["apps"] == [{"app": "e-budgeting", "versions": ">=1,<2"}, {"app": "sakip", "versions": ">=0"}]
+    assert data["partner"]["office"] == "Dinas Komunikasi dan Informatika Kabupaten Sumbawa"
+
+    first = run_ksad(*cat, "mou", "sign", mou_file, "--key", world.files["bandung"], check=True)
+    assert "as the pioneer (32.73)" in first.stderr and "Still missing: the partner's signature." in first.stderr
+    one = run_ksad(*cat, "mou", "verify", mou_file)
+    assert one.returncode == 6
+    assert (f"MoU {MOU} has only the pioneer's signature; the partner (52.04, Dinas Komunikasi dan Informatika "
+            "Kabupaten Sumbawa) has not signed it.") in one.stderr
+
+    run_ksad(*cat, "mou", "sign", mou_file, "--key", world.files["sumbawa"], check=True)
+    ok = run_ksad(*cat, "mou", "verify", mou_file, "--document", pdf, check=True)
+    assert "Kepala Diskominfo Kota Bandung" in ok.stderr and "Kepala Diskominfo Kabupaten Sumbawa" in ok.stderr
+    assert "e-budgeting >=1,<2" in ok.stderr and data["document_sha256"] in ok.stderr
+    assert f"MoU {MOU} is valid." in ok.stderr
+
+    world.snapshot()
+    listed = run_ksad(*cat, "mou", "list", "--json", check=True)
+    rows = yamlio.parse(listed.stdout).data["data"]
+    assert [(r["id"], r["valid"]) for r in rows] == [(MOU, True)]
+    assert {s["side"] for s in rows[0]["signers"]} == {"pioneer", "partner"}
+    assert grant(world, app="sakip", version="7.0").id == MOU
+
+
+def test_draft_refuses_what_could_never_be_granted(world, run_ksad, tmp_path):
+    pdf = tmp_path / "m.pdf"
+    pdf.write_bytes(b"x")
+    base = ("--catalog", world.root, "mou", "draft", "--partner", "52.04", "--valid-until", "2030-01-01",
+            "--pioneer-number", "1", "--partner-number", "2", "--document", pdf)
+    other = run_ksad(*base, "--pioneer", "36.71", "--app", "e-budgeting")
+    assert other.returncode == 3
+    assert "e-budgeting is published by region 32.73, not by the pioneer 36.71" in other.stderr
+    bad = run_ksad(*base, "--pioneer", "32.73", "--app", "e-budgeting>=banana")
+    assert bad.returncode == 3 and "'>=banana' is not a valid version range" in bad.stderr
+    same = run_ksad(*base, "--pioneer", "52.04", "--app", "e-budgeting")
+    assert same.returncode == 3 and "same region (52.04)" in same.stderr
+    assert not (tmp_path / "mous").exists()
+
+
+def test_document_must_match(world, run_ksad, tmp_path):
+    path = world.write_mou(where=tmp_path / "mou.yaml")
+    pdf = tmp_path / "other.pdf"
+    pdf.write_bytes(b"not the MoU")
+    out = run_ksad("mou", "verify", path, "--keyring", world.root / KEYRING_FILE, "--document", pdf)
+    assert out.returncode == 6 and "not the signed MoU document" in out.stderr
+
+
+# --- signing rules ----------------------------------------------------------------------------
+
+
+def test_same_side_cannot_sign_twice(world, tmp_path, run_ksad):
+    path = world.write_mou(where=tmp_path / "mou.yaml", signers=(("bandung", "pioneer"),))
+    out = run_ksad("mou", "sign", path, "--key", world.files["bandung2"], "--keyring", world.root / KEYRING_FILE)
+    assert out.returncode == 6
+    assert (f"The pioneer (32.73) has already signed MoU {MOU} (key {world.infos['bandung'].keyid}, "
+            "Kepala Diskominfo Kota Bandung); each side signs once.") in out.stderr
+    assert len(load_mou(path)["signatures"]) == 1
+
+
+def test_mou_signed_twice_by_one_side_is_not_valid(world, tmp_path):
+    path = world.write_mou(where=tmp_path / "mou.yaml", signers=(("bandung", "pioneer"), ("bandung2", "pioneer")))
+    with pytest.raises(TrustError) as exc:
+        verify_mou(load_mou(path), keyring(world))
+    assert exc.value.message == (f"MoU {MOU} is signed twice by the pioneer (32.73); each side signs once, "
+                                 "and the other side's signature is what counts.")
+
+
+def test_key_of_neither_party_cannot_sign(world, tmp_path):
+    path = world.write_mou(where=tmp_path / "mou.yaml", signers=())
+    with pytest.raises(TrustError, match="belongs to region 73.73, which is neither the pioneer"):
+        sign_mou(path, world.key("palopo"), keyring(world))
+
+
+def test_key_cannot_sign_for_the_other_region(world, tmp_path):
+    path = world.write_mou(where=tmp_path / "mou.yaml", signers=(("bandung", "pioneer"), ("palopo", "partner")))
+    with pytest.raises(TrustError) as exc:
+        verify_mou(load_mou(path), keyring(world))
+    assert "belongs to region 73.73, so it cannot sign as the partner (52.04)" in exc.value.message
+
+
+def test_countersigning_a_changed_mou_is_refused(world, tmp_path):
+    path = world.write_mou(where=tmp_path / "mou.yaml", signers=(("bandung", "pioneer"),))
+    flip_byte(path, ">=1,<2", ">=1,<3")
+    with pytest.raises(TrustError, match="was changed after it was signed"):
+        sign_mou(path, world.key("sumbawa"), keyring(world))
+
+
+def test_unsigned_and_one_sided_mous(world):
+    world.write_mou(signers=())
+    assert refused(world) == f"MoU {MOU} is signed by neither side."
+    world.write_mou(signers=(("sumbawa", "partner"),))
+    assert "has only the partner's signature; the pioneer (32.73" in refused(world)
+
+
+# --- tampering and validity -----------------------------------------------------------------
+
+
+def test_one_byte_changed_in_mou_is_refused(world, run_ksad):
+    path = world.write_mou()
+    flip_byte(path, ">=1,<2", ">=1,<3")
+    msg = refused(world, version="2.5.0")
+    assert msg.startswith(f"MoU {MOU}: the signature of Kepala Diskominfo Kota Bandung")
+    assert msg.endswith("does not match the content: it was changed after it was signed.")
+    out = run_ksad("mou", "verify", path, "--keyring", world.root / KEYRING_FILE)
+    assert out.returncode == 6 and "changed after it was signed" in out.stderr
+
+
+def test_expired_and_not_yet_valid(world, run_ksad):
+    world.write_mou(world.mou_doc(valid_from="2026-01-01", valid_until=LAST_MONTH))
+    assert refused(world) == f"MoU {MOU} expired on {LAST_MONTH}."
+    path = world.write_mou(world.mou_doc(valid_from=NEXT_MONTH))
+    assert refused(world) == f"MoU {MOU} is not valid until {NEXT_MONTH}."
+    out = run_ksad("mou", "verify", path, "--keyring", world.root / KEYRING_FILE, "--json")
+    assert out.returncode == 6
+    data = yamlio.parse(out.stdout).data["data"]
+    assert data["valid"] is False and data["problem"] == f"MoU {MOU} is not valid until {NEXT_MONTH}."
+
+
+def test_version_outside_range(world):
+    world.write_mou()
+    assert grant(world, version="1.9.3").ok
+    assert refused(world, version="2.0.0") == f"MoU {MOU} grants e-budgeting >=1,<2; version 2.0.0 is outside that range."
+
+
+@pytest.mark.parametrize("key, side, expected", [
+    ("stranger", "partner", "which is not in the keyring"),
+    ("revoked", "pioneer", f"Mantan Kepala Diskominfo Kota Bandung (32.73) was revoked on {LAST_MONTH}."),
+    ("expired", "partner", f"Mantan Kepala Diskominfo Kabupaten Sumbawa (52.04) expired on {LAST_MONTH}."),
+])
+def test_signer_key_must_be_in_keyring_unrevoked_and_unexpired(world, run_ksad, key, side, expected):
+    other = ("sumbawa", "partner") if side == "pioneer" else ("bandung", "pioneer")
+    path = world.write_mou(signers=(other, (key, side)))
+    msg = refused(world)
+    assert msg.startswith(f"MoU {MOU}: ") and expected in msg
+    out = run_ksad("mou", "verify", path, "--keyring", world.root / KEYRING_FILE)
+    assert out.returncode == 6 and expected in out.stderr and "Traceback" not in out.stderr
+
+
+def test_revoked_mou(world, run_ksad):
+    world.write_mou()
+    out = run_ksad("--catalog", world.root, "mou", "revoke", MOU, "--key", world.files["sumbawa"],
+                   "--reason", "Perjanjian diakhiri", check=True)
+    assert "revoked from" in out.stderr
+    rev = world.root / "revocations" / f"{MOU}.yaml"
+    assert rev.is_file()
+    expected = f"MoU {MOU} was revoked on {TODAY.isoformat()} by the partner (52.04): Perjanjian diakhiri"
+    assert refused(world) == expected
+    verify = run_ksad("--catalog", world.root, "mou", "verify", world.root / "mous" / f"{MOU}.yaml")
+    assert verify.returncode == 6 and expected in verify.stderr
+    again = run_ksad("--catalog", world.root, "mou", "revoke", MOU, "--key", world.files["bandung"], "--reason", "x")
+    assert again.returncode == 9 and "already revoked" in again.stderr
+
+
+def test_revocation_must_be_signed_by_a_party(world):
+    world.write_mou()
+    revoke_mou(world.root, MOU, world.key("sumbawa"), keyring(world), reason="selesai")
+    flip_byte(world.root / "revocations" / f"{MOU}.yaml", "selesai", "selesaj")
+    assert "the revocation" in refused(world) and "is not validly signed by either party" in refused(world)
+    with pytest.raises(TrustError, match="neither the pioneer"):
+        revoke_mou(world.root, MOU, world.key("palopo"), keyring(world), reason="x")
+
+
+def test_future_revocation_takes_effect_on_its_date(world):
+    world.write_mou()
+    revoke_mou(world.root, MOU, world.key("bandung"), keyring(world), reason="berakhir",
+               revoked_on=date.fromisoformat(NEXT_MONTH))
+    status = check_mou(load_mou(world.root / "mous" / f"{MOU}.yaml"), keyring(world), load_revocations(world.root))
+    assert status.ok and status.revocation.revoked_on.isoformat() == NEXT_MONTH
+
+
+# --- the gate picks and explains ---------------------------------------------------------------
+
+
+def test_no_mou_for_the_pair(world):
+    world.write_mou()
+    assert refused(world, partner="73.73") == (
+        f"No MoU between the publisher 32.73 and region 73.73 grants e-budgeting (catalog {world.root}).")
+
+
+def test_closest_candidate_explains(world):
+    # An expired MoU that grants the app is closer than a valid one that does not.
+    world.write_mou(world.mou_doc("3273-5204-old", valid_from="2024-01-01", valid_until=LAST_MONTH))
+    world.write_mou(world.mou_doc("3273-5204-new", apps=(("sakip", ">=1"),)))
+    assert refused(world) == f"MoU 3273-5204-old expired on {LAST_MONTH}."
+    assert refused(world, app="little-bandung") == "MoU 3273-5204-new between 32.73 and 52.04 does not grant little-bandung."
+    assert grant(world, app="sakip", version="1.2").id == "3273-5204-new"
+    # A valid MoU wins over an expired one for the same app.
+    world.write_mou(world.mou_doc("3273-5204-renewed"))
+    assert grant(world).id == "3273-5204-renewed"
+
+
+def test_messages_in_bahasa_indonesia(world, run_ksad, tmp_path):
+    path = world.write_mou(where=tmp_path / "mou.yaml", signers=(("bandung", "pioneer"),))
+    out = run_ksad("mou", "verify", path, "--keyring", world.root / KEYRING_FILE, env={"KSAD_LANG": "id"})
+    assert out.returncode == 6
+    assert f"MoU {MOU} baru ditandatangani daerah perintis; daerah mitra (52.04" in out.stderr
