@@ -462,12 +462,12 @@ def load_keyring(path: Path | str, *, store: "TrustStore | None" = None, now: da
     path = Path(path)
     if not path.is_file():
         raise TrustError("trust.keyring.missing", file=str(path))
-    doc = yamlio.load_mapping(path)
-    data = doc.data
+    data = yamlio.load_mapping(path, with_lines=False).data
     prior = store.read().get("keyring") if store else None
     sha = content_sha256(data)
     if not (prior and prior.get("sha256") == sha):
-        _schema_check("keyring", doc, "trust.keyring.invalid")  # known-good content needs no re-check
+        # Known-good content needs no re-check; new content is checked with line numbers for the messages.
+        _schema_check("keyring", yamlio.load_mapping(path), "trust.keyring.invalid")
     keyring = _keyring_from(data, path, sha)
     own = _valid_signers(data, "keyring", keyring.roots)
     if len(own) < keyring.threshold:
@@ -692,24 +692,29 @@ class TrustStore:
 
     def record(self, keyring: Keyring, snapshot: "Snapshot") -> None:
         """Raise the remembered versions (never lower them, even if another run got there first)."""
+        if self._updated(dict(self.read()), keyring, snapshot) == self.read():
+            return  # the usual case: nothing new, so no lock and no write
         from ksad.fsutil import atomic_write, locked
 
         self.dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         with locked(self.file):
             self._cache = None
-            state = dict(self.read())
-            old_k, old_s = state.get("keyring") or {}, state.get("snapshot") or {}
-            if keyring.version >= old_k.get("version", 0):
-                state["keyring"] = {"version": keyring.version, "sha256": keyring.sha256,
-                                    "threshold": keyring.threshold,
-                                    "roots": {k: r.public for k, r in sorted(keyring.roots.items())}}
-            if snapshot.version >= old_s.get("version", 0):
-                state["snapshot"] = {"version": snapshot.version, "sha256": snapshot.sha256,
-                                     "expires": iso_utc(snapshot.expires)}
-            state["catalog"] = str(self.catalog_root)
+            state = self._updated(dict(self.read()), keyring, snapshot)
             if state != self.read():
                 atomic_write(self.file, json.dumps(state, indent=2, sort_keys=True) + "\n", mode=0o600)
             self._cache = state
+
+    def _updated(self, state: dict, keyring: Keyring, snapshot: "Snapshot") -> dict:
+        old_k, old_s = state.get("keyring") or {}, state.get("snapshot") or {}
+        if keyring.version >= old_k.get("version", 0):
+            state["keyring"] = {"version": keyring.version, "sha256": keyring.sha256,
+                                "threshold": keyring.threshold,
+                                "roots": {k: r.public for k, r in sorted(keyring.roots.items())}}
+        if snapshot.version >= old_s.get("version", 0):
+            state["snapshot"] = {"version": snapshot.version, "sha256": snapshot.sha256,
+                                 "expires": iso_utc(snapshot.expires)}
+        state["catalog"] = str(self.catalog_root)
+        return state
 
 
 # --- snapshot ---------------------------------------------------------------------

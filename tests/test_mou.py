@@ -255,3 +255,33 @@ def test_messages_in_bahasa_indonesia(world, run_ksad, tmp_path):
     out = run_ksad("mou", "verify", path, "--keyring", world.root / KEYRING_FILE, env={"KSAD_LANG": "id"})
     assert out.returncode == 6
     assert f"MoU {MOU} baru ditandatangani daerah perintis; daerah mitra (52.04" in out.stderr
+
+
+def test_bundled_catalog_signing_script(tmp_path):
+    """scripts/sign_bundled.py on a copy of the bundled catalog: every bundled app is granted to
+    52.04 and 73.73 by a demo MoU, and a re-run keeps the keyring (so clients keep trusting it)."""
+    import shutil
+    import subprocess
+    import sys
+
+    from ksad.settings import BUNDLED_CATALOG
+    from ksad.trust import verify_app_entry, verify_snapshot
+
+    catalog = tmp_path / "catalog"
+    shutil.copytree(BUNDLED_CATALOG, catalog, ignore=shutil.ignore_patterns("snapshot.json", "keys", "mous",
+                                                                          "revocations"))
+    script = BUNDLED_CATALOG.parent / "scripts" / "sign_bundled.py"
+    for _ in range(2):
+        subprocess.run([sys.executable, script, "--catalog", catalog], check=True, capture_output=True)
+        snap = verify_snapshot(catalog, tmp_path / "trust")
+    assert snap.version == 2 and snap.keyring.version == 1 and snap.keyring.demo
+    apps = sorted(catalog.glob("apps/*.yaml"))
+    assert len(apps) >= 6
+    for path in apps:
+        data = yamlio.load_mapping(path).data
+        assert verify_app_entry(data, snap.keyring).region == data["publisher"]["code"]
+        version = str(data["releases"][0]["version"])
+        for partner in ("52.04", "73.73"):
+            found = find_grant(catalog, snap.keyring, publisher=data["publisher"]["code"], partner=partner,
+                               app=data["id"], version=version)
+            assert found.ok and found.demo
