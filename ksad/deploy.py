@@ -27,7 +27,6 @@ from ksad.errors import ConflictError, DeployError, InputError, NotFoundError, T
 from ksad.settings import Settings
 
 PORT_RANGE = range(8100, 9000)
-HEALTH_POLL_S = 0.1
 
 
 class Reporter(Protocol):
@@ -311,7 +310,7 @@ def pick_instance(containers: list[dict], app_or_name: str, target: str) -> dict
     raise NotFoundError("instance.unknown", app=app_or_name, target=target)
 
 
-def _free_port(taken: set[int], local: bool) -> int:
+def free_port(taken: set[int], local: bool) -> int:
     for port in PORT_RANGE:
         if port in taken:
             continue
@@ -340,6 +339,7 @@ class InstallRequest:
     target: str | None = None
     timeout: float = 120.0
     dry_run: bool = False
+    force: bool = False  # replace every container even if unchanged (rollback, restore)
 
 
 @dataclass
@@ -388,8 +388,10 @@ def _allowed(settings: Settings) -> frozenset[str]:
 
 
 def prepare(settings: Settings, req: InstallRequest, reporter: Reporter) -> Prepared:
+    from ksad import lifecycle
     from ksad.catalog import open_catalog
     from ksad.engine import connect, host_of
+    from ksad.lock import locked
     from ksad.identity import load_identity
     from ksad.naming import ensure_unique, validate_name
     from ksad.recipe import load_recipe
@@ -419,6 +421,10 @@ def prepare(settings: Settings, req: InstallRequest, reporter: Reporter) -> Prep
     else:
         req_name = req.name
     local_name = validate_name(req_name, meaning=req.meaning, language=req.name_language)
+    recovering = lifecycle.pending(engine, local_name.slug)
+    if recovering and not req.dry_run:
+        with locked(settings.state_dir, target.key, local_name.slug):
+            lifecycle.recover_if_needed(engine, local_name.slug, reporter)
     observed = observe(engine, local_name.slug)
     previous = observed.labels
     if previous:
@@ -441,7 +447,7 @@ def prepare(settings: Settings, req: InstallRequest, reporter: Reporter) -> Prep
         existing = observed.ports_of(name)
         ports[name] = {}
         for p in service.ports:
-            ports[name][p.container] = existing.get(p.container) or _free_port(used, local)
+            ports[name][p.container] = existing.get(p.container) or free_port(used, local)
     url = None
     public_url = f"https://{slug}.{identity.domain}/"
     if recipe.ksad.expose is not None:
@@ -480,6 +486,7 @@ def prepare(settings: Settings, req: InstallRequest, reporter: Reporter) -> Prep
         files_for[spec.service].append((spec.target, data, spec.mode))
 
     revision = observed.revision
+    last = max(revision, lifecycle.last_revision(engine, slug)) if observed.containers or recovering else revision
     base_labels = {"ksad.managed": "1", "ksad.app": app.id, "ksad.name": local_name.name, "ksad.slug": slug,
                    "ksad.meaning": local_name.meaning or "", "ksad.name_language": local_name.language or "",
                    "ksad.version": release.version, "ksad.recipe": release.recipe_sha256,
@@ -520,9 +527,13 @@ def prepare(settings: Settings, req: InstallRequest, reporter: Reporter) -> Prep
     for name, c in observed.containers.items():
         if name not in recipe.services:
             actions.append(Action("remove", (c.get("Names") or ["?"])[0].lstrip("/")))
+    if recovering and req.dry_run:
+        actions.insert(0, Action("recover", lifecycle.marker_name(slug)))
+    if req.force:
+        actions = [Action("recreate", a.subject, a.detail) if a.kind == "keep" else a for a in actions]
     plan = Plan(app.id, release.version, local_name.name, slug, target.name, url, revision, actions)
     if plan.changes:
-        plan.revision = revision + 1
+        plan.revision = last + 1
         for s in specs.values():
             s.spec["config"]["labels"]["ksad.revision"] = str(plan.revision)
     return Prepared(app, release, recipe, target, engine, observed, local_name, specs, secret_values, plan,
@@ -545,156 +556,12 @@ def _recover_secrets(engine, observed: Observed, recipe) -> dict[str, str]:
     return out
 
 
-# --- apply ------------------------------------------------------------------------
+# --- install ------------------------------------------------------------------------
 
 
-def _wait_healthy(engine, containers: dict[str, str], timeout: float, reporter: Reporter) -> None:
-    """Wait until each container is healthy (or running, if it has no healthcheck)."""
-    deadline = time.monotonic() + timeout
-    pending = dict(containers)
-    while pending:
-        for service, cid in list(pending.items()):
-            state = engine.inspect_container(cid)["State"]
-            health = (state.get("Health") or {}).get("Status")
-            if not state.get("Running") or state.get("Restarting"):
-                raise DeployError("health.exited", service=service, code=state.get("ExitCode"),
-                                  logs=_tail(engine, cid))
-            if health in (None, "healthy"):
-                reporter.step("step.healthy", service=service)
-                del pending[service]
-            elif health == "unhealthy":
-                raise DeployError("health.unhealthy", service=service, logs=_tail(engine, cid))
-        if pending:
-            if time.monotonic() > deadline:
-                raise DeployError("health.timeout", services=", ".join(pending), seconds=int(timeout))
-            time.sleep(HEALTH_POLL_S)
-
-
-def _tail(engine, cid: str, lines: int = 5) -> str:
-    try:
-        text = b"".join(engine.logs(cid, tail=lines)).decode(errors="replace").strip()
-    except Exception:  # noqa: BLE001 - logs are a courtesy in an error message
-        return "-"
-    return " | ".join(text.splitlines()[-lines:]) or "-"
-
-
-def _is_port_clash(exc: DeployError) -> bool:
-    detail = str(exc.fields.get("detail", ""))
-    return "port is already allocated" in detail or "address already in use" in detail
-
-
-def apply(settings: Settings, prep: Prepared, reporter: Reporter, timeout: float) -> None:
-    """Apply the plan; on any failure or Ctrl-C put the target back as it was."""
-    engine, plan = prep.engine, prep.plan
-    created_containers: list[str] = []
-    retired: list[tuple[str, str, bool]] = []  # (container id, original name, was running)
-    created_volumes: list[str] = []
-    created_network = False
-    try:
-        for s in prep.specs.values():
-            if any(a.kind == "build" and a.subject == s.image_ref for a in plan.actions):
-                reporter.step("step.build", image=s.image_ref)
-                from ksad.standin import ensure_base_image, is_standin_dockerfile
-
-                if is_standin_dockerfile(s.build_context):
-                    ensure_base_image(engine.client)
-                engine.build(context_tar(s.build_context), s.image_ref,
-                             {"ksad.managed": "1", "ksad.app": prep.app.id}, reporter.detail)
-            elif any(a.kind == "pull" and a.subject == s.image_ref for a in plan.actions):
-                reporter.step("step.pull", image=s.image_ref)
-                engine.pull(s.image_ref, reporter.detail)
-            elif s.pull:
-                engine.verify_digest(s.image_ref)
-        if prep.new_network:
-            engine.create_network(network_name(plan.slug), {"ksad.managed": "1", "ksad.app": prep.app.id,
-                                                             "ksad.slug": plan.slug})
-            created_network = True
-        for vol in prep.new_volumes:
-            engine.create_volume(vol, {"ksad.managed": "1", "ksad.app": prep.app.id, "ksad.slug": plan.slug})
-            created_volumes.append(vol)
-        kinds = {a.subject: a.kind for a in plan.actions}
-        waits = set(prep.recipe.ksad.wait_for)
-        for name in prep.recipe.start_order():
-            s = prep.specs[name]
-            if kinds.get(s.name) == "keep":
-                continue
-            old = prep.observed.containers.get(name)
-            if old is not None:
-                reporter.step("step.stop_old", container=s.name)
-                engine.stop(old["Id"], timeout=10)
-                engine.rename(old["Id"], f"{s.name}-old-{plan.revision - 1}")
-                retired.append((old["Id"], s.name, old.get("State") == "running"))
-            reporter.step("step.start", container=s.name)
-            cid = _create_and_start(engine, s, prep, plan)
-            created_containers.append(cid)
-            # a later service that needs this one healthy must not start before it is
-            needed = any(prep.recipe.services[o].depends_on.get(name) == "service_healthy"
-                         for o in prep.recipe.services)
-            if needed or name in waits:
-                _wait_healthy(engine, {name: cid}, timeout, reporter)
-        for name, c in prep.observed.containers.items():
-            if name not in prep.recipe.services:
-                engine.stop(c["Id"], timeout=10)
-                retired.append((c["Id"], (c.get("Names") or ["?"])[0].lstrip("/"), c.get("State") == "running"))
-    except BaseException:
-        reporter.step("step.rollback")
-        _undo(engine, created_containers, retired, created_volumes, created_network, plan.slug)
-        raise
-    for cid, _name, _running in retired:
-        engine.remove_container(cid)
-    save_secrets(settings, prep.target.key, prep.plan.slug, prep.secrets)
-
-
-def _create_and_start(engine, s: ServiceSpec, prep: Prepared, plan: Plan) -> str:
-    for _attempt in range(5):
-        cid = engine.create_container(s.spec)
-        try:
-            engine.put_files(cid, s.files)
-            engine.start(cid)
-            return cid
-        except DeployError as exc:
-            engine.remove_container(cid)
-            if not (_is_port_clash(exc) and s.ports):
-                raise
-            # someone outside Docker holds the port: take the next free one
-            used = engine.used_host_ports()
-            for cport in list(s.ports):
-                s.ports[cport] = _free_port(used | set(s.ports.values()), False)
-            bindings = s.spec["host_config"]["port_bindings"]
-            for key in list(bindings):
-                bindings[key] = s.ports[int(key.split("/")[0])]
-    raise DeployError("port.none_free", first=PORT_RANGE.start, last=PORT_RANGE.stop - 1)
-
-
-def _undo(engine, created: list[str], retired: list[tuple[str, str, bool]], volumes: list[str],
-          network: bool, slug: str) -> None:
-    """Best effort, in reverse: nothing half-made may stay running."""
-    import signal
-
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not abort the undo
-    try:
-        for cid in reversed(created):
-            _quietly(engine.remove_container, cid)
-        for cid, name, was_running in reversed(retired):
-            _quietly(engine.rename, cid, name)
-            if was_running:
-                _quietly(engine.start, cid)
-        for vol in volumes:
-            _quietly(engine.remove_volume, vol)
-        if network:
-            _quietly(engine.remove_network, network_name(slug))
-    finally:
-        signal.signal(signal.SIGINT, previous)
-
-
-def _quietly(fn: Callable, *args) -> None:
-    try:
-        fn(*args)
-    except Exception:  # noqa: BLE001 - undo continues past a failed step
-        pass
-
-
-def install(settings: Settings, req: InstallRequest, reporter: Reporter | None = None) -> InstallResult:
+def install(settings: Settings, req: InstallRequest, reporter: Reporter | None = None, *, kind: str = "install",
+            data_from: int | None = None) -> InstallResult:
+    from ksad import lifecycle
     from ksad.lock import locked
 
     reporter = reporter or NullReporter()
@@ -703,7 +570,7 @@ def install(settings: Settings, req: InstallRequest, reporter: Reporter | None =
     if req.dry_run or not prep.plan.changes:
         return InstallResult(prep.plan, False, time.monotonic() - started)
     with locked(settings.state_dir, prep.target.key, prep.plan.slug):
-        apply(settings, prep, reporter, req.timeout)
+        lifecycle.apply(settings, prep, reporter, req.timeout, kind=kind, data_from=data_from, force=req.force)
     return InstallResult(prep.plan, True, time.monotonic() - started)
 
 

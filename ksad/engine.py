@@ -259,3 +259,59 @@ def connect(target_name: str, url: str, timeout: int = 60) -> Engine:
     with translate(target_name, url, "connect"):
         client = docker.DockerClient(base_url=url, **kwargs)
         return Engine(target_name, url, client)
+
+
+# --- volume and one-shot container helpers (snapshots, backups, operation markers) ---------
+
+
+def list_volumes(engine: Engine, **labels: str) -> list[dict]:
+    filters = [MANAGED + "=1"] + [f"{LABEL}.{k}={v}" for k, v in labels.items()]
+    return engine.call("list volumes", engine.api.volumes, filters={"label": filters}).get("Volumes") or []
+
+
+def run_once(engine: Engine, image: str, command: list[str], mounts: list[dict], labels: dict[str, str],
+             timeout: float = 600) -> tuple[int, str]:
+    """Run a short-lived container to completion; return (exit code, output). Always removed."""
+    with translate(engine.target_name, engine.url, "run helper"):
+        api = engine.api
+        host_config = api.create_host_config(mounts=mounts, network_mode="none")
+        cid = api.create_container(image, command=command, host_config=host_config, labels=labels)["Id"]
+        try:
+            api.start(cid)
+            code = api.wait(cid, timeout=timeout)["StatusCode"]
+            out = api.logs(cid).decode(errors="replace")
+            return code, out
+        finally:
+            engine.remove_container(cid)
+
+
+def create_idle(engine: Engine, image: str, name: str, labels: dict[str, str],
+                mounts: list[dict] | None = None) -> str | None:
+    """Create (never start) a container: an atomic, labelled record on the target, or a volume handle.
+
+    Returns None when the name is taken: creating a named container is atomic on
+    the engine, which is what makes it usable as a lock shared by several operators.
+    """
+    import docker.errors
+
+    with translate(engine.target_name, engine.url, "create marker"):
+        api = engine.api
+        host_config = api.create_host_config(mounts=mounts or [], network_mode="none")
+        try:
+            return api.create_container(image, command=["true"], name=name, labels=labels,
+                                        host_config=host_config)["Id"]
+        except docker.errors.APIError as exc:
+            if exc.status_code == 409:
+                return None
+            raise
+
+
+def get_archive(engine: Engine, container: str, path: str):
+    """A tar stream of *path* inside a (possibly stopped) container."""
+    with translate(engine.target_name, engine.url, "read archive"):
+        stream, _stat = engine.api.get_archive(container, path, chunk_size=1 << 20)
+        yield from stream
+
+
+def put_archive(engine: Engine, container: str, path: str, data) -> None:
+    engine.call("write archive", engine.api.put_archive, container, path, data)

@@ -1,0 +1,534 @@
+"""Changing an installed app safely: operation marker, data snapshot, switch, undo.
+
+Every change (install, upgrade, rollback, restore) runs the same phases:
+
+1. create the operation marker on the target: a never-started container named
+   ``ksad-op-<slug>`` whose labels say what is being done (from/to revision, who,
+   pid, host). Creating a named container is atomic, so the marker is also the
+   lock several operators on several machines share;
+2. build or pull images (nothing running is touched yet);
+3. create missing network and volumes (labelled with the revision that made them);
+4. stop the containers being replaced and rename them ``<name>-old-<rev>``;
+5. snapshot the data volumes to ``ksad-<slug>-<vol>.rev<from>`` (a rollback then
+   copies the older snapshot over the live volumes);
+6. start the new containers in dependency order, waiting for health;
+7. create the commit marker ``ksad-op-<slug>-commit``;
+8. finish: remove the old containers, write the revision record, remove the markers.
+
+Any failure or Ctrl-C before 7 undoes the operation: new containers removed, live
+data restored from the snapshot if anything new ran, old containers renamed back
+and started. A ``kill -9`` at any point leaves the marker behind; the next ksad
+command on that app sees it and undoes (before 7) or finishes (after 7) the
+operation, using only what the target shows, so it works from any machine.
+
+Revision records are empty volumes ``ksad-<slug>.rev<N>`` whose labels hold the
+revision's version, answers, time, operator and result: readable by any operator
+that reaches the target.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import signal
+import socket
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Callable
+
+from ksad.errors import ConflictError, DeployError, NotFoundError
+
+CRASH_ENV = "KSAD_CRASH_AT"  # fault injection for the crash-recovery tests: the step name to die at
+SNAPSHOT_DONE = ".ksad-snapshot-complete"
+KEEP_SNAPSHOTS = 5
+HEALTH_POLL_S = 0.1
+
+
+def checkpoint(name: str) -> None:
+    """Die here, hard, if the tests asked for it (simulates a power cut or kill -9)."""
+    if os.environ.get(CRASH_ENV) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+# --- names on the target ---------------------------------------------------------------
+
+
+def marker_name(slug: str) -> str:
+    return f"ksad-op-{slug}"
+
+
+def commit_name(slug: str) -> str:
+    return f"ksad-op-{slug}-commit"
+
+
+def snapshot_name(volume: str, revision: int) -> str:
+    return f"{volume}.rev{revision}"
+
+
+def record_name(slug: str, revision: int) -> str:
+    return f"ksad-{slug}.rev{revision}"
+
+
+def operator() -> str:
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = str(os.getuid())
+    return f"{user}@{socket.gethostname()}"
+
+
+def utility_image(engine) -> str:
+    """The busybox image ksad makes on every target; used for copies and markers."""
+    from ksad.standin import BASE_IMAGE, ensure_base_image
+
+    ensure_base_image(engine.client)
+    return BASE_IMAGE
+
+
+# --- operation marker ----------------------------------------------------------------------
+
+
+@dataclass
+class Operation:
+    kind: str
+    app: str
+    slug: str
+    from_rev: int
+    to_rev: int
+    data_from: int | None
+    by: str
+    pid: int
+    host: str
+    started: str
+
+    def labels(self) -> dict[str, str]:
+        return {"ksad.managed": "1", "ksad.kind": "operation", "ksad.app": self.app, "ksad.slug": self.slug,
+                "ksad.op": self.kind, "ksad.from_revision": str(self.from_rev), "ksad.to_revision": str(self.to_rev),
+                "ksad.data_from": "" if self.data_from is None else str(self.data_from),
+                "ksad.by": self.by, "ksad.pid": str(self.pid), "ksad.host": self.host, "ksad.started": self.started}
+
+    @classmethod
+    def from_labels(cls, labels: dict[str, str]) -> "Operation":
+        return cls(labels.get("ksad.op", "?"), labels.get("ksad.app", "?"), labels["ksad.slug"],
+                   int(labels.get("ksad.from_revision", "0")), int(labels.get("ksad.to_revision", "0")),
+                   int(labels["ksad.data_from"]) if labels.get("ksad.data_from") else None,
+                   labels.get("ksad.by", "?"), int(labels.get("ksad.pid", "0") or 0), labels.get("ksad.host", "?"),
+                   labels.get("ksad.started", "?"))
+
+
+def _find(engine, name: str) -> dict | None:
+    for c in engine.call("list", engine.api.containers, all=True, filters={"name": [f"^/{name}$"]}):
+        return c
+    return None
+
+
+def _alive_here(op: Operation) -> bool:
+    if op.host != socket.gethostname() or op.pid <= 0:
+        return False
+    try:
+        os.kill(op.pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def begin(engine, op: Operation) -> None:
+    from ksad.engine import create_idle
+
+    image = utility_image(engine)
+    if create_idle(engine, image, marker_name(op.slug), op.labels()) is None:
+        held = _find(engine, marker_name(op.slug))
+        other = Operation.from_labels(held["Labels"]) if held else op
+        raise ConflictError("op.in_progress", app=op.app, op=other.kind, by=other.by, pid=other.pid,
+                            started=other.started)
+
+
+def end(engine, slug: str) -> None:
+    for name in (commit_name(slug), marker_name(slug)):
+        c = _find(engine, name)
+        if c:
+            engine.remove_container(c["Id"])
+
+
+# --- recovery ------------------------------------------------------------------------------
+
+
+@dataclass
+class Recovery:
+    op: Operation
+    outcome: str  # "undone" | "finished"
+
+
+def pending(engine, slug: str) -> bool:
+    """An operation on this app was interrupted (or is running right now)."""
+    return _find(engine, marker_name(slug)) is not None
+
+
+def recover_if_needed(engine, slug: str, reporter) -> Recovery | None:
+    """Finish or undo an operation a killed ksad left behind on the target."""
+    held = _find(engine, marker_name(slug))
+    if held is None:
+        return None
+    op = Operation.from_labels(held["Labels"])
+    if _alive_here(op):
+        raise ConflictError("op.in_progress", app=op.app, op=op.kind, by=op.by, pid=op.pid, started=op.started)
+    if op.host != socket.gethostname() and not os.environ.get("KSAD_TAKE_OVER"):
+        raise ConflictError("op.elsewhere", app=op.app, op=op.kind, by=op.by, host=op.host, started=op.started)
+    if _find(engine, commit_name(slug)):
+        reporter.step("step.recover_finish", op=op.kind, revision=op.to_rev)
+        finish(engine, op, {})
+        return Recovery(op, "finished")
+    reporter.step("step.recover_undo", op=op.kind, revision=op.from_rev)
+    undo(engine, op, data_volumes=_live_data_volumes(engine, slug))
+    record(engine, op, "interrupted", {})
+    end(engine, slug)
+    return Recovery(op, "undone")
+
+
+def _live_data_volumes(engine, slug: str) -> list[str]:
+    from ksad.engine import list_volumes
+
+    return sorted(v["Name"] for v in list_volumes(engine, slug=slug)
+                  if (v.get("Labels") or {}).get("ksad.kind") == "data")
+
+
+# --- data snapshots ----------------------------------------------------------------------------
+
+
+def _copy(engine, src: str, dst: str, *, mark_complete: bool, labels: dict[str, str]) -> None:
+    """Make *dst*'s contents exactly *src*'s (a fresh copy, owners and modes kept)."""
+    from ksad.engine import run_once
+
+    script = ("set -e; cd /to; rm -rf ./..?* ./.[!.]* ./* ; cp -a /from/. /to/; "
+              + (f"touch /to/{SNAPSHOT_DONE}" if mark_complete else f"rm -f /to/{SNAPSHOT_DONE}"))
+    mounts = [{"Type": "volume", "Source": src, "Target": "/from", "ReadOnly": True},
+              {"Type": "volume", "Source": dst, "Target": "/to"}]
+    code, out = run_once(engine, utility_image(engine), ["/bin/sh", "-c", script], mounts, labels)
+    if code != 0:
+        raise DeployError("snapshot.failed", src=src, dst=dst, detail=" ".join(out.split())[-300:])
+
+
+def snapshot_complete(engine, volume: str) -> bool:
+    from ksad.engine import run_once
+
+    if not engine.volume_exists(volume):
+        return False
+    code, _ = run_once(engine, utility_image(engine), ["/bin/sh", "-c", f"test -f /v/{SNAPSHOT_DONE}"],
+                       [{"Type": "volume", "Source": volume, "Target": "/v", "ReadOnly": True}],
+                       {"ksad.managed": "1", "ksad.kind": "helper"})
+    return code == 0
+
+
+def take_snapshot(engine, slug: str, volume: str, revision: int) -> str:
+    snap = snapshot_name(volume, revision)
+    labels = {"ksad.managed": "1", "ksad.kind": "snapshot", "ksad.slug": slug, "ksad.revision": str(revision),
+              "ksad.volume": volume}
+    engine.create_volume(snap, labels)
+    _copy(engine, volume, snap, mark_complete=True, labels={"ksad.managed": "1", "ksad.kind": "helper"})
+    return snap
+
+
+def restore_snapshot(engine, volume: str, revision: int) -> None:
+    _copy(engine, snapshot_name(volume, revision), volume, mark_complete=False,
+          labels={"ksad.managed": "1", "ksad.kind": "helper"})
+
+
+def prune_snapshots(engine, slug: str, keep: int = KEEP_SNAPSHOTS) -> None:
+    from ksad.engine import list_volumes
+
+    snaps = [v for v in list_volumes(engine, slug=slug) if (v.get("Labels") or {}).get("ksad.kind") == "snapshot"]
+    revisions = sorted({int(v["Labels"]["ksad.revision"]) for v in snaps}, reverse=True)
+    for v in snaps:
+        if int(v["Labels"]["ksad.revision"]) not in revisions[:keep]:
+            engine.remove_volume(v["Name"])
+
+
+# --- revision records and history ------------------------------------------------------------------
+
+
+@dataclass
+class Revision:
+    revision: int
+    op: str
+    version: str
+    result: str
+    when: str
+    by: str
+    answers: dict[str, str]
+    snapshot: bool  # data as it was when this revision was left is kept
+
+    def to_json(self) -> dict:
+        return dict(self.__dict__)
+
+
+def record(engine, op: Operation, result: str, extra: dict[str, str]) -> None:
+    if op.from_rev == 0 and result != "ok":
+        return  # a first install that did not happen leaves no trace on the target
+    labels = {"ksad.managed": "1", "ksad.kind": "revision", "ksad.app": op.app, "ksad.slug": op.slug,
+              "ksad.revision": str(op.to_rev), "ksad.op": op.kind, "ksad.result": result,
+              "ksad.when": datetime.now(timezone.utc).isoformat(timespec="seconds"), "ksad.by": op.by,
+              "ksad.from_revision": str(op.from_rev), **extra}
+    if not engine.volume_exists(record_name(op.slug, op.to_rev)):
+        engine.create_volume(record_name(op.slug, op.to_rev), labels)
+
+
+def history(engine, slug: str) -> list[Revision]:
+    from ksad.engine import list_volumes
+
+    vols = list_volumes(engine, slug=slug)
+    snaps = {int(v["Labels"]["ksad.revision"]) for v in vols if v["Labels"].get("ksad.kind") == "snapshot"}
+    out = []
+    for v in vols:
+        labels = v.get("Labels") or {}
+        if labels.get("ksad.kind") != "revision":
+            continue
+        rev = int(labels["ksad.revision"])
+        out.append(Revision(rev, labels.get("ksad.op", "?"), labels.get("ksad.version", "?"),
+                            labels.get("ksad.result", "?"), labels.get("ksad.when", "?"), labels.get("ksad.by", "?"),
+                            json.loads(labels.get("ksad.answers") or "{}"), rev in snaps))
+    return sorted(out, key=lambda r: r.revision)
+
+
+def last_revision(engine, slug: str) -> int:
+    return max((r.revision for r in history(engine, slug)), default=0)
+
+
+# --- apply and undo ------------------------------------------------------------------------------
+
+
+def _wait_healthy(engine, name: str, cid: str, timeout: float, reporter) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        state = engine.inspect_container(cid)["State"]
+        health = (state.get("Health") or {}).get("Status")
+        if not state.get("Running") or state.get("Restarting"):
+            raise DeployError("health.exited", service=name, code=state.get("ExitCode"), logs=_tail(engine, cid))
+        if health in (None, "healthy"):
+            reporter.step("step.healthy", service=name)
+            return
+        if health == "unhealthy":
+            raise DeployError("health.unhealthy", service=name, logs=_tail(engine, cid))
+        if time.monotonic() > deadline:
+            raise DeployError("health.timeout", services=name, seconds=int(timeout))
+        time.sleep(HEALTH_POLL_S)
+
+
+def _tail(engine, cid: str, lines: int = 5) -> str:
+    try:
+        text = b"".join(engine.logs(cid, tail=lines)).decode(errors="replace").strip()
+    except Exception:  # noqa: BLE001 - logs are a courtesy inside an error message
+        return "-"
+    return " | ".join(text.splitlines()[-lines:]) or "-"
+
+
+def _is_port_clash(exc: DeployError) -> bool:
+    detail = str(exc.fields.get("detail", ""))
+    return "port is already allocated" in detail or "address already in use" in detail
+
+
+def _create_and_start(engine, spec) -> str:
+    from ksad.deploy import PORT_RANGE, free_port
+
+    for _attempt in range(5):
+        cid = engine.create_container(spec.spec)
+        try:
+            engine.put_files(cid, spec.files)
+            engine.start(cid)
+            return cid
+        except DeployError as exc:
+            engine.remove_container(cid)
+            if not (_is_port_clash(exc) and spec.ports):
+                raise
+            # something outside Docker holds the port: take the next free one
+            used = engine.used_host_ports() | set(spec.ports.values())
+            bindings = spec.spec["host_config"]["port_bindings"]
+            for key in list(bindings):
+                port = free_port(used, False)
+                spec.ports[int(key.split("/")[0])] = port
+                bindings[key] = port
+    raise DeployError("port.none_free", first=PORT_RANGE.start, last=PORT_RANGE.stop - 1)
+
+
+def apply(settings, prep, reporter, timeout: float, *, kind: str = "install", data_from: int | None = None,
+          force: bool = False) -> None:
+    """Run the phases of the module docstring for a prepared plan."""
+    from ksad.deploy import context_tar, network_name, save_secrets, volume_name
+
+    engine, plan, slug = prep.engine, prep.plan, prep.plan.slug
+    from_rev = prep.observed.revision
+    op = Operation(kind, prep.app.id, slug, from_rev, plan.revision, data_from, operator(), os.getpid(),
+                   socket.gethostname(), datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    kinds = {a.subject: a.kind for a in plan.actions}
+    data_volumes = [volume_name(slug, v) for v in prep.recipe.ksad.data_volumes]
+    begin(engine, op)
+    checkpoint("begun")
+    try:
+        for s in prep.specs.values():
+            if kinds.get(s.image_ref) == "build":
+                reporter.step("step.build", image=s.image_ref)
+                from ksad.standin import ensure_base_image, is_standin_dockerfile
+
+                if is_standin_dockerfile(s.build_context):
+                    ensure_base_image(engine.client)
+                engine.build(context_tar(s.build_context), s.image_ref,
+                             {"ksad.managed": "1", "ksad.app": prep.app.id}, reporter.detail)
+            elif kinds.get(s.image_ref) == "pull":
+                reporter.step("step.pull", image=s.image_ref)
+                engine.pull(s.image_ref, reporter.detail)
+            elif s.pull:
+                engine.verify_digest(s.image_ref)
+        checkpoint("images")
+        created = {"ksad.managed": "1", "ksad.app": prep.app.id, "ksad.slug": slug,
+                   "ksad.created_revision": str(plan.revision)}
+        if prep.new_network:
+            engine.create_network(network_name(slug), created)
+        for vol in prep.new_volumes:
+            is_data = vol in data_volumes
+            engine.create_volume(vol, {**created, "ksad.kind": "data" if is_data else "volume"})
+        checkpoint("created")
+
+        order = prep.recipe.start_order()
+        replace = [n for n in order if force or kinds.get(prep.specs[n].name) in ("create", "recreate")]
+        retiring = [(n, c) for n, c in prep.observed.containers.items()
+                    if n in replace or n not in prep.recipe.services]
+        for name, c in reversed(retiring):
+            reporter.step("step.stop_old", container=c["Names"][0].lstrip("/"))
+            engine.stop(c["Id"], timeout=10)
+            engine.rename(c["Id"], f"{c['Names'][0].lstrip('/')}-old-{from_rev}")
+        checkpoint("stopped")
+        existing_data = [v for v in data_volumes if v not in prep.new_volumes]
+        if from_rev > 0 and existing_data and (retiring or data_from is not None):
+            paused = _pause_users(engine, prep, existing_data, replace)
+            try:
+                for vol in existing_data:
+                    reporter.step("step.snapshot", volume=vol, revision=from_rev)
+                    take_snapshot(engine, slug, vol, from_rev)
+                    checkpoint("snapshot")
+            finally:
+                for cid in paused:
+                    engine.call("unpause", engine.api.unpause, cid)
+        checkpoint("snapshotted")
+        if data_from is not None:
+            for vol in existing_data:
+                reporter.step("step.restore_data", volume=vol, revision=data_from)
+                restore_snapshot(engine, vol, data_from)
+            checkpoint("data-restored")
+        waits = set(prep.recipe.ksad.wait_for)
+        for name in order:
+            if name not in replace:
+                continue
+            s = prep.specs[name]
+            s.spec["config"]["labels"]["ksad.revision"] = str(plan.revision)
+            reporter.step("step.start", container=s.name)
+            cid = _create_and_start(engine, s)
+            checkpoint(f"started-{name}")
+            needed = any(prep.recipe.services[o].depends_on.get(name) == "service_healthy"
+                         for o in prep.recipe.services)
+            if needed or name in waits:
+                _wait_healthy(engine, name, cid, timeout, reporter)
+        checkpoint("healthy")
+        from ksad.engine import create_idle
+
+        create_idle(engine, utility_image(engine), commit_name(slug), op.labels())
+        checkpoint("committed")
+    except BaseException:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not abort the undo
+        try:
+            reporter.step("step.rollback")
+            undo(engine, op, data_volumes=data_volumes)
+            record(engine, op, "failed", _record_labels(prep))
+            end(engine, slug)
+        finally:
+            signal.signal(signal.SIGINT, previous)
+        raise
+    save_secrets(settings, prep.target.key, slug, prep.secrets)
+    finish(engine, op, _record_labels(prep))
+
+
+def _pause_users(engine, prep, volumes: list[str], replace: list[str]) -> list[str]:
+    """Pause running containers that are kept and write to a volume being copied."""
+    from ksad.deploy import volume_name
+
+    paused = []
+    for name, c in prep.observed.containers.items():
+        if name in replace or c.get("State") != "running" or name not in prep.recipe.services:
+            continue
+        mounts = {volume_name(prep.plan.slug, m.source) for m in prep.recipe.services[name].mounts}
+        if mounts & set(volumes):
+            engine.call("pause", engine.api.pause, c["Id"])
+            paused.append(c["Id"])
+    return paused
+
+
+def _record_labels(prep) -> dict[str, str]:
+    answers = {k[len("ksad.set."):]: v for k, v in prep.specs[next(iter(prep.specs))].spec["config"]["labels"].items()
+               if k.startswith("ksad.set.")}
+    return {"ksad.version": prep.release.version, "ksad.name": prep.plan.name, "ksad.answers": json.dumps(answers)}
+
+
+def _slug_containers(engine, slug: str) -> list[dict]:
+    return [c for c in engine.call("list", engine.api.containers, all=True,
+                                   filters={"label": [f"ksad.slug={slug}"]})
+            if (c.get("Labels") or {}).get("ksad.service")]
+
+
+def undo(engine, op: Operation, *, data_volumes: list[str]) -> None:
+    """Put the target back to revision ``op.from_rev``; safe to run again after a crash."""
+    from ksad.deploy import network_name
+    from ksad.engine import list_volumes
+
+    containers = _slug_containers(engine, op.slug)
+    suffix = f"-old-{op.from_rev}"
+    new = [c for c in containers if c["Labels"].get("ksad.revision") == str(op.to_rev)
+           and not c["Names"][0].endswith(suffix)]
+    old = [c for c in containers if c["Names"][0].endswith(suffix)]
+    for c in new:
+        _quietly(engine.stop, c["Id"], 5)
+    for c in containers:  # a crash during a snapshot can leave kept containers paused
+        if c.get("State") == "paused":
+            _quietly(engine.api.unpause, c["Id"])
+    touched = bool(new) or op.data_from is not None
+    if op.from_rev > 0 and touched:
+        for vol in data_volumes:
+            if snapshot_complete(engine, snapshot_name(vol, op.from_rev)):
+                restore_snapshot(engine, vol, op.from_rev)
+    checkpoint("undo-data")
+    for c in new:
+        engine.remove_container(c["Id"])
+    for c in old:
+        original = c["Names"][0].lstrip("/")[: -len(suffix)]
+        _quietly(engine.rename, c["Id"], original)
+        _quietly(engine.start, c["Id"])
+    for v in list_volumes(engine, slug=op.slug):
+        if (v.get("Labels") or {}).get("ksad.created_revision") == str(op.to_rev):
+            engine.remove_volume(v["Name"])
+    if op.from_rev == 0:
+        engine.remove_network(network_name(op.slug))
+
+
+def finish(engine, op: Operation, labels: dict[str, str]) -> None:
+    suffix = f"-old-{op.from_rev}"
+    for c in _slug_containers(engine, op.slug):
+        if c["Names"][0].endswith(suffix):
+            engine.remove_container(c["Id"])
+    if not labels:  # finishing after a crash: read what the new revision runs
+        current = [c for c in _slug_containers(engine, op.slug) if c["Labels"].get("ksad.revision") == str(op.to_rev)]
+        if current:
+            l0 = current[0]["Labels"]
+            labels = {"ksad.version": l0.get("ksad.version", "?"), "ksad.name": l0.get("ksad.name", ""),
+                      "ksad.answers": json.dumps({k[9:]: v for k, v in l0.items() if k.startswith("ksad.set.")})}
+    record(engine, op, "ok", labels)
+    checkpoint("recorded")
+    prune_snapshots(engine, op.slug)
+    end(engine, op.slug)
+
+
+def _quietly(fn: Callable, *args: Any) -> None:
+    try:
+        fn(*args)
+    except Exception:  # noqa: BLE001 - undo continues past a step that failed
+        pass
