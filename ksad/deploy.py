@@ -701,3 +701,103 @@ def uninstall(settings: Settings, app_or_name: str, *, purge: bool = False, dry_
             secret.unlink(missing_ok=True)
     result.applied = True
     return result
+
+
+# --- upgrade, rollback, history --------------------------------------------------------
+
+
+def _connect_instance(settings: Settings, app_or_name: str, target_name: str | None):
+    from ksad.engine import connect
+    from ksad.targets import resolve_target
+
+    target = resolve_target(settings, target_name)
+    engine = connect(target.name, target.url)
+    return target, engine, pick_instance(engine.managed_containers(), app_or_name, target.name)
+
+
+def upgrade_path(app, current: str, wanted: str) -> list[str] | None:
+    """Releases to pass through from *current* to *wanted*, honouring each release's upgrades_from.
+
+    None when no path exists. A release with an empty ``upgrades_from`` accepts any older version.
+    """
+    from ksad.versions import parse_spec, parse_version
+
+    def accepts(release_version: str, from_version: str) -> bool:
+        specs = app.release(release_version).upgrades_from
+        return not specs or any(parse_spec(s).contains(parse_version(from_version), prereleases=True) for s in specs)
+
+    versions = sorted(app.versions, key=parse_version)
+    frontier, seen = [(current, [])], {current}
+    while frontier:
+        here, path = frontier.pop(0)
+        for v in versions:
+            if parse_version(v) <= parse_version(here) or parse_version(v) > parse_version(wanted) or v in seen:
+                continue
+            if accepts(v, here):
+                if v == wanted:
+                    return path + [v]
+                seen.add(v)
+                frontier.append((v, path + [v]))
+    return None
+
+
+def upgrade(settings: Settings, app_or_name: str, *, version: str | None = None, sets: dict[str, str] | None = None,
+            target_name: str | None = None, timeout: float = 120.0, dry_run: bool = False,
+            reporter: Reporter | None = None) -> InstallResult:
+    """Move an installed app to the newest allowed release (or *version*), health-gated, undone on failure."""
+    from ksad.catalog import open_catalog
+    from ksad.versions import parse_version
+
+    reporter = reporter or NullReporter()
+    _target, engine, labels = _connect_instance(settings, app_or_name, target_name)
+    app = open_catalog(settings.catalog, cache_dir=settings.cache_dir).app(labels["ksad.app"])
+    current = labels["ksad.version"]
+    wanted = app.resolve(version).version
+    if parse_version(wanted) < parse_version(current):
+        raise InputError("upgrade.downgrade", app=app.id, current=current, wanted=wanted)
+    if wanted != current:
+        path = upgrade_path(app, current, wanted)
+        if path is None:
+            raise InputError("upgrade.no_path", app=app.id, current=current, wanted=wanted)
+        if path != [wanted]:
+            raise InputError("upgrade.via", app=app.id, current=current, wanted=wanted, path=" -> ".join(path),
+                             first=path[0])
+    req = InstallRequest(app_id=app.id, version=f"=={wanted}", name=labels["ksad.name"], sets=sets or {},
+                         target=target_name, timeout=timeout, dry_run=dry_run)
+    return install(settings, req, reporter, kind="upgrade")
+
+
+def rollback(settings: Settings, app_or_name: str, *, to: int | None = None, target_name: str | None = None,
+             timeout: float = 120.0, dry_run: bool = False, reporter: Reporter | None = None) -> InstallResult:
+    """Bring back an earlier revision: its release, its answers and its data."""
+    from ksad import lifecycle
+
+    reporter = reporter or NullReporter()
+    _target, engine, labels = _connect_instance(settings, app_or_name, target_name)
+    slug = labels["ksad.slug"]
+    revisions = lifecycle.history(engine, slug)
+    current = max(int(c["Labels"].get("ksad.revision", "0")) for c in engine.managed_containers(slug=slug)
+                  if c["Labels"].get("ksad.service"))
+    good = [r for r in revisions if r.result == "ok" and r.revision != current]
+    if to is None:
+        earlier = [r for r in good if r.revision < current]
+        if not earlier:
+            raise NotFoundError("rollback.nothing", app=labels["ksad.app"], revision=current)
+        chosen = earlier[-1]
+    else:
+        chosen = next((r for r in revisions if r.revision == to), None)
+        if chosen is None or chosen.result != "ok":
+            raise NotFoundError("rollback.unknown", app=labels["ksad.app"], revision=to,
+                                known=", ".join(str(r.revision) for r in good) or "-")
+        if to == current:
+            raise InputError("rollback.current", app=labels["ksad.app"], revision=to)
+    req = InstallRequest(app_id=labels["ksad.app"], version=f"=={chosen.version}", name=labels["ksad.name"],
+                         sets=chosen.answers, target=target_name, timeout=timeout, dry_run=dry_run, force=True)
+    return install(settings, req, reporter, kind="rollback", data_from=chosen.revision if chosen.snapshot else None)
+
+
+def history(settings: Settings, app_or_name: str, *, target_name: str | None = None) -> list:
+    from ksad import lifecycle
+
+    _target, engine, labels = _connect_instance(settings, app_or_name, target_name)
+    return lifecycle.history(engine, labels["ksad.slug"])

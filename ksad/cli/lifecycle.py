@@ -1,0 +1,99 @@
+"""`ksad upgrade/rollback/history`."""
+
+from __future__ import annotations
+
+import click
+
+from ksad.cli.app import State, cli, dry_run_option, emit_json, json_option, pass_state, target_option
+from ksad.cli.deploy import ConsoleReporter, _parse_sets, _render_plan
+from ksad.messages import t
+
+
+def _report(state: State, result, done_key: str, dry_run: bool) -> None:
+    plan = result.plan
+    if dry_run:
+        _render_plan(state, plan)
+        state.say(t("plan.dry_run"))
+        return
+    if not result.applied:
+        state.say(t("install.unchanged", name=plan.name, app=plan.app, version=plan.version, revision=plan.revision))
+    else:
+        state.say(t(done_key, name=plan.name, app=plan.app, version=plan.version, revision=plan.revision,
+                    seconds=f"{result.seconds:.1f}"), style="bold green")
+    if plan.url:
+        click.echo(plan.url)
+
+
+@cli.command()
+@click.argument("app_id", metavar="APP", required=False)
+@click.option("--all", "all_", is_flag=True, help="Upgrade every app on the target.")
+@click.option("--version", "version", help="Version or range (PEP 440); default: newest allowed.")
+@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help="Change an app setting.")
+@click.option("--timeout", default=120.0, show_default=True, help="Seconds to wait for health.")
+@dry_run_option
+@json_option
+@target_option
+@pass_state
+def upgrade(state: State, app_id: str | None, all_: bool, version, sets, timeout, dry_run, as_json) -> None:
+    """Upgrade an app; if the new release is not healthy, the old one comes back with its data."""
+    from ksad.deploy import status as do_status, upgrade as do_upgrade
+    from ksad.errors import InputError
+
+    if bool(app_id) == all_:
+        raise InputError("upgrade.which")
+    names = [r.slug for r in do_status(state.settings, state.settings.target)] if all_ else [app_id]
+    results = []
+    with ConsoleReporter(state, quiet=as_json) as reporter:
+        for name in names:
+            result = do_upgrade(state.settings, name, version=version, sets=_parse_sets(sets),
+                                target_name=state.settings.target, timeout=timeout, dry_run=dry_run,
+                                reporter=reporter)
+            results.append(result)
+            if not as_json:
+                _report(state, result, "upgrade.done", dry_run)
+    if as_json:
+        emit_json([r.to_json() for r in results] if all_ else results[0].to_json())
+
+
+@cli.command()
+@click.argument("app_id", metavar="APP")
+@click.option("--to", "to", type=int, help="Revision to go back to (default: the previous good one).")
+@click.option("--timeout", default=120.0, show_default=True, help="Seconds to wait for health.")
+@dry_run_option
+@json_option
+@target_option
+@pass_state
+def rollback(state: State, app_id: str, to: int | None, timeout: float, dry_run: bool, as_json: bool) -> None:
+    """Bring back an earlier revision: its release, its settings and its data."""
+    from ksad.deploy import rollback as do_rollback
+
+    with ConsoleReporter(state, quiet=as_json) as reporter:
+        result = do_rollback(state.settings, app_id, to=to, target_name=state.settings.target, timeout=timeout,
+                             dry_run=dry_run, reporter=reporter)
+    if as_json:
+        emit_json(result.to_json())
+        return
+    _report(state, result, "rollback.done", dry_run)
+
+
+@cli.command()
+@click.argument("app_id", metavar="APP")
+@json_option
+@target_option
+@pass_state
+def history(state: State, app_id: str, as_json: bool) -> None:
+    """Revisions of an app: version, when, by whom, result."""
+    from ksad.deploy import history as do_history
+
+    rows = do_history(state.settings, app_id, target_name=state.settings.target)
+    if as_json:
+        emit_json([r.to_json() for r in rows])
+        return
+    from rich.table import Table
+
+    table = Table(title=t("history.title", name=app_id, app=app_id), title_justify="left")
+    for key in ("col.revision", "col.op", "col.version", "col.when", "col.by", "col.result", "col.data"):
+        table.add_column(t(key))
+    for r in rows:
+        table.add_row(str(r.revision), r.op, r.version, r.when, r.by, r.result, "✓" if r.snapshot else "")
+    state.console.print(table)
