@@ -62,6 +62,7 @@ class Plan:
     url: str | None
     revision: int
     actions: list[Action] = field(default_factory=list)
+    clearance: dict = field(default_factory=dict)  # which MoU grants it, who published it
 
     @property
     def changes(self) -> bool:
@@ -70,6 +71,7 @@ class Plan:
     def to_json(self) -> dict:
         return {"app": self.app, "version": self.version, "name": self.name, "slug": self.slug,
                 "target": self.target, "url": self.url, "revision": self.revision, "changes": self.changes,
+                "mou": self.clearance.get("mou"), "demo": self.clearance.get("demo"),
                 "actions": [a.to_json() for a in self.actions]}
 
 
@@ -391,6 +393,7 @@ def prepare(settings: Settings, req: InstallRequest, reporter: Reporter) -> Prep
     from ksad import lifecycle
     from ksad.catalog import open_catalog
     from ksad.engine import connect, host_of
+    from ksad.gate import Gate
     from ksad.lock import locked
     from ksad.identity import load_identity
     from ksad.naming import ensure_unique, validate_name
@@ -401,6 +404,7 @@ def prepare(settings: Settings, req: InstallRequest, reporter: Reporter) -> Prep
     app = catalog.app(req.app_id)
     release = app.resolve(req.version)
     identity = load_identity(settings)
+    clearance = Gate(settings).clear(app, release.version, identity.region_code)
     recipe = load_recipe(release.compose_file, allow=_allowed(settings), source_root=catalog.sources)
     verify_pins(release, recipe)
     unknown = sorted(set(req.sets) - set(recipe.ksad.settings))
@@ -531,7 +535,8 @@ def prepare(settings: Settings, req: InstallRequest, reporter: Reporter) -> Prep
         actions.insert(0, Action("recover", lifecycle.marker_name(slug)))
     if req.force:
         actions = [Action("recreate", a.subject, a.detail) if a.kind == "keep" else a for a in actions]
-    plan = Plan(app.id, release.version, local_name.name, slug, target.name, url, revision, actions)
+    plan = Plan(app.id, release.version, local_name.name, slug, target.name, url, revision, actions,
+                clearance.to_json())
     if plan.changes:
         plan.revision = last + 1
         for s in specs.values():
@@ -751,8 +756,11 @@ def upgrade(settings: Settings, app_or_name: str, *, version: str | None = None,
     reporter = reporter or NullReporter()
     _target, engine, labels = _connect_instance(settings, app_or_name, target_name)
     app = open_catalog(settings.catalog, cache_dir=settings.cache_dir).app(labels["ksad.app"])
+    from ksad.gate import Gate
+    from ksad.identity import load_identity
+
     current = labels["ksad.version"]
-    wanted = app.resolve(version).version
+    wanted = Gate(settings).newest_allowed(app, load_identity(settings).region_code, version)
     if parse_version(wanted) < parse_version(current):
         raise InputError("upgrade.downgrade", app=app.id, current=current, wanted=wanted)
     if wanted != current:

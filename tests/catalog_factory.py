@@ -86,14 +86,48 @@ def entry(app_id: str, releases: list[dict], publisher: str = "32.73") -> dict:
 
 
 class CatalogBuilder:
-    def __init__(self, root: Path) -> None:
+    """A signed test catalog: every change re-signs the entry, the MoU and the snapshot.
+
+    Keys come from tests/trust_factory.World (made fresh per catalog). By default one
+    MoU from each publisher grants all its apps (any version) to Kabupaten Sumbawa
+    (52.04), the region the install tests describe with ``ksad init``; pass
+    ``grant=False`` to build a catalog without MoUs.
+    """
+
+    PUBLISHER_KEYS = {"32.73": "bandung", "36.71": "tangerang"}
+
+    def __init__(self, root: Path, *, grant: bool = True, partner: str = "52.04") -> None:
+        from trust_factory import World
+
         self.root = root
+        self.world = World(root)
         self.catalog = root / "catalog"
         self.src = root / "src"
-        (self.catalog / "apps").mkdir(parents=True, exist_ok=True)
+        self.grant, self.partner = grant, partner
         shutil.copytree(REPO / "recipes" / "standin", self.src / "recipes" / "standin", dirs_exist_ok=True)
         (self.catalog / "catalog.yaml").write_text("name: test catalog\nsources: ../src\n", encoding="utf-8")
         self.apps: dict[str, list[dict]] = {}
+        self.publishers: dict[str, str] = {}
+        self.resign()
+
+    def resign(self) -> None:
+        """Sign entries, write the MoUs and a new snapshot: call after editing files by hand."""
+        from ksad.trust import sign_document
+
+        for app_id, publisher in self.publishers.items():
+            path = self.catalog / "apps" / f"{app_id}.yaml"
+            if path.exists():
+                sign_document(path, self.world.key(self.PUBLISHER_KEYS[publisher]), "publisher")
+        if self.grant:
+            for publisher, key in self.PUBLISHER_KEYS.items():
+                apps = sorted(a for a, p in self.publishers.items() if p == publisher)
+                if not apps:
+                    continue
+                doc = self.world.mou_doc(f"uji-{publisher.replace('.', '')}-{self.partner.replace('.', '')}",
+                                         pioneer=publisher, partner=self.partner, apps=[(a, ">=0") for a in apps])
+                partner_key = {"52.04": "sumbawa", "73.73": "palopo"}[self.partner]
+                self.world.write_mou(doc, signers=((key, "pioneer"), (partner_key, "partner")))
+        self.world.snapshot()
 
     def recipe_dir(self, app_id: str, version: str) -> Path:
         return self.src / "recipes" / app_id / version
@@ -116,6 +150,61 @@ class CatalogBuilder:
         if upgrades_from is not None:
             release["upgrades_from"] = upgrades_from
         self.apps.setdefault(app_id, []).append(release)
+        self.publishers[app_id] = publisher
         (self.catalog / "apps" / f"{app_id}.yaml").write_text(
             yamlio.dump(entry(app_id, self.apps[app_id], publisher)), encoding="utf-8")
+        self.resign()
         return d
+
+
+# --- releases that fail in each way, and what a user can observe of an app's data ----------
+
+# The new db "migrates" on start by appending a line, so a test sees whether an undo really
+# brought the data back (a second migration line would show it did not).
+MIGRATE_DB = 'command: ["/bin/sh", "-c", "echo migrated-{version} >> /data/records.txt && exec /ksad/start.sh"]'
+WEB_EXITS = 'command: ["/bin/busybox", "false"]'
+WEB_SLOW = 'command: ["/bin/sh", "-c", "sleep 60; exec /ksad/start.sh"]'
+
+
+def with_db(compose: str, extra_db: str) -> str:
+    """*compose* (from two_service) with *extra_db* keys added to the db service."""
+    head = "  db:\n    build: ../../standin/db\n"
+    extra = textwrap.indent(textwrap.dedent(extra_db).strip("\n"), "    ") + "\n"
+    assert head in compose
+    return compose.replace(head, head + extra)
+
+
+def migrating(version: str, **kw) -> str:
+    return with_db(two_service(**kw), MIGRATE_DB.format(version=version))
+
+
+def lifecycle_catalog(builder: "CatalogBuilder", app_id: str) -> None:
+    """1.0.0 good; 1.1.0 never healthy; 1.1.1 web exits; 1.1.2 slow start; 1.2.0 good;
+    1.3.0 never healthy but keeps trying for a long time (for Ctrl-C and concurrency tests)."""
+    builder.add_release(app_id, "1.0.0", two_service())
+    builder.add_release(app_id, "1.1.0", migrating("1.1.0", web_health=HEALTH_NEVER, retries=3))
+    builder.add_release(app_id, "1.1.1", migrating("1.1.1", extra_web=WEB_EXITS))
+    builder.add_release(app_id, "1.1.2", migrating("1.1.2", extra_web=WEB_SLOW))
+    builder.add_release(app_id, "1.2.0", migrating("1.2.0"))
+    builder.add_release(app_id, "1.3.0", migrating("1.3.0", web_health=HEALTH_NEVER, retries=100000))
+
+
+def volume_files(client, volume: str, labels: dict[str, str] | None = None) -> dict[str, str]:
+    """{relative path: sha256} of every file in a volume, read by a throw-away container."""
+    from ksad.standin import BASE_IMAGE
+
+    out = client.containers.run(BASE_IMAGE, ["sh", "-c", "cd /v && find . -type f -exec sha256sum {} +"],
+                                volumes={volume: {"bind": "/v", "mode": "ro"}}, remove=True, labels=labels or {},
+                                network_mode="none")
+    files = {}
+    for line in out.decode().splitlines():
+        digest, _, path = line.partition("  ")
+        files[path] = digest
+    return files
+
+
+def volume_text(client, volume: str, path: str, labels: dict[str, str] | None = None) -> str:
+    from ksad.standin import BASE_IMAGE
+
+    return client.containers.run(BASE_IMAGE, ["cat", f"/v/{path}"], volumes={volume: {"bind": "/v", "mode": "ro"}},
+                                 remove=True, labels=labels or {}, network_mode="none").decode()

@@ -1,0 +1,67 @@
+"""The install gate: a catalog is trusted, its entry is the publisher's, and an MoU grants it here.
+
+Checked offline, before anything on the target changes, by install, upgrade,
+rollback and restore alike: the signed snapshot (rollback and freeze protection,
+every catalog file's hash), the publisher's signature on the app entry, and a
+valid, countersigned, unrevoked MoU that grants this app at this version from
+its publisher to the region of the identity pack.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ksad.errors import TrustError
+
+
+@dataclass(frozen=True)
+class Clearance:
+    mou_id: str
+    mou_demo: bool
+    publisher_key: str
+    snapshot_version: int
+
+    def to_json(self) -> dict:
+        return {"mou": self.mou_id, "demo": self.mou_demo, "publisher_key": self.publisher_key,
+                "snapshot_version": self.snapshot_version}
+
+
+class Gate:
+    """Verifies the catalog once per command; then answers per (app, version)."""
+
+    def __init__(self, settings) -> None:
+        from ksad.trust import trust_state_dir, verify_snapshot
+
+        self.settings = settings
+        self.snapshot = verify_snapshot(settings.catalog, trust_state_dir(settings))
+
+    def clear(self, app, version: str, region: str) -> Clearance:
+        from ksad.mou import find_grant
+        from ksad.trust import verify_app_entry
+
+        key = verify_app_entry(app.data, self.snapshot.keyring)
+        grant = find_grant(self.settings.catalog, self.snapshot.keyring, publisher=app.publisher_code,
+                           partner=region, app=app.id, version=version)
+        return Clearance(grant.id, grant.demo, key.keyid, self.snapshot.version)
+
+    def newest_allowed(self, app, region: str, spec: str | None) -> str:
+        """The newest release matching *spec* that an MoU grants here; the newest's refusal otherwise."""
+        first_error: TrustError | None = None
+        candidates = [app.resolve(spec).version] if spec and spec.startswith("==") else app.versions
+        for version in candidates:
+            if spec and not _matches(version, spec):
+                continue
+            try:
+                self.clear(app, version, region)
+                return version
+            except TrustError as exc:
+                first_error = first_error or exc
+        if first_error is not None:
+            raise first_error
+        return app.resolve(spec).version
+
+
+def _matches(version: str, spec: str) -> bool:
+    from ksad.versions import parse_spec, parse_version
+
+    return parse_spec(spec).contains(parse_version(version), prereleases=True)

@@ -1,0 +1,116 @@
+"""`ksad install` and `ksad upgrade` refuse what no valid, countersigned MoU grants here (issue 3)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from catalog_factory import CatalogBuilder, two_service
+from trust_factory import flip_byte
+
+pytestmark = pytest.mark.docker
+
+INIT = ["init", "--domain", "sumbawakab.go.id", "--office", "Diskominfotik"]
+
+
+def data(proc):
+    return json.loads(proc.stdout)["data"]
+
+
+@pytest.fixture
+def catalog(tmp_path: Path) -> CatalogBuilder:
+    cat = CatalogBuilder(tmp_path / "cat")
+    cat.add_release("uji-web", "1.0.0", two_service())
+    return cat
+
+
+def init(run_ksad, catalog: CatalogBuilder, region: str = "52.04") -> dict:
+    env = {"KSAD_CATALOG": str(catalog.catalog)}
+    run_ksad(*INIT, "--region", region, env=env, check=True)
+    return env
+
+
+def test_dry_run_names_the_mou_that_grants_it(catalog, run_ksad):
+    env = init(run_ksad, catalog)
+    plan = data(run_ksad("install", "uji-web", "--name", "Uji", "--dry-run", "--json", env=env, check=True))
+    assert plan["mou"] == "uji-3273-5204"
+
+
+def test_no_mou_for_this_region(catalog, run_ksad, docker_engine):
+    env = init(run_ksad, catalog, region="73.73")
+    proc = run_ksad("install", "uji-web", "--name", "Uji", env=env, check=6)
+    assert "73.73" in proc.stderr and "32.73" in proc.stderr
+    assert not docker_engine.containers.list(all=True, filters={"label": "ksad.app=uji-web"})
+
+
+def test_catalog_without_any_mou(tmp_path, run_ksad):
+    cat = CatalogBuilder(tmp_path / "cat", grant=False)
+    cat.add_release("uji-web", "1.0.0", two_service())
+    env = init(run_ksad, cat)
+    proc = run_ksad("install", "uji-web", "--name", "Uji", "--dry-run", env=env, check=6)
+    assert "MoU" in proc.stderr
+
+
+def test_version_outside_the_granted_range(catalog, run_ksad):
+    catalog.add_release("uji-web", "2.0.0", two_service())
+    doc = catalog.world.mou_doc("uji-3273-5204", apps=[("uji-web", ">=1,<2")])
+    catalog.world.write_mou(doc)
+    catalog.world.snapshot()
+    env = init(run_ksad, catalog)
+    proc = run_ksad("install", "uji-web", "--name", "Uji", "--version", "2.0.0", "--dry-run", env=env, check=6)
+    assert "2.0.0" in proc.stderr and ">=1,<2" in proc.stderr
+    # without --version, the newest release an MoU allows is the one planned
+    plan = data(run_ksad("install", "uji-web", "--name", "Uji", "--version", ">=1,<2", "--dry-run", "--json",
+                         env=env, check=True))
+    assert plan["version"] == "1.0.0"
+
+
+def test_mou_with_one_signature(catalog, run_ksad):
+    doc = catalog.world.mou_doc("uji-3273-5204", apps=[("uji-web", ">=0")])
+    catalog.world.write_mou(doc, signers=(("bandung", "pioneer"),))
+    catalog.world.snapshot()
+    env = init(run_ksad, catalog)
+    proc = run_ksad("install", "uji-web", "--name", "Uji", "--dry-run", env=env, check=6)
+    assert "partner" in proc.stderr.lower() or "sumbawa" in proc.stderr.lower()
+
+
+def test_tampered_app_entry_is_refused(catalog, run_ksad):
+    env = init(run_ksad, catalog)
+    flip_byte(catalog.catalog / "apps" / "uji-web.yaml", "A test app", "A test apq")
+    proc = run_ksad("install", "uji-web", "--name", "Uji", "--dry-run", env=env, check=6)
+    assert "apps/uji-web.yaml" in proc.stderr
+
+
+def test_replayed_older_snapshot_is_refused(catalog, run_ksad, tmp_path):
+    env = init(run_ksad, catalog)
+    old = tmp_path / "old-catalog"
+    shutil.copytree(catalog.catalog, old)
+    run_ksad("install", "uji-web", "--name", "Uji", "--dry-run", env=env, check=True)  # trusts version N
+    catalog.world.snapshot()  # N + 1
+    run_ksad("install", "uji-web", "--name", "Uji", "--dry-run", env=env, check=True)
+    shutil.rmtree(catalog.catalog)
+    shutil.copytree(old, catalog.catalog)  # an attacker serves the older, validly signed catalog
+    proc = run_ksad("install", "uji-web", "--name", "Uji", "--dry-run", env=env, check=6)
+    assert "older" in proc.stderr.lower() or "replay" in proc.stderr.lower()
+
+
+def test_expired_snapshot_is_refused(catalog, run_ksad):
+    catalog.world.snapshot(expires=datetime.now(timezone.utc) + timedelta(seconds=1))
+    import time
+
+    time.sleep(1.5)
+    env = init(run_ksad, catalog)
+    proc = run_ksad("install", "uji-web", "--name", "Uji", "--dry-run", env=env, check=6)
+    assert "expired" in proc.stderr.lower()
+
+
+@pytest.mark.parametrize("region, app", [("52.04", "e-budgeting"), ("73.73", "antrean-daring")])
+def test_bundled_demo_mous(run_ksad, tmp_path, region, app):
+    env = {"KSAD_HOME": str(tmp_path / f"home-{region}")}
+    run_ksad("init", "--region", region, "--domain", "contoh.go.id", "--office", "Diskominfo", env=env, check=True)
+    plan = data(run_ksad("install", app, "--name", "Uji", "--dry-run", "--json", env=env, check=True))
+    assert plan["demo"] is True and plan["mou"]
