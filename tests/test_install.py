@@ -299,3 +299,28 @@ def test_ctrl_c_during_install_exits_130_and_leaves_nothing_running(catalog, env
     assert proc.returncode == 130, err
     assert "Traceback" not in err and "Interrupted" in err
     assert not docker_engine.containers.list(all=True, filters={"label": "ksad.app=uji-lambat"})
+
+
+def test_browser_shows_the_local_name_and_region(run_ksad, ksad_cleanup, app_name, tmp_path):
+    """What a person sees: the page rendered by a real (headless) Chromium."""
+    import shutil
+
+    chromium = shutil.which("chromium")
+    assert chromium, "chromium is installed by scripts/setup.sh"
+    env = {"KSAD_HOME": str(tmp_path / "home-palopo")}
+    run_ksad("init", "--region", "73.73", "--domain", "palopokota.go.id", "--office", "Diskominfo Kota Palopo",
+             "--colour-primary", "#7B1FA2", env=env, check=True)
+    name = app_name("Sipakatau")
+    url = run_ksad("install", "sakip", "--name", name, env=env, check=True, timeout=300).stdout.strip()
+    get(url)
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--user-data-dir={tmp_path / 'chromium'}"]
+    dom = subprocess.run([chromium, *flags, "--dump-dom", url], capture_output=True, text=True, timeout=120).stdout
+    for shown in (name, "Kota Palopo", "73.73", "palopokota.go.id", "WITA", "Wali Kota", "#7B1FA2"):
+        assert shown in dom
+    shot = tmp_path / "page.png"
+    subprocess.run([chromium, *flags, f"--screenshot={shot}", "--window-size=1200,900", url],
+                   capture_output=True, timeout=120)
+    assert shot.exists() and shot.stat().st_size > 10_000
+    run_ksad("uninstall", name, "--purge", env=env, check=True)
