@@ -14,12 +14,14 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import secrets as _secrets
 import socket
 import string
 import tarfile
 import time
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Protocol
 
@@ -676,6 +678,7 @@ class UninstallResult:
 
 def uninstall(settings: Settings, app_or_name: str, *, purge: bool = False, dry_run: bool = False,
               target_name: str | None = None) -> UninstallResult:
+    from ksad import lifecycle
     from ksad.engine import connect
     from ksad.lock import locked
     from ksad.targets import resolve_target
@@ -696,14 +699,22 @@ def uninstall(settings: Settings, app_or_name: str, *, purge: bool = False, dry_
     if dry_run:
         return result
     with locked(settings.state_dir, target.key, slug):
-        for c in containers:
-            engine.remove_container(c["Id"])
-        engine.remove_network(network_name(slug))
-        if purge:
-            for v in volumes:
-                engine.remove_volume(v)
-            secret = _secret_file(settings, target.key, slug)
-            secret.unlink(missing_ok=True)
+        # the operation marker keeps another operator's upgrade or backup from racing the removal
+        lifecycle.recover_if_needed(engine, slug, NullReporter())
+        revision = max(int(c["Labels"].get("ksad.revision", "0") or 0) for c in containers)
+        lifecycle.begin(engine, lifecycle.Operation(
+            "uninstall", app_id, slug, revision, revision, None, lifecycle.operator(), os.getpid(),
+            socket.gethostname(), datetime.now(timezone.utc).isoformat(timespec="seconds")))
+        try:
+            for c in containers:
+                engine.remove_container(c["Id"])
+            engine.remove_network(network_name(slug))
+            if purge:
+                for v in volumes:
+                    engine.remove_volume(v)
+                _secret_file(settings, target.key, slug).unlink(missing_ok=True)
+        finally:
+            lifecycle.end(engine, slug)
     result.applied = True
     return result
 
