@@ -624,9 +624,14 @@ def status(settings: Settings, target_name: str | None = None) -> list[InstanceS
     for app_id, containers in sorted(groups.items()):
         services = []
         for c in containers:
-            info = engine.inspect_container(c["Id"])
+            try:
+                info = engine.inspect_container(c["Id"])
+            except NotFoundError:
+                continue  # removed by another operator between the list and now
             services.append({"service": c["Labels"]["ksad.service"], "container": c["Names"][0].lstrip("/"),
                              "state": info["State"].get("Status"), "health": _health_of(info)})
+        if not services:
+            continue
         labels = max(containers, key=lambda c: int(c["Labels"].get("ksad.revision", "0") or 0))["Labels"]
         health = min((s["health"] for s in services), key=lambda h: rank.get(h, 1))
         out.append(InstanceStatus(app_id, labels.get("ksad.name", ""), labels.get("ksad.slug", ""),

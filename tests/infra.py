@@ -462,9 +462,12 @@ def cleanup_engine(client, prefix: str, session: str) -> list[str]:
         except docker.errors.APIError as exc:
             failures.append(f"{what}: {exc}")
 
-    for c in client.containers.list(all=True):
-        if _ours(c.name, c.labels, prefix, session) or _orphan(c.name, c.attrs.get("Created")):
-            attempt(f"container {c.name}", lambda c=c: c.remove(force=True, v=True))
+    # the low-level list: the high-level one inspects each container and races concurrent removals
+    for c in client.api.containers(all=True):
+        name = (c.get("Names") or ["?"])[0].lstrip("/")
+        created = datetime.fromtimestamp(c["Created"], timezone.utc).isoformat() if c.get("Created") else None
+        if _ours(name, c.get("Labels"), prefix, session) or _orphan(name, created):
+            attempt(f"container {name}", lambda c=c: client.api.remove_container(c["Id"], force=True, v=True))
     for n in client.networks.list():
         if _ours(n.name, n.attrs.get("Labels"), prefix, session) or _orphan(n.name, n.attrs.get("Created")):
             attempt(f"network {n.name}", n.remove)
@@ -490,10 +493,10 @@ def cleanup_ksad(client, session: str) -> None:
         labels = labels or {}
         return labels.get("ksad.managed") == "1" and session in labels.get("ksad.slug", "")
 
-    for c in client.containers.list(all=True, filters={"label": "ksad.managed=1"}):
-        if mine(c.labels):
+    for c in client.api.containers(all=True, filters={"label": "ksad.managed=1"}):
+        if mine(c.get("Labels")):
             try:
-                c.remove(force=True)
+                client.api.remove_container(c["Id"], force=True)
             except docker.errors.NotFound:
                 pass
     for n in client.networks.list(filters={"label": "ksad.managed=1"}):

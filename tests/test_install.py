@@ -65,7 +65,7 @@ def test_bundled_e_budgeting_installs_localised_and_rerun_is_a_noop(run_ksad, do
     page = get(url)
     for shown in (name, "Kabupaten Sumbawa", "52.04", "sumbawakab.go.id", "WITA", "Bupati", "Bersatu membangun"):
         assert shown in page
-    slug = json_data(run_ksad("status", "--json", check=True))[0]["slug"]
+    slug = next(r["slug"] for r in json_data(run_ksad("status", "--json", check=True)) if r["name"] == name)
     before = containers_of(docker_engine, slug)
     assert len(before) == 2
 
@@ -75,7 +75,7 @@ def test_bundled_e_budgeting_installs_localised_and_rerun_is_a_noop(run_ksad, do
     assert containers_of(docker_engine, slug) == before  # same container IDs
 
     rows = json_data(run_ksad("status", "--json", check=True))
-    row = next(r for r in rows if r["app"] == "e-budgeting")
+    row = next(r for r in rows if r["name"] == name)
     assert {k: row[k] for k in ("app", "name", "revision", "health", "url", "target")} == {
         "app": "e-budgeting", "name": name, "revision": 1, "health": "healthy", "url": url, "target": "local"}
     assert row["version"] == "1.1.0"
@@ -102,7 +102,7 @@ def test_install_logs_uninstall_keeps_data_unless_purge(env, run_ksad, docker_en
     proc = run_ksad("install", "uji-web", "--name", name, "--set", "greeting=Tabe", env=env, check=True, timeout=300)
     url = proc.stdout.strip()
     assert name in get(url)
-    slug = json_data(run_ksad("status", "--json", env=env, check=True))[0]["slug"]
+    slug = next(r["slug"] for r in json_data(run_ksad("status", "--json", env=env, check=True)) if r["name"] == name)
 
     logs = run_ksad("logs", "uji-web", "--tail", "20", env=env, check=True)
     assert "web |" in logs.stdout or "db |" in logs.stdout
