@@ -38,13 +38,15 @@ class Problem:
     line: int | None
     field: str
     message: str
+    warning: bool = False  # reported, but the catalog is still valid (e.g. an expired MoU)
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
         return f"{where}: {self.field or '(top)'}: {self.message}"
 
     def to_json(self) -> dict:
-        return {"file": self.file, "line": self.line, "field": self.field, "message": self.message}
+        return {"file": self.file, "line": self.line, "field": self.field, "message": self.message,
+                "warning": self.warning}
 
 
 def pointer_text(pointer: Iterable) -> str:
@@ -212,9 +214,10 @@ class Catalog:
     @cached_property
     def _apps(self) -> dict[str, App]:
         entries = _load_entries(self)
+        # A draft (no release yet, from import-publiccode) is not installable, so it is not listed.
         return {
             app_id: App(app_id, entry["data"], Path(entry["file"]), self.sources, tuple(entry["versions"]))
-            for app_id, entry in sorted(entries.items())
+            for app_id, entry in sorted(entries.items()) if entry["versions"]
         }
 
     def apps(self) -> list[App]:
@@ -352,8 +355,13 @@ def _msg(key: str, **fields) -> str:
 # --- whole-catalog validation ---------------------------------------------------
 
 
-def validate_catalog(root: Path) -> tuple[int, list[Problem]]:
-    """Check every file of the catalog at *root*; return (files checked, all problems)."""
+def validate_catalog(root: Path, trust_dir: Path | None = None) -> tuple[int, list[Problem]]:
+    """Check every file of the catalog at *root*; return (files checked, all problems).
+
+    A signed catalog (``snapshot.json`` or ``keys/keyring.yaml`` present) is also
+    checked for trust: see :func:`trust_problems`. Warnings come back as problems
+    with ``warning=True``.
+    """
     from ksad import yamlio
 
     root = Path(root)
@@ -381,12 +389,68 @@ def validate_catalog(root: Path) -> tuple[int, list[Problem]]:
         if app_errors:
             continue
         data = _plain(doc.data)
+        if not data["releases"]:
+            problems.append(Problem(str(path), doc.line_of(("releases",)), "releases",
+                                    _msg("catalog.draft", app=data["id"])))
         for i, rel in enumerate(data["releases"]):
             release_dir = (sources / rel["recipe"]["path"]).resolve()
             checked += 1
             problems += release_problems(release_dir, rel, sources, str(path), doc.line_of(("releases", i, "recipe")),
                                          f"releases[{i}]", data["id"])
+    problems += trust_problems(root, trust_dir)
     return checked, problems
+
+
+def trust_problems(root: Path, trust_dir: Path | None = None) -> list[Problem]:
+    """Keyring, snapshot (checked, never recorded as trusted), each entry's publisher signature,
+    and each MoU's status. An expired MoU is a warning: it was valid, it grants nothing now,
+    and the catalog that keeps it as a record is still correct."""
+    from ksad import yamlio
+    from ksad.errors import KsadError
+    from ksad.mou import check_mou, load_mous, load_revocations
+    from ksad.trust import KEYRING_FILE, SNAPSHOT_FILE, TrustStore, load_keyring, verify_app_entry, verify_snapshot
+
+    root = Path(root).absolute()
+    if not (root / SNAPSHOT_FILE).exists() and not (root / KEYRING_FILE).exists():
+        return []
+    problems: list[Problem] = []
+    store = TrustStore(trust_dir, root) if trust_dir else None
+    try:
+        keyring = load_keyring(root / KEYRING_FILE, store=store)
+    except KsadError as exc:
+        return [Problem(str(root / KEYRING_FILE), None, "", exc.message)]
+    try:
+        if trust_dir:
+            verify_snapshot(root, trust_dir, record=False)
+        else:
+            import tempfile
+
+            with tempfile.TemporaryDirectory() as empty:  # nothing trusted yet: no replay check
+                verify_snapshot(root, empty, record=False)
+    except KsadError as exc:
+        problems.append(Problem(str(root / SNAPSHOT_FILE), None, "", exc.message))
+    for path in sorted((root / "apps").glob("*.yaml")):
+        try:
+            doc = yamlio.load_mapping(path)
+        except KsadError:
+            continue  # already reported with the schema problems
+        if not isinstance(doc.data.get("publisher"), dict):
+            continue
+        try:
+            verify_app_entry(doc.data, keyring, what=path.name)
+        except KsadError as exc:
+            problems.append(Problem(str(path), doc.line_of(("signatures",)), "signatures", exc.message))
+    try:
+        mous = load_mous(root)
+        revocations = load_revocations(root)
+    except KsadError as exc:
+        return problems + [Problem(str(root / "mous"), exc.fields.get("line"), "", exc.message)]
+    for path, data in mous:
+        status = check_mou(data, keyring, revocations, file=path)
+        if status.problem is not None:
+            problems.append(Problem(str(path), None, "", status.problem.message,
+                                    warning=status.problem.key == "mou.expired"))
+    return problems
 
 
 def release_problems(release_dir: Path, rel: dict, sources: Path, file: str, line: int | None,

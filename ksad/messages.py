@@ -1382,6 +1382,276 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "{file} ber-sha256 {actual}, tetapi MoU {id} menyebut dokumen {expected}: bukan dokumen MoU yang ditandatangani.",
     },
     # --- end of trust / MoU ---
+    # --- publish and publiccode.yml (ksad/publish.py, ksad/publiccode.py, ksad/cli/publish.py) ---
+    "publish.image_invalid": {
+        "en": "'{image}' is not an image reference ksad can pin (name[:tag], lower-case).",
+        "id": "'{image}' bukan rujukan image yang dapat disematkan ksad (nama[:tag], huruf kecil).",
+    },
+    "publish.tag_unknown": {
+        "en": "Registry {registry} has no image {image} (tag '{tag}', HTTP {status}).",
+        "id": "Registry {registry} tidak memiliki image {image} (tag '{tag}', HTTP {status}).",
+    },
+    "publish.tag_unknown.hint": {
+        "en": "Push the image with that tag first (docker push), or correct the image line in compose.yaml.",
+        "id": "Unggah dulu image dengan tag itu (docker push), atau perbaiki baris image di compose.yaml.",
+    },
+    "publish.registry_auth": {
+        "en": "Registry {registry} wants a login to read {image}; ksad publish supports only registries that can be read anonymously.",
+        "id": "Registry {registry} meminta login untuk membaca {image}; ksad publish hanya mendukung registry yang dapat dibaca tanpa login.",
+    },
+    "publish.registry_error": {
+        "en": "Registry {registry} refused to give the digest of {image} ({status}).",
+        "id": "Registry {registry} menolak memberikan digest {image} ({status}).",
+    },
+    "publish.registry_unreachable": {
+        "en": "Cannot reach registry {registry} to pin {image}: {detail}",
+        "id": "Registry {registry} tidak dapat dihubungi untuk menyematkan {image}: {detail}",
+    },
+    "publish.registry_unreachable.hint": {
+        "en": "Check the address and that the registry runs; nothing was changed.",
+        "id": "Periksa alamatnya dan bahwa registry berjalan; tidak ada yang diubah.",
+    },
+    "publish.image_line": {
+        "en": "{file}: could not rewrite the image lines to their digests without changing anything else.",
+        "id": "{file}: baris image tidak dapat ditulis ulang ke digest-nya tanpa mengubah hal lain.",
+    },
+    "publish.image_line.hint": {
+        "en": "Write each image as 'image: name:tag' on its own line, or pin it yourself (name@sha256:...).",
+        "id": "Tulis setiap image sebagai 'image: nama:tag' pada barisnya sendiri, atau sematkan sendiri (nama@sha256:...).",
+    },
+    "publish.no_compose": {
+        "en": "{dir} holds no compose.yaml.",
+        "id": "{dir} tidak berisi compose.yaml.",
+    },
+    "publish.outside_sources": {
+        "en": "{dir} is outside the catalog's sources root {sources}.",
+        "id": "{dir} berada di luar akar sumber katalog {sources}.",
+    },
+    "publish.outside_sources.hint": {
+        "en": "Put the recipe at <sources>/recipes/<app-id>/<version>/ (catalog.yaml 'sources' names the root), or choose the catalog with --catalog.",
+        "id": "Letakkan resep di <sources>/recipes/<id-aplikasi>/<versi>/ ('sources' di catalog.yaml menyebut akarnya), atau pilih katalog dengan --catalog.",
+    },
+    "publish.app_id_invalid": {
+        "en": "'{app}' (the parent directory of {dir}) is not a valid app id.",
+        "id": "'{app}' (direktori induk {dir}) bukan id aplikasi yang sah.",
+    },
+    "publish.app_id_invalid.hint": {
+        "en": "The recipe directory is <sources>/recipes/<app-id>/<version>/; the app id is lower-case letters, digits and '-'.",
+        "id": "Direktori resep adalah <sources>/recipes/<id-aplikasi>/<versi>/; id aplikasi berisi huruf kecil, angka dan '-'.",
+    },
+    "publish.wrong_region": {
+        "en": "Key {keyid} ({signer}) belongs to region {key_region}, but {app} is published by region {region}.",
+        "id": "Kunci {keyid} ({signer}) milik daerah {key_region}, padahal {app} diterbitkan daerah {region}.",
+    },
+    "publish.wrong_region.hint": {
+        "en": "Only the publisher's own key can publish its apps; use a key the keyring binds to {region}.",
+        "id": "Hanya kunci penerbit sendiri yang dapat menerbitkan aplikasinya; gunakan kunci yang terikat ke {region} di keyring.",
+    },
+    "publish.no_snapshot_key": {
+        "en": "No key to re-sign the catalog snapshot: key {keyid} lacks the 'snapshot' role in {keyring}.",
+        "id": "Tidak ada kunci untuk menandatangani ulang snapshot katalog: kunci {keyid} tidak memiliki peran 'snapshot' di {keyring}.",
+    },
+    "publish.no_snapshot_key.hint": {
+        "en": "Add --snapshot-key KEYFILE with a key of the catalog maintainers that has the 'snapshot' role.",
+        "id": "Tambahkan --snapshot-key BERKASKUNCI dengan kunci pengelola katalog yang berperan 'snapshot'.",
+    },
+    "publish.no_entry": {
+        "en": "The catalog has no entry for {app} ({file}).",
+        "id": "Katalog tidak memiliki entri untuk {app} ({file}).",
+    },
+    "publish.no_entry.hint": {
+        "en": "Write the first entry by hand, or: ksad catalog import-publiccode publiccode.yml --id {app}",
+        "id": "Tulis entri pertama secara manual, atau: ksad catalog import-publiccode publiccode.yml --id {app}",
+    },
+    "publish.version_exists": {
+        "en": "{app} {version} is already published in {file}.",
+        "id": "{app} {version} sudah diterbitkan di {file}.",
+    },
+    "publish.version_exists.hint": {
+        "en": "Publish a new version; --force replaces the release (clients that installed it keep the old one).",
+        "id": "Terbitkan versi baru; --force mengganti rilis itu (klien yang sudah memasangnya tetap memakai yang lama).",
+    },
+    "publish.tag_exists": {
+        "en": "Tag {tag} already exists in {repo}.",
+        "id": "Tag {tag} sudah ada di {repo}.",
+    },
+    "publish.tag_exists.hint": {
+        "en": "Publish a new version, or use --force to replace the release and move the tag.",
+        "id": "Terbitkan versi baru, atau gunakan --force untuk mengganti rilis dan memindahkan tag.",
+    },
+    "publish.git_failed": {
+        "en": "git in {repo} failed: {detail}. The catalog files were restored.",
+        "id": "git di {repo} gagal: {detail}. Berkas katalog sudah dipulihkan.",
+    },
+    "publish.git_failed.hint": {
+        "en": "Fix the repository (e.g. git config user.name / user.email), then publish again; or use --no-git.",
+        "id": "Perbaiki repositorinya (mis. git config user.name / user.email), lalu terbitkan lagi; atau gunakan --no-git.",
+    },
+    "publish.changelog_both": {
+        "en": "Give the changelog in both languages: --changelog-id and --changelog-en.",
+        "id": "Berikan catatan perubahan dalam dua bahasa: --changelog-id dan --changelog-en.",
+    },
+    "publish.plan": {
+        "en": "Would publish {app} {version} into {file} (dry run: nothing changed).",
+        "id": "Akan menerbitkan {app} {version} ke {file} (uji coba: tidak ada yang diubah).",
+    },
+    "publish.done": {
+        "en": "Published {app} {version} in {file}.",
+        "id": "{app} {version} diterbitkan di {file}.",
+    },
+    "publish.pinned": {
+        "en": "  image of {service}: {image} -> {pinned}",
+        "id": "  image {service}: {image} -> {pinned}",
+    },
+    "publish.build_pinned": {
+        "en": "  build source of {service}: tree sha256 {sha}",
+        "id": "  sumber build {service}: sha256 pohon {sha}",
+    },
+    "publish.recipe_pinned": {
+        "en": "  recipe {path}: tree sha256 {sha}",
+        "id": "  resep {path}: sha256 pohon {sha}",
+    },
+    "publish.snapshot": {
+        "en": "  snapshot version {version}, signed by {keys}",
+        "id": "  snapshot versi {version}, ditandatangani {keys}",
+    },
+    "publish.other_changes": {
+        "en": "  the new snapshot also covers these changed files: {files}",
+        "id": "  snapshot baru juga mencakup berkas yang berubah ini: {files}",
+    },
+    "publish.git_plan": {
+        "en": "  git: commit in {repo} and tag {tag}",
+        "id": "  git: commit di {repo} dan tag {tag}",
+    },
+    "publish.git_done": {
+        "en": "  git: commit {commit} in {repo}, tag {tag}",
+        "id": "  git: commit {commit} di {repo}, tag {tag}",
+    },
+    "publish.no_git": {
+        "en": "  the catalog is not in a git repository: nothing committed.",
+        "id": "  katalog tidak berada di repositori git: tidak ada yang di-commit.",
+    },
+    "publiccode.missing": {
+        "en": "publiccode.yml lacks {field}.",
+        "id": "publiccode.yml tidak memiliki {field}.",
+    },
+    "publiccode.id_invalid": {
+        "en": "'{id}' is not a valid app id.",
+        "id": "'{id}' bukan id aplikasi yang sah.",
+    },
+    "publiccode.id_invalid.hint": {
+        "en": "Choose one with --id: lower-case letters, digits and '-', 2 to 40 characters, starting with a letter.",
+        "id": "Pilih dengan --id: huruf kecil, angka dan '-', 2 sampai 40 karakter, diawali huruf.",
+    },
+    "publiccode.category_default": {
+        "en": "no ksad category matches the publiccode categories ({categories}); category set to {category}, edit it if needed.",
+        "id": "tidak ada kategori ksad yang cocok dengan kategori publiccode ({categories}); kategori diisi {category}, ubah bila perlu.",
+    },
+    "publiccode.url_skipped": {
+        "en": "url {url} is not an http(s) or git URL; no source written.",
+        "id": "url {url} bukan URL http(s) atau git; source tidak ditulis.",
+    },
+    "publiccode.exists": {
+        "en": "The catalog already has {app}: {file}.",
+        "id": "Katalog sudah memiliki {app}: {file}.",
+    },
+    "publiccode.exists.hint": {
+        "en": "Choose another id with --id, or edit the existing entry.",
+        "id": "Pilih id lain dengan --id, atau ubah entri yang ada.",
+    },
+    "publiccode.no_publisher": {
+        "en": "publiccode.yml does not say which region publishes the app.",
+        "id": "publiccode.yml tidak menyebut daerah yang menerbitkan aplikasi.",
+    },
+    "publiccode.no_publisher.hint": {
+        "en": "Give its Kemendagri code: --publisher-code 32.73 (or describe your region once with ksad init).",
+        "id": "Berikan kode Kemendagri-nya: --publisher-code 32.73 (atau jelaskan daerah Anda sekali dengan ksad init).",
+    },
+    "publiccode.plan": {
+        "en": "Would write {file} ({app}; dry run: nothing changed).",
+        "id": "Akan menulis {file} ({app}; uji coba: tidak ada yang diubah).",
+    },
+    "publiccode.written": {
+        "en": "Wrote {file}: {app} is a draft until its first release (ksad publish).",
+        "id": "{file} ditulis: {app} masih draf sampai rilis pertamanya (ksad publish).",
+    },
+    "catalog.draft": {
+        "en": "{app} has no release yet (a draft): publish one with ksad publish",
+        "id": "{app} belum memiliki rilis (draf): terbitkan dengan ksad publish",
+    },
+    "validation.warning": {"en": "Warning", "id": "Peringatan"},
+    # --- end of publish and publiccode.yml ---
+    # --- backup and restore (ksad/backup.py, ksad/cli/backup.py) ---
+    "backup.output_is_dir": {"en": "{path} is a directory; give the name of the archive file to write.",
+                             "id": "{path} adalah direktori; berikan nama berkas arsip yang akan ditulis."},
+    "backup.output_no_dir": {"en": "Cannot write {path}: the directory {dir} does not exist.",
+                             "id": "Tidak dapat menulis {path}: direktori {dir} tidak ada."},
+    "backup.volume_missing": {"en": "The data volume {volume} is missing on target {target}; nothing to back up from it.",
+                              "id": "Volume data {volume} tidak ada di target {target}; tidak ada yang dapat dicadangkan darinya."},
+    "backup.done": {"en": "Backed up {name} ({app} {version}, revision {revision}) to {file}: {size}, sha256 {sha256} ({seconds} s).",
+                    "id": "{name} ({app} {version}, revisi {revision}) dicadangkan ke {file}: {size}, sha256 {sha256} ({seconds} d)."},
+    "backup.keep_safe": {"en": "The archive holds the app's secrets: it is readable by you only (0600); keep it like a password.",
+                         "id": "Arsip ini memuat rahasia aplikasi: hanya dapat dibaca oleh Anda (0600); simpan seperti kata sandi."},
+    "backup.plan": {"en": "Would back up {name} ({app} {version}, revision {revision}) from target {target} to {file}:",
+                    "id": "Akan mencadangkan {name} ({app} {version}, revisi {revision}) dari target {target} ke {file}:"},
+    "backup.plan.identity": {"en": "identity pack: {files}", "id": "paket identitas: {files}"},
+    "backup.plan.no_identity": {"en": "no identity pack in this KSAD_HOME", "id": "tidak ada paket identitas di KSAD_HOME ini"},
+    "backup.plan.secrets": {"en": "secrets: {names}", "id": "rahasia: {names}"},
+    "backup.plan.volume": {"en": "data volume {volume} -> {member}", "id": "volume data {volume} -> {member}"},
+    "backup.plan.pause": {"en": "paused while its data is read: {containers}",
+                          "id": "dijeda selama datanya dibaca: {containers}"},
+    "step.backup_pause": {"en": "Pausing {container} while its data is read", "id": "Menjeda {container} selama datanya dibaca"},
+    "step.backup_volume": {"en": "Reading data volume {volume}", "id": "Membaca volume data {volume}"},
+    "step.backup_write": {"en": "Writing {file}", "id": "Menulis {file}"},
+    "step.restore_verify": {"en": "Checking every member of {file}", "id": "Memeriksa setiap anggota {file}"},
+    "step.restore_identity": {"en": "This KSAD_HOME had no identity pack: writing the archive's to {file}",
+                              "id": "KSAD_HOME ini belum punya paket identitas: menulis paket dari arsip ke {file}"},
+    "step.restore_identity_local": {"en": "Keeping this KSAD_HOME's identity pack ({file}); it differs from the archive's",
+                                    "id": "Tetap memakai paket identitas KSAD_HOME ini ({file}); berbeda dari yang ada di arsip"},
+    "step.restore_volume": {"en": "Creating and filling data volume {volume}", "id": "Membuat dan mengisi volume data {volume}"},
+    "restore.no_file": {"en": "{file}: no such file. Nothing was changed.", "id": "{file}: berkas tidak ada. Tidak ada yang diubah."},
+    "restore.unreadable": {"en": "{file} is not a readable ksad backup ({detail}). Nothing was changed.",
+                           "id": "{file} bukan cadangan ksad yang dapat dibaca ({detail}). Tidak ada yang diubah."},
+    "restore.member_missing": {"en": "{file}: member {member} is missing; the archive is truncated or not a ksad backup. Nothing was changed.",
+                               "id": "{file}: anggota {member} tidak ada; arsip terpotong atau bukan cadangan ksad. Tidak ada yang diubah."},
+    "restore.truncated": {"en": "{file}: member {member} is truncated: expected {expected} bytes, found {actual}. Nothing was changed.",
+                          "id": "{file}: anggota {member} terpotong: seharusnya {expected} bita, ditemukan {actual}. Tidak ada yang diubah."},
+    "restore.size_mismatch": {"en": "{file}: member {member} has the wrong size: the manifest says {expected} bytes, the archive holds {actual}. Nothing was changed.",
+                              "id": "{file}: ukuran anggota {member} salah: manifes menyebut {expected} bita, arsip berisi {actual}. Tidak ada yang diubah."},
+    "restore.checksum_mismatch": {"en": "{file}: member {member} is corrupted: sha256 expected {expected}, found {actual}. Nothing was changed.",
+                                  "id": "{file}: anggota {member} rusak: sha256 seharusnya {expected}, ditemukan {actual}. Tidak ada yang diubah."},
+    "restore.checksums_malformed": {"en": "{file}: checksums.sha256, line {line}, is not '<sha256>  <member>'. Nothing was changed.",
+                                    "id": "{file}: checksums.sha256 baris {line} bukan '<sha256>  <anggota>'. Tidak ada yang diubah."},
+    "restore.manifest_invalid": {"en": "{file}: manifest.json is not valid at '{field}': {problem}. Nothing was changed.",
+                                 "id": "{file}: manifest.json tidak sah pada '{field}': {problem}. Tidak ada yang diubah."},
+    "restore.format_unknown": {"en": "{file}: backup format {value} is unknown (this ksad reads format {expected}). Nothing was changed.",
+                               "id": "{file}: format cadangan {value} tidak dikenal (ksad ini membaca format {expected}). Tidak ada yang diubah."},
+    "restore.format_unknown.hint": {"en": "Restore it with the ksad version that made it, or a newer one.",
+                                    "id": "Pulihkan dengan versi ksad yang membuatnya, atau yang lebih baru."},
+    "restore.volume_malformed": {"en": "{file}: member {member} is not a volume archive ({detail}). Nothing was changed.",
+                                 "id": "{file}: anggota {member} bukan arsip volume ({detail}). Tidak ada yang diubah."},
+    "restore.volume_unknown": {"en": "{file}: volume {volume} is not a data volume of {app} {version} in this catalog. Nothing was changed.",
+                               "id": "{file}: volume {volume} bukan volume data {app} {version} di katalog ini. Tidak ada yang diubah."},
+    "restore.exists": {"en": "{name} ({app}) is already installed on target {target}. Nothing was changed.",
+                       "id": "{name} ({app}) sudah terpasang di target {target}. Tidak ada yang diubah."},
+    "restore.exists.hint": {"en": "Restore onto another target (--target), or remove it first: ksad uninstall \"{name}\" --purge",
+                            "id": "Pulihkan ke target lain (--target), atau hapus dulu: ksad uninstall \"{name}\" --purge"},
+    "restore.data_exists": {"en": "Data volumes of this name are still on target {target}: {volumes}. Nothing was changed.",
+                            "id": "Volume data dengan nama ini masih ada di target {target}: {volumes}. Tidak ada yang diubah."},
+    "restore.data_exists.hint": {"en": "They hold data of an earlier installation. Back them up or remove them (docker volume rm), then restore again.",
+                                 "id": "Volume itu berisi data pemasangan sebelumnya. Cadangkan atau hapus (docker volume rm), lalu pulihkan lagi."},
+    "restore.done": {"en": "{name} ({app} {version}) restored on target {target} as revision {revision}, with {volumes} data volume(s) from revision {from_revision} on {from_target} ({seconds} s).",
+                     "id": "{name} ({app} {version}) dipulihkan di target {target} sebagai revisi {revision}, dengan {volumes} volume data dari revisi {from_revision} di {from_target} ({seconds} d)."},
+    "restore.plan.volume": {"en": "data volume {volume} <- {member} ({size})", "id": "volume data {volume} <- {member} ({size})"},
+    "restore.plan.identity.written": {"en": "identity pack: written from the archive (this KSAD_HOME has none)",
+                                      "id": "paket identitas: ditulis dari arsip (KSAD_HOME ini belum punya)"},
+    "restore.plan.identity.local": {"en": "identity pack: this KSAD_HOME's, the same as the archive's",
+                                    "id": "paket identitas: milik KSAD_HOME ini, sama dengan yang di arsip"},
+    "restore.plan.identity.local-differs": {"en": "identity pack: this KSAD_HOME's, which differs from the archive's",
+                                            "id": "paket identitas: milik KSAD_HOME ini, berbeda dari yang di arsip"},
+    "restore.verified": {"en": "{file}: every member present and its checksum correct.",
+                         "id": "{file}: semua anggota ada dan checksum-nya benar."},
+    # --- end of backup and restore ---
 }
 
 

@@ -826,13 +826,17 @@ def sign_snapshot(catalog_root: Path | str, keys: list[SigningKey], *, expires: 
     return path
 
 
-def verify_snapshot(catalog_root: Path | str, trust_state_dir: Path | str, now: datetime | None = None) -> Snapshot:
+def verify_snapshot(catalog_root: Path | str, trust_state_dir: Path | str, now: datetime | None = None, *,
+                    record: bool = True) -> Snapshot:
     """Check the whole catalog against its signed snapshot, then remember the versions trusted.
 
     Refuses: a keyring or snapshot not signed as required, an older version than
     already trusted (replay) or the same version with other content, an expired
     snapshot (freeze), any listed file whose hash differs or that is missing, and
     any file the snapshot must list but does not. Only listed files are hashed.
+
+    ``record=False`` checks against what was trusted without remembering anything:
+    ``ksad catalog validate`` and ``ksad publish`` look at a catalog, they do not adopt it.
     """
     root = Path(catalog_root).absolute()
     store = TrustStore(trust_state_dir, root)
@@ -872,6 +876,8 @@ def verify_snapshot(catalog_root: Path | str, trust_state_dir: Path | str, now: 
         if rel not in files:
             raise TrustError("trust.snapshot.file_unlisted", file=rel, catalog=str(root))
     snapshot = Snapshot(path, data["version"], expires, dict(files), sha, tuple(good.values()), keyring)
+    if not record:
+        return snapshot
     try:
         store.record(keyring, snapshot)
     except OSError as exc:

@@ -21,6 +21,7 @@ from ksad.cli import lifecycle as _lifecycle  # noqa: E402,F401
 from ksad.cli import identity as _identity  # noqa: E402,F401
 from ksad.cli import target as _target  # noqa: E402,F401
 from ksad.cli import trust as _trust  # noqa: E402,F401
+from ksad.cli import publish as _publish  # noqa: E402,F401
 
 
 def main(argv: list[str] | None = None) -> None:

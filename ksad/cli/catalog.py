@@ -103,11 +103,17 @@ def validate(state: State, path: str | None, as_json: bool) -> None:
     from ksad.catalog import validate_catalog
     from ksad.errors import EXIT_INPUT, InputError
 
+    from ksad.trust import trust_state_dir
+
     root = Path(path) if path else state.settings.catalog
-    checked, problems = validate_catalog(root)
+    checked, found = validate_catalog(root, trust_state_dir(state.settings))
+    problems = [p for p in found if not p.warning]
     if as_json:
-        emit_json({"path": str(root), "checked": checked, "problems": [p.to_json() for p in problems]})
+        emit_json({"path": str(root), "checked": checked, "problems": [p.to_json() for p in found]})
         raise click.exceptions.Exit(EXIT_INPUT if problems else 0)
+    for p in found:
+        if p.warning:
+            state.say(f"{t('validation.warning')}: {p}")
     if problems:
         raise InputError("validation.failed", count=len(problems), problems="\n".join(f"  {p}" for p in problems))
     if not as_json:

@@ -1,0 +1,269 @@
+"""publiccode.yml (https://yml.publiccode.tools, version 0.4) to and from catalog entries.
+
+Field mapping (entry <-> publiccode.yml):
+
+- ``name.en`` <-> ``name``; ``name.<lang>`` <-> ``description.<lang>.localisedName`` when it
+  differs from ``name``. When ``--target`` names a target where the app is installed,
+  the export puts the regency's local-wisdom name in ``description.<lang>.localisedName``
+  instead (``<lang>`` is the name's language tag when it is id or en, else id): that is
+  the name the region's public knows the software by.
+- ``description.<lang>.short/long`` <-> ``shortDescription/longDescription``
+- ``documentation`` <-> ``description.<lang>.documentation`` (import falls back to ``landingURL``)
+- ``license`` <-> ``legal.license``; ``publisher.name`` <-> ``legal.repoOwner``
+- ``source`` <-> ``url``; ``maintainers`` <-> ``maintenance.contacts`` (``maintenance.type: internal``)
+- ``category`` <-> ``categories`` through :data:`CATEGORIES` (export writes the whole list,
+  import takes the first publiccode category that maps, else ``layanan-publik`` with a warning)
+- newest release -> ``softwareVersion``, ``releaseDate``, ``developmentStatus``
+- partners of valid MoUs granting the app -> ``usedBy`` (export only)
+- ``keywords`` -> ``description.<lang>.features`` (export only; publiccode has no keywords, and a
+  feature list is not a keyword list, so import does not read it back)
+
+Not carried: the Kemendagri publisher code (``--publisher-code`` on import, else the
+identity pack's region), ``publisher.office``, ``contacts``, ``standin``, releases and
+signatures. An imported entry has ``releases: []``: it is a draft that ``ksad publish``
+completes; the catalog does not list it and ``catalog validate`` reports it until then.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ksad.errors import ConflictError, InputError, NotFoundError
+
+PUBLICCODE_VERSION = "0.4"
+LANGS = ("id", "en")
+# ksad category -> publiccode.yml categories (its fixed list); the first is the main one.
+CATEGORIES: dict[str, tuple[str, ...]] = {
+    "layanan-publik": ("digital-citizenship", "online-booking", "appointment-scheduling"),
+    "perencanaan-keuangan": ("budgeting", "financial-reporting", "accounting", "fund-accounting"),
+    "kepegawaian": ("hr", "employee-management", "payroll", "talent-management"),
+    "kinerja": ("data-analytics", "data-visualization", "business-intelligence"),
+    "perizinan": ("workflow-management", "document-management", "e-signature"),
+    "sosial": ("grant-management", "donor-management"),
+    "infrastruktur": ("geographic-information-systems", "facility-management", "fleet-management"),
+    "ekonomi": ("e-commerce", "payment-gateway", "inventory-management"),
+    "pariwisata": ("event-management", "visitor-management"),
+    "komunikasi": ("social-media-management", "content-management", "instant-messaging"),
+}
+DEFAULT_CATEGORY = "layanan-publik"
+_ID = re.compile(r"[a-z][a-z0-9-]{1,39}")
+
+
+@dataclass
+class Imported:
+    app: str
+    file: Path
+    entry: dict
+    text: str
+    warnings: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+    def to_json(self) -> dict:
+        return {"app": self.app, "file": str(self.file), "entry": self.entry, "warnings": self.warnings,
+                "dry_run": self.dry_run}
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")[:40].strip("-")
+
+
+def _text(value: Any) -> str:
+    return str(value).strip() if value is not None else ""
+
+
+def _description(desc: dict, lang: str, fallback: dict) -> dict:
+    mine = desc.get(lang) if isinstance(desc.get(lang), dict) else fallback
+    short = _text(mine.get("shortDescription")) or _text(fallback.get("shortDescription"))
+    out = {"short": short}
+    long = _text(mine.get("longDescription")) or _text(fallback.get("longDescription"))
+    if long:
+        out["long"] = long
+    return out
+
+
+def _contacts(raw: Any) -> list[dict]:
+    out = []
+    for c in raw or []:
+        if isinstance(c, dict) and _text(c.get("name")):
+            out.append({k: _text(c[k]) for k in ("name", "email", "phone", "affiliation") if _text(c.get(k))})
+    return out
+
+
+def entry_from_publiccode(data: dict, *, app_id: str | None, publisher_code: str,
+                          publisher_name: str) -> tuple[dict, list[str]]:
+    """A draft catalog entry (no releases) from parsed publiccode.yml, and warnings about the mapping."""
+    from ksad.messages import t
+
+    warnings: list[str] = []
+    name = _text(data.get("name"))
+    if not name:
+        raise InputError("publiccode.missing", field="name")
+    desc = data.get("description") if isinstance(data.get("description"), dict) else {}
+    present = [d for d in desc.values() if isinstance(d, dict)]
+    if not present:
+        raise InputError("publiccode.missing", field="description.<lang>.shortDescription")
+    fallback = desc.get("en") if isinstance(desc.get("en"), dict) else present[0]
+    app_id = app_id or _slug(name)
+    if not _ID.fullmatch(app_id):
+        raise InputError("publiccode.id_invalid", id=app_id)
+    names = {}
+    for lang in LANGS:
+        local = _text((desc.get(lang) or {}).get("localisedName")) if isinstance(desc.get(lang), dict) else ""
+        names[lang] = local or name
+    legal = data.get("legal") if isinstance(data.get("legal"), dict) else {}
+    license_ = _text(legal.get("license"))
+    if not license_:
+        raise InputError("publiccode.missing", field="legal.license")
+    entry: dict[str, Any] = {
+        "id": app_id,
+        "name": names,
+        "description": {lang: _description(desc, lang, fallback) for lang in LANGS},
+        "publisher": {"code": publisher_code,
+                      "name": _text(legal.get("repoOwner")) or _text(legal.get("mainCopyrightOwner")) or publisher_name},
+    }
+    category = next((k for c in data.get("categories") or [] for k, v in CATEGORIES.items() if c in v), None)
+    if category is None:
+        category = DEFAULT_CATEGORY
+        warnings.append(t("publiccode.category_default", category=category,
+                          categories=", ".join(map(str, data.get("categories") or [])) or "-"))
+    entry["category"] = category
+    entry["license"] = license_
+    url = _text(data.get("url"))
+    if re.match(r"(https?|git)://", url):
+        entry["source"] = url
+    elif url:
+        warnings.append(t("publiccode.url_skipped", url=url))
+    docs = next((_text(d.get("documentation")) for d in [desc.get("en"), desc.get("id"), *present]
+                 if isinstance(d, dict) and _text(d.get("documentation"))), "") or _text(data.get("landingURL"))
+    if docs.startswith(("http://", "https://")):
+        entry["documentation"] = docs
+    maintainers = _contacts((data.get("maintenance") or {}).get("contacts")
+                            if isinstance(data.get("maintenance"), dict) else None)
+    if maintainers:
+        entry["maintainers"] = maintainers
+    entry["releases"] = []
+    return entry, warnings
+
+
+def import_publiccode(catalog_root: Path | str, file: Path | str, *, app_id: str | None = None,
+                      publisher_code: str, regions, dry_run: bool = False) -> Imported:
+    """Write ``apps/<id>.yaml`` (a draft, no releases) from a publiccode.yml file."""
+    from ksad import yamlio
+    from ksad.catalog import app_problems
+    from ksad.fsutil import atomic_write
+
+    region = regions.get(publisher_code)
+    data = yamlio.load_mapping(Path(file), with_lines=False).data
+    entry, warnings = entry_from_publiccode(data, app_id=app_id, publisher_code=region.code,
+                                            publisher_name=f"Pemerintah {region.name}")
+    path = Path(catalog_root) / "apps" / f"{entry['id']}.yaml"
+    if path.exists():
+        raise ConflictError("publiccode.exists", app=entry["id"], file=str(path))
+    text = (f"# {entry['id']}: imported from {Path(file).name} (publiccode.yml).\n"
+            "# A draft until its first release: ksad publish <sources>/recipes/"
+            f"{entry['id']}/<version> --key KEYFILE\n" + yamlio.dump(entry))
+    problems = app_problems(yamlio.parse(text, path))
+    if problems:
+        raise InputError("validation.failed", count=len(problems), problems="\n".join(f"  {p}" for p in problems))
+    if not dry_run:
+        atomic_write(path, text)
+    return Imported(entry["id"], path, entry, text, warnings, dry_run)
+
+
+# --- export -----------------------------------------------------------------------------------
+
+
+def _partners(catalog_root: Path, app_id: str, publisher: str, regions) -> list[str]:
+    """Names of the regions a valid MoU from the publisher grants this app to (no keyring: none)."""
+    from ksad.errors import KsadError
+    from ksad.mou import list_mous
+    from ksad.trust import KEYRING_FILE, load_keyring
+
+    keyring_file = Path(catalog_root) / KEYRING_FILE
+    if not keyring_file.is_file():
+        return []
+    try:
+        keyring = load_keyring(keyring_file)
+        statuses = list_mous(catalog_root, keyring)
+    except KsadError:
+        return []
+    codes = sorted({s.partner.code for s in statuses
+                    if s.ok and s.pioneer.code == publisher and s.grant_for(app_id) is not None})
+    out = []
+    for code in codes:
+        try:
+            out.append(regions.get(code).name)
+        except KsadError:
+            out.append(code)
+    return out
+
+
+def load_entry(catalog_root: Path | str, app_id: str) -> dict:
+    """The entry of *app_id*, schema-checked (a draft without releases too)."""
+    from ksad import yamlio
+    from ksad.catalog import _plain, app_problems
+
+    path = Path(catalog_root) / "apps" / f"{app_id}.yaml"
+    if not path.is_file():
+        raise NotFoundError("app.unknown", app=app_id, catalog=str(catalog_root), suggest="")
+    doc = yamlio.load_mapping(path)
+    problems = app_problems(doc)
+    if problems:
+        raise InputError("validation.failed", count=len(problems), problems="\n".join(f"  {p}" for p in problems))
+    return _plain(doc.data)
+
+
+def export_publiccode(catalog_root: Path | str, app_id: str, *, regions,
+                      local_name: tuple[str, str | None] | None = None) -> dict:
+    """publiccode.yml (as a mapping) for one app; *local_name* is (name, language) of an installed instance."""
+    from ksad.versions import parse_version, sort_versions
+
+    entry = load_entry(catalog_root, app_id)
+    name = entry["name"]["en"]
+    out: dict[str, Any] = {"publiccodeYmlVersion": PUBLICCODE_VERSION, "name": name}
+    if entry.get("source"):
+        out["url"] = entry["source"]
+    releases = {str(r["version"]): r for r in entry.get("releases") or []}
+    if releases:
+        latest = sort_versions(releases)[0]
+        out["softwareVersion"] = latest
+        out["releaseDate"] = str(releases[latest]["date"])
+        out["developmentStatus"] = "beta" if parse_version(latest).is_prerelease else "stable"
+    else:
+        out["developmentStatus"] = "development"
+    out["platforms"] = ["web"]
+    out["categories"] = list(CATEGORIES[entry["category"]])
+    partners = _partners(Path(catalog_root), app_id, entry["publisher"]["code"], regions)
+    if partners:
+        out["usedBy"] = partners
+    out["softwareType"] = "standalone/web"
+    local_lang = None
+    if local_name:
+        local_lang = local_name[1] if local_name[1] in LANGS else "id"
+    description = {}
+    for lang in LANGS:
+        d = entry["description"][lang]
+        item: dict[str, Any] = {}
+        if local_name and lang == local_lang:
+            item["localisedName"] = local_name[0]
+        elif entry["name"][lang] != name:
+            item["localisedName"] = entry["name"][lang]
+        item["shortDescription"] = d["short"]
+        if d.get("long"):
+            item["longDescription"] = d["long"]
+        if entry.get("documentation"):
+            item["documentation"] = entry["documentation"]
+        item["features"] = list(entry.get("keywords") or [d["short"]])
+        description[lang] = item
+    out["description"] = description
+    out["legal"] = {"license": entry["license"], "repoOwner": entry["publisher"]["name"]}
+    maintenance: dict[str, Any] = {"type": "internal"}
+    if entry.get("maintainers"):
+        maintenance["contacts"] = [dict(c) for c in entry["maintainers"]]
+    out["maintenance"] = maintenance
+    out["localisation"] = {"localisationReady": True, "availableLanguages": list(LANGS)}
+    out["intendedAudience"] = {"countries": ["id"]}
+    return out

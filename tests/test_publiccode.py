@@ -1,0 +1,175 @@
+"""publiccode.yml: export from the catalog, import into it, and the draft an import leaves for publish."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ksad import yamlio
+from ksad.publiccode import CATEGORIES, export_publiccode
+from ksad.region import load_regions
+from catalog_factory import REPO, CatalogBuilder, two_service
+
+BUNDLED = REPO / "catalog"
+# Shaped like the publiccode.yml files Italian and Indonesian administrations publish.
+REALISTIC = """\
+publiccodeYmlVersion: "0.4"
+name: SiPerizinan
+url: "https://git.example.go.id/diskominfo/siperizinan.git"
+landingURL: "https://siperizinan.example.go.id"
+softwareVersion: "2.3.1"
+releaseDate: "2025-09-01"
+platforms: [web]
+categories: [document-management, workflow-management]
+developmentStatus: stable
+softwareType: "standalone/web"
+description:
+  id:
+    localisedName: Sistem Perizinan Daring
+    shortDescription: Pengajuan dan penerbitan izin usaha secara daring.
+    longDescription: >
+      SiPerizinan melayani pengajuan, verifikasi dan penerbitan izin usaha oleh
+      Dinas Penanaman Modal dan PTSP, dengan pelacakan status bagi pemohon dan
+      tanda tangan elektronik pada surat izin yang terbit.
+    documentation: "https://docs.example.go.id/siperizinan"
+    features: [Pengajuan izin, Pelacakan status]
+  en:
+    shortDescription: Online application and issuance of business permits.
+    longDescription: >
+      SiPerizinan handles the application, verification and issuance of business
+      permits by the investment and one-stop service office, with status tracking
+      for applicants and electronic signatures on issued permits.
+    features: [Permit applications, Status tracking]
+legal:
+  license: AGPL-3.0-or-later
+  mainCopyrightOwner: Pemerintah Kota Bandung
+  repoOwner: Pemerintah Kota Bandung
+maintenance:
+  type: internal
+  contacts:
+    - name: Tim Aplikasi Diskominfo
+      email: aplikasi@bandung.example
+      phone: "+62 22 1234567"
+      affiliation: Diskominfo Kota Bandung
+localisation:
+  localisationReady: true
+  availableLanguages: [id, en]
+it:
+  countryExtensionVersion: "1.0"
+"""
+
+
+def data(proc):
+    return json.loads(proc.stdout)["data"]
+
+
+@pytest.fixture
+def empty_catalog(tmp_path) -> Path:
+    root = tmp_path / "empty" / "catalog"
+    (root / "apps").mkdir(parents=True)
+    (root / "catalog.yaml").write_text("name: kosong\nsources: ..\n")
+    return root
+
+
+MAPPED = ("id", "name", "description", "category", "license", "source", "documentation", "maintainers")
+
+
+def test_round_trip_of_the_bundled_entry(run_ksad, empty_catalog, tmp_path):
+    out = run_ksad("catalog", "export-publiccode", "e-budgeting", env={"KSAD_CATALOG": str(BUNDLED)}, check=True)
+    exported = yamlio.parse(out.stdout).data
+    assert exported["publiccodeYmlVersion"] == "0.4"
+    assert exported["localisation"]["localisationReady"] is True
+    assert exported["usedBy"] == ["Kabupaten Sumbawa", "Kota Palopo"]  # partners of the bundled demo MoUs
+    assert exported["categories"][0] in CATEGORIES["perencanaan-keuangan"]
+    (tmp_path / "publiccode.yml").write_text(out.stdout)
+
+    run_ksad("catalog", "import-publiccode", tmp_path / "publiccode.yml", "--id", "e-budgeting",
+             "--publisher-code", "32.73", env={"KSAD_CATALOG": str(empty_catalog)}, check=True)
+    imported = yamlio.load_mapping(empty_catalog / "apps" / "e-budgeting.yaml").data
+    original = yamlio.load_mapping(BUNDLED / "apps" / "e-budgeting.yaml").data
+    assert {k: imported.get(k) for k in MAPPED} == {k: original.get(k) for k in MAPPED}
+    assert imported["publisher"]["code"] == "32.73"
+    assert imported["publisher"]["name"] == original["publisher"]["name"]
+    assert imported["releases"] == []
+
+
+def test_import_of_a_realistic_publiccode_file(run_ksad, empty_catalog, tmp_path):
+    src = tmp_path / "publiccode.yml"
+    src.write_text(REALISTIC)
+    env = {"KSAD_CATALOG": str(empty_catalog)}
+    proc = run_ksad("catalog", "import-publiccode", src, "--publisher-code", "32.73", env=env, check=True)
+    assert "draft" in proc.stderr
+    entry = yamlio.load_mapping(empty_catalog / "apps" / "siperizinan.yaml").data
+    assert entry["name"] == {"id": "Sistem Perizinan Daring", "en": "SiPerizinan"}
+    assert entry["category"] == "perizinan"
+    assert entry["license"] == "AGPL-3.0-or-later"
+    assert entry["source"] == "https://git.example.go.id/diskominfo/siperizinan.git"
+    assert entry["documentation"] == "https://docs.example.go.id/siperizinan"
+    assert entry["description"]["id"]["short"] == "Pengajuan dan penerbitan izin usaha secara daring."
+    assert "PTSP" in entry["description"]["id"]["long"]
+    assert entry["maintainers"] == [{"name": "Tim Aplikasi Diskominfo", "email": "aplikasi@bandung.example",
+                                     "phone": "+62 22 1234567", "affiliation": "Diskominfo Kota Bandung"}]
+    # A draft: the catalog does not list it (and does not crash), validate says why it is not valid yet.
+    listed = data(run_ksad("catalog", "list", "--json", env=env, check=True))
+    assert listed == []
+    proc = run_ksad("catalog", "validate", env=env, check=3)
+    assert "siperizinan" in proc.stderr and "ksad publish" in proc.stderr
+    # Importing again would overwrite the entry: refused.
+    proc = run_ksad("catalog", "import-publiccode", src, "--publisher-code", "32.73", env=env, check=9)
+    assert "siperizinan.yaml" in proc.stderr
+
+
+def test_unmapped_category_is_reported_and_dry_run_writes_nothing(run_ksad, empty_catalog, tmp_path):
+    src = tmp_path / "publiccode.yml"
+    src.write_text(REALISTIC.replace("[document-management, workflow-management]", "[video-editing]"))
+    env = {"KSAD_CATALOG": str(empty_catalog)}
+    proc = run_ksad("catalog", "import-publiccode", src, "--publisher-code", "32.73", "--dry-run", env=env,
+                    check=True)
+    assert "video-editing" in proc.stderr and "layanan-publik" in proc.stderr
+    assert "category: layanan-publik" in proc.stdout
+    assert not list((empty_catalog / "apps").iterdir())
+
+
+def test_import_needs_a_publisher_region(run_ksad, empty_catalog, tmp_path):
+    src = tmp_path / "publiccode.yml"
+    src.write_text(REALISTIC)
+    proc = run_ksad("catalog", "import-publiccode", src, env={"KSAD_CATALOG": str(empty_catalog)}, check=3)
+    assert "--publisher-code" in proc.stderr
+
+
+def test_imported_draft_becomes_installable_once_published(tmp_path, run_ksad):
+    cat = CatalogBuilder(tmp_path / "cat")
+    cat.add_release("uji-web", "1.0.0", two_service())
+    src = tmp_path / "publiccode.yml"
+    src.write_text(REALISTIC)
+    env = {"KSAD_CATALOG": str(cat.catalog)}
+    run_ksad("catalog", "import-publiccode", src, "--id", "uji-izin", "--publisher-code", "32.73", env=env,
+             check=True)
+    recipe = cat.recipe_dir("uji-izin", "1.0.0")
+    recipe.mkdir(parents=True)
+    (recipe / "compose.yaml").write_text(two_service())
+    run_ksad("publish", recipe, "--key", cat.world.files["bandung"], "--snapshot-key", cat.world.files["maintainer"],
+             env=env, check=True)
+    text = (cat.catalog / "apps" / "uji-izin.yaml").read_text()
+    assert text.startswith("# uji-izin: imported from publiccode.yml") and "version: 1.0.0" in text
+    shown = data(run_ksad("catalog", "show", "uji-izin", "--json", env=env, check=True))
+    assert shown["latest"] == "1.0.0" and shown["name"] == "SiPerizinan"
+    run_ksad("catalog", "validate", env=env, check=True)
+
+
+def test_export_names_the_local_wisdom_name_and_partners(tmp_path):
+    cat = CatalogBuilder(tmp_path / "cat")
+    cat.add_release("uji-web", "1.0.0", two_service())
+    regions = load_regions(BUNDLED / "regions.json")
+    plain = export_publiccode(cat.catalog, "uji-web", regions=regions)
+    assert plain["usedBy"] == ["Kabupaten Sumbawa"]
+    assert plain["description"]["id"]["localisedName"] == "Uji uji-web"  # name.id differs from name (en)
+    local = export_publiccode(cat.catalog, "uji-web", regions=regions, local_name=("Sabalong Samalewa", "id"))
+    assert local["description"]["id"]["localisedName"] == "Sabalong Samalewa"
+    assert "localisedName" not in local["description"]["en"]
+    # Without a keyring no MoU can be judged valid, so no partner is claimed.
+    shutil.rmtree(cat.catalog / "keys")
+    assert "usedBy" not in export_publiccode(cat.catalog, "uji-web", regions=regions)
