@@ -21,13 +21,12 @@ import json
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from ksad.errors import InputError, NotFoundError
-from ksad.versions import parse_spec, parse_version, sort_versions
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "catalog" / "schema"
-CACHE_FORMAT = 2  # bump when the cached shape changes
+CACHE_FORMAT = 3  # bump when the cached shape changes
 
 
 @dataclass(frozen=True)
@@ -139,13 +138,17 @@ class Release:
                 "changelog": self.changelog, "upgrades_from": list(self.upgrades_from)}
 
 
-@dataclass(frozen=True)
 class App:
-    id: str
-    data: dict  # the validated entry, as in the file
-    file: Path
-    sources: Path
-    versions: tuple[str, ...]  # newest first, valid versions only
+    """One app entry. ``summary`` is cheap (from the index); ``data`` (the whole entry) loads on first use."""
+
+    def __init__(self, app_id: str, summary: dict, file: Path, sources: Path, versions: tuple[str, ...],
+                 load: "Callable[[], dict]") -> None:
+        self.id, self._summary, self.file, self.sources, self.versions = app_id, summary, file, sources, versions
+        self._load = load
+
+    @cached_property
+    def data(self) -> dict:
+        return self._load()
 
     @property
     def latest(self) -> str:
@@ -156,15 +159,18 @@ class App:
         return value.get(lang) or value.get("en") or ""
 
     def short_description(self, lang: str) -> str:
-        return (self.data["description"].get(lang) or self.data["description"]["en"])["short"]
+        return self._summary["description"].get(lang) or self._summary["description"]["en"]
 
     @property
     def publisher_code(self) -> str:
-        return self.data["publisher"]["code"]
+        return self._summary["publisher_code"]
 
     @property
     def is_standin(self) -> bool:
-        return "standin" in self.data
+        return self._summary["standin"]
+
+    def search_text(self) -> str:
+        return self._summary["search"]
 
     def release(self, version: str) -> Release:
         for raw in self.data["releases"]:
@@ -180,6 +186,8 @@ class App:
 
     def resolve(self, spec: str | None = None, *, prereleases: bool = False) -> Release:
         """The newest release matching *spec* (a PEP 440 specifier or a bare version)."""
+        from ksad.versions import parse_spec, parse_version
+
         if not spec:
             candidates = [v for v in self.versions if prereleases or not parse_version(v).is_prerelease] or list(self.versions)
             return self.release(candidates[0])
@@ -190,10 +198,21 @@ class App:
         raise NotFoundError("version.none_match", app=self.id, spec=spec, available=", ".join(self.versions))
 
     def summary(self, lang: str) -> dict:
-        return {"id": self.id, "name": self.text("name", lang), "publisher": self.data["publisher"]["name"],
-                "publisher_code": self.publisher_code, "category": self.data["category"],
-                "latest": self.latest, "releases": len(self.versions), "license": self.data["license"],
-                "standin": self.is_standin, "description": self.short_description(lang)}
+        s = self._summary
+        return {"id": self.id, "name": s["name"].get(lang) or s["name"]["en"], "publisher": s["publisher"],
+                "publisher_code": s["publisher_code"], "category": s["category"],
+                "latest": self.latest, "releases": len(self.versions), "license": s["license"],
+                "standin": s["standin"], "description": self.short_description(lang)}
+
+
+def _summarise(data: dict) -> dict:
+    """What list and search need, small enough to keep every app's in one index file."""
+    return {"name": data["name"], "publisher": data["publisher"]["name"], "publisher_code": data["publisher"]["code"],
+            "category": data["category"], "license": data["license"], "standin": "standin" in data,
+            "description": {lang: d["short"] for lang, d in data["description"].items()},
+            "search": " ".join([data["id"], data["name"]["id"], data["name"]["en"], data["category"],
+                                data["publisher"]["name"], data["description"]["id"]["short"],
+                                data["description"]["en"]["short"], " ".join(data.get("keywords") or [])]).casefold()}
 
 
 @dataclass
@@ -201,7 +220,6 @@ class Catalog:
     root: Path
     meta: dict
     cache_dir: Path | None = None
-    _entries: dict[str, dict] = field(default_factory=dict, repr=False)
 
     @property
     def sources(self) -> Path:
@@ -213,12 +231,8 @@ class Catalog:
 
     @cached_property
     def _apps(self) -> dict[str, App]:
-        entries = _load_entries(self)
         # A draft (no release yet, from import-publiccode) is not installable, so it is not listed.
-        return {
-            app_id: App(app_id, entry["data"], Path(entry["file"]), self.sources, tuple(entry["versions"]))
-            for app_id, entry in sorted(entries.items()) if entry["versions"]
-        }
+        return {app.id: app for app in sorted(_load_index(self), key=lambda a: a.id) if app.versions}
 
     def apps(self) -> list[App]:
         return list(self._apps.values())
@@ -233,85 +247,153 @@ class Catalog:
 
     def search(self, text: str, lang: str) -> list[App]:
         needle = text.casefold()
-        hits = []
-        for app in self.apps():
-            d = app.data
-            hay = " ".join([app.id, d["name"]["id"], d["name"]["en"], d["category"], d["publisher"]["name"],
-                            d["description"]["id"]["short"], d["description"]["en"]["short"],
-                            " ".join(d.get("keywords") or [])]).casefold()
-            if needle in hay:
-                hits.append(app)
-        return hits
+        return [app for app in self.apps() if needle in app.search_text()]
 
 
 def open_catalog(root: Path, cache_dir: Path | None = None) -> Catalog:
     root = Path(root)
     if not (root / "apps").is_dir():
         raise NotFoundError("catalog.missing", path=str(root))
-    meta: dict = {}
+    return Catalog(root=root, meta=_load_meta(root, cache_dir), cache_dir=cache_dir)
+
+
+def _load_meta(root: Path, cache_dir: Path | None) -> dict:
+    """catalog.yaml, remembered by stat signature: a warm command then needs no YAML parser at all."""
     meta_file = root / "catalog.yaml"
-    if meta_file.exists():
-        from ksad import yamlio
-
-        meta = yamlio.load_mapping(meta_file, with_lines=False).data
-    return Catalog(root=root, meta=meta, cache_dir=cache_dir)
-
-
-# --- loading with a content-addressed cache -------------------------------------
-
-
-def _cache_file(catalog: Catalog) -> Path | None:
-    if catalog.cache_dir is None:
-        return None
-    key = hashlib.sha256(str(catalog.root.resolve()).encode()).hexdigest()[:16]
-    return catalog.cache_dir / f"catalog-{key}.json"
-
-
-def _load_entries(catalog: Catalog) -> dict[str, dict]:
-    cache_path = _cache_file(catalog)
-    cached: dict = {}
-    if cache_path and cache_path.exists():
+    if not meta_file.exists():
+        return {}
+    sig = _stat_sig(meta_file.stat())
+    cached = None
+    if cache_dir is not None:
+        cached = cache_dir / f"catalog-{hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]}" / "meta.json"
         try:
-            blob = json.loads(cache_path.read_text(encoding="utf-8"))
-            if blob.get("format") == CACHE_FORMAT:
-                cached = blob["files"]
-        except (OSError, ValueError):
-            cached = {}
-    entries: dict[str, dict] = {}
-    dirty = False
-    files: dict[str, dict] = {}
-    for path in sorted(catalog.apps_dir.glob("*.yaml")):
-        raw = path.read_bytes()
-        digest = hashlib.sha256(raw).hexdigest()
-        hit = cached.get(path.name)
-        if hit and hit["sha256"] == digest:
-            entry = hit
-        else:
-            entry = {"sha256": digest, **_parse_entry(path, raw)}
-            dirty = True
-        files[path.name] = entry
-        entries[entry["data"]["id"]] = {**entry, "file": str(path)}
-    if cache_path and (dirty or set(files) != set(cached)):
+            blob = json.loads(cached.read_text(encoding="utf-8"))
+            if blob["stat"] == sig:
+                return blob["meta"]
+        except (OSError, ValueError, KeyError):
+            pass
+    from ksad import yamlio
+
+    meta = _plain(yamlio.load_mapping(meta_file, with_lines=False).data)
+    if cached is not None:
         from ksad.fsutil import atomic_write
 
         try:
-            cache_path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(cache_path, json.dumps({"format": CACHE_FORMAT, "files": files}))
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(cached, json.dumps({"stat": sig, "meta": meta}))
+        except OSError:
+            pass
+    return meta
+
+
+# --- loading with a cache --------------------------------------------------------------
+#
+# The index (one small JSON file) holds, per app file, its stat signature, content hash,
+# summary and versions: enough for list and search. Each whole entry is cached on its
+# own, named by content hash, and read only when a command needs that app. A changed
+# file (other stat signature) is re-read, and re-parsed only if its content changed.
+
+
+def _cache_dir(catalog: Catalog) -> Path | None:
+    if catalog.cache_dir is None:
+        return None
+    key = hashlib.sha256(str(catalog.root.resolve()).encode()).hexdigest()[:16]
+    return catalog.cache_dir / f"catalog-{key}"
+
+
+def _stat_sig(st) -> list[int]:
+    return [st.st_mtime_ns, st.st_size, st.st_ino]
+
+
+def _load_index(catalog: Catalog) -> list[App]:
+    cache = _cache_dir(catalog)
+    index: dict = {}
+    if cache is not None:
+        try:
+            blob = json.loads((cache / "index.json").read_text(encoding="utf-8"))
+            if blob.get("format") == CACHE_FORMAT:
+                index = blob["files"]
+        except (OSError, ValueError):
+            index = {}
+    apps, fresh, dirty = [], {}, False
+    parsed: dict[str, dict] = {}
+    for path in sorted(catalog.apps_dir.glob("*.yaml")):
+        sig = _stat_sig(path.stat())
+        hit = index.get(path.name)
+        if hit is None or hit["stat"] != sig:
+            raw = path.read_bytes()
+            digest = hashlib.sha256(raw).hexdigest()
+            if hit is None or hit["sha256"] != digest or cache is None or not (cache / f"{digest}.json").exists():
+                data = _parse_entry(path, raw)
+                parsed[digest] = data
+                from ksad.versions import sort_versions
+
+                hit = {"sha256": digest, "summary": _summarise(data), "id": data["id"],
+                       "versions": sort_versions(str(r["version"]) for r in data["releases"])}
+            hit = {**hit, "stat": sig}
+            dirty = True
+        fresh[path.name] = hit
+        apps.append(App(hit["id"], hit["summary"], path, catalog.sources, tuple(hit["versions"]),
+                        _loader(cache, hit["sha256"], path, parsed.get(hit["sha256"]))))
+    if cache is not None and (dirty or set(fresh) != set(index)):
+        from ksad.fsutil import atomic_write
+
+        try:
+            cache.mkdir(parents=True, exist_ok=True)
+            for digest, data in parsed.items():
+                atomic_write(cache / f"{digest}.json", json.dumps(data))
+            atomic_write(cache / "index.json", json.dumps({"format": CACHE_FORMAT, "files": fresh}))
         except OSError:
             pass  # a read-only home only costs speed
-    return entries
+    return apps
+
+
+def _loader(cache: Path | None, digest: str, path: Path, data: dict | None):
+    def load() -> dict:
+        if data is not None:
+            return data
+        if cache is not None:
+            try:
+                return json.loads((cache / f"{digest}.json").read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                pass
+        return _parse_entry(path, path.read_bytes())
+
+    return load
+
+
+_fast_validators: dict = {}
+
+
+def _fast_valid(kind: str, data: Any) -> bool:
+    """A compiled schema check (fastjsonschema): ~30x faster than jsonschema, but stops at the first error."""
+    if kind not in _fast_validators:
+        import fastjsonschema
+
+        schema = json.loads((SCHEMA_DIR / f"{kind}.schema.json").read_text(encoding="utf-8"))
+        _fast_validators[kind] = fastjsonschema.compile(schema)
+    try:
+        _fast_validators[kind](data)
+        return True
+    except Exception:  # noqa: BLE001 - any failure means: take the slow path that explains it
+        return False
 
 
 def _parse_entry(path: Path, raw: bytes) -> dict:
     """Parse and validate one app file; any problem stops the command with all of them listed."""
     from ksad import yamlio
 
-    doc = yamlio.parse(raw.decode("utf-8", errors="replace"), path)
+    text = raw.decode("utf-8", errors="replace")
+    doc = yamlio.parse(text, path, with_lines=False)
+    data = _plain(doc.data) if isinstance(doc.data, dict) else None
+    if data is not None and _fast_valid("app", data) and not _semantic_problems(data, doc):
+        return data
+    # something is wrong: parse again keeping line numbers, and report every problem
+    doc = yamlio.parse(text, path)
     problems = app_problems(doc)
     if problems:
         raise InputError("validation.failed", count=len(problems), problems="\n".join(f"  {p}" for p in problems))
-    data = _plain(doc.data)
-    return {"data": data, "versions": sort_versions(str(r["version"]) for r in data["releases"])}
+    return _plain(doc.data)
 
 
 def app_problems(doc) -> list[Problem]:
@@ -319,7 +401,14 @@ def app_problems(doc) -> list[Problem]:
     if not isinstance(doc.data, dict):
         return [Problem(str(doc.path), 1, "", _msg("yaml.not_mapping_short"))]
     data = _plain(doc.data)
-    problems = schema_problems("app", data, doc)
+    return schema_problems("app", data, doc) + _semantic_problems(data, doc)
+
+
+def _semantic_problems(data: dict, doc) -> list[Problem]:
+    """What a schema cannot say: the file is named after the id, versions are PEP 440 and unique."""
+    from ksad.versions import parse_spec, parse_version
+
+    problems: list[Problem] = []
     if isinstance(data.get("id"), str) and doc.path.stem != data["id"]:
         problems.append(Problem(str(doc.path), doc.line_of(("id",)), "id",
                                 _msg("catalog.id_mismatch", id=data["id"], stem=doc.path.stem)))

@@ -250,6 +250,21 @@ class Engine:
 
 def connect(target_name: str, url: str, timeout: int = 60) -> Engine:
     """Open one connection to the target's engine and check that it answers."""
+    import sys
+
+    if not url.startswith("ssh://") and "docker" not in sys.modules:
+        # The SDK imports paramiko (about half of `import docker`) only to offer ssh://;
+        # a local or tcp:// target never uses it, so let that import fail softly, as the
+        # SDK allows when paramiko is not installed.
+        sys.modules.setdefault("paramiko", None)
+    elif url.startswith("ssh://") and "paramiko" in sys.modules and sys.modules["paramiko"] is None:
+        # an earlier local connection in this process blocked it: load it for real now
+        del sys.modules["paramiko"]
+        import paramiko
+
+        import docker.transport.sshconn as sshconn
+
+        sshconn.paramiko = paramiko
     import docker
 
     kwargs: dict[str, Any] = {"timeout": timeout}

@@ -98,6 +98,9 @@ _ksad_venv() {
         fi
         printf '%s\n' "$want" >"$stamp"
     fi
+    # Byte-compile now: with PYTHONDONTWRITEBYTECODE set (as on CI machines) every ksad start
+    # would otherwise recompile its modules. Stale files are recompiled in memory, never used.
+    "$venv/bin/python" -m compileall -q "$KSAD_REPO/ksad" >/dev/null 2>&1 || true
 }
 
 _ksad_engine_answers() {

@@ -6,8 +6,6 @@ import contextlib
 import json
 import os
 import sys
-import traceback
-from datetime import datetime, timezone
 from typing import Any, Iterator
 
 import click
@@ -77,6 +75,9 @@ def cli(ctx: click.Context, catalog: str | None, target: str | None) -> None:
 
 
 def _write_debug_log(exc: BaseException) -> str:
+    import traceback
+    from datetime import datetime, timezone
+
     try:
         settings = Settings.from_env()
         log = settings.log_file
