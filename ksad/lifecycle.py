@@ -178,6 +178,13 @@ def recover_if_needed(engine, slug: str, reporter) -> Recovery | None:
         raise ConflictError("op.in_progress", app=op.app, op=op.kind, by=op.by, pid=op.pid, started=op.started)
     if op.host != socket.gethostname() and not os.environ.get("KSAD_TAKE_OVER"):
         raise ConflictError("op.elsewhere", app=op.app, op=op.kind, by=op.by, host=op.host, started=op.started)
+    if op.kind == "backup":  # read-only (ksad/backup.py): only the writers it paused need waking
+        reporter.step("step.recover_undo", op=op.kind, revision=op.from_rev)
+        for c in _slug_containers(engine, slug):
+            if c.get("State") == "paused":
+                _quietly(engine.api.unpause, c["Id"])
+        end(engine, slug)
+        return Recovery(op, "undone")
     if _find(engine, commit_name(slug)):
         reporter.step("step.recover_finish", op=op.kind, revision=op.to_rev)
         finish(engine, op, {})

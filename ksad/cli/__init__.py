@@ -18,6 +18,7 @@ from ksad.cli import catalog as _catalog  # noqa: E402,F401
 from ksad.cli import region as _region  # noqa: E402,F401
 from ksad.cli import deploy as _deploy  # noqa: E402,F401
 from ksad.cli import lifecycle as _lifecycle  # noqa: E402,F401
+from ksad.cli import backup as _backup  # noqa: E402,F401
 from ksad.cli import identity as _identity  # noqa: E402,F401
 from ksad.cli import target as _target  # noqa: E402,F401
 from ksad.cli import trust as _trust  # noqa: E402,F401

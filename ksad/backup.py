@@ -1,0 +1,738 @@
+"""Backup and restore: one portable, checksummed archive per installed app.
+
+The archive is a plain tar, so it can be inspected with ``tar -tvf``:
+
+- ``manifest.json``: what was backed up (app, version, revision, local name,
+  answers, the target it came from, the identity pack, the generated secrets)
+  and, for every member below, its size and sha256;
+- ``identity/<emblem>``: the region's emblem, if the identity pack has one;
+- ``volumes/<name>.tar``: each data volume's contents, as the engine's archive
+  API produces them (rooted at ``v/``, owners and modes kept);
+- ``checksums.sha256``: the sha256 of ``manifest.json`` and of every member,
+  last, so a truncated archive is missing it or fails it.
+
+The checksums protect against a truncated or damaged copy, not against a
+forger: the archive holds the app's secrets, so it is written 0600 and should
+be kept like a password. Restore verifies every byte before it touches the
+target, then creates and fills the data volumes and installs the same release
+with the same name and answers through the normal install, so the MoU gate,
+the pins and the health checks all apply. If any step fails, what the restore
+created is removed again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import secrets as _secrets
+import socket
+import tarfile
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import IO, Any, Callable, Iterator
+
+from ksad.errors import ConflictError, DeployError, InputError, KsadError
+from ksad.settings import Settings
+
+FORMAT = 1  # bump when a manifest key changes meaning; restore refuses formats it does not know
+MANIFEST = "manifest.json"
+CHECKSUMS = "checksums.sha256"
+MOUNT = "v"  # helper containers mount the volume at /v, so every volume tar is rooted at v/
+CHUNK = 1 << 20
+_VOLUME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")  # it becomes part of a docker volume name
+_REQUIRED = {"format": int, "app": str, "version": str, "revision": int, "name": str, "slug": str,
+             "answers": dict, "secrets": dict, "volumes": list}
+
+
+# --- results ---------------------------------------------------------------------------
+
+
+@dataclass
+class VolumeEntry:
+    name: str  # the recipe's volume name, e.g. "db-data" (portable: the docker name depends on the slug)
+    volume: str  # the docker volume on the target it came from / goes to
+    member: str
+    size: int = 0
+    sha256: str = ""
+
+    def to_json(self) -> dict:
+        return dict(self.__dict__)
+
+
+@dataclass
+class BackupResult:
+    app: str
+    name: str
+    slug: str
+    version: str
+    revision: int
+    target: str
+    output: str
+    volumes: list[VolumeEntry]
+    identity: bool
+    emblem: str | None
+    secrets: list[str]  # names only: values never leave the archive
+    paused: list[str]
+    applied: bool
+    size: int = 0
+    sha256: str = ""
+    seconds: float = 0.0
+
+    def to_json(self) -> dict:
+        data = dict(self.__dict__)
+        data["volumes"] = [v.to_json() for v in self.volumes]
+        data["seconds"] = round(self.seconds, 3)
+        return data
+
+
+@dataclass
+class RestoreResult:
+    app: str
+    name: str
+    slug: str
+    version: str
+    from_revision: int
+    from_target: str
+    target: str
+    revision: int
+    url: str | None
+    volumes: list[VolumeEntry]
+    identity: str  # "written" (none here before) | "local" (same as the archive's) | "local-differs"
+    applied: bool
+    plan: Any = None  # deploy.Plan of the install
+    seconds: float = 0.0
+
+    def to_json(self) -> dict:
+        data = {k: v for k, v in self.__dict__.items() if k != "plan"}
+        data["volumes"] = [v.to_json() for v in self.volumes]
+        data["plan"] = self.plan.to_json() if self.plan is not None else None
+        data["seconds"] = round(self.seconds, 3)
+        return data
+
+
+# --- small helpers -------------------------------------------------------------------------
+
+
+class _Hashing:
+    """A read-only file wrapper that hashes and counts what passes through it."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self.raw, self.digest, self.size = raw, hashlib.sha256(), 0
+
+    def read(self, n: int = -1) -> bytes:
+        data = self.raw.read(n)
+        self.digest.update(data)
+        self.size += len(data)
+        return data
+
+    def drain(self) -> None:
+        while self.read(CHUNK):
+            pass
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(CHUNK), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _recipe_of(settings: Settings, app_id: str, version: str):
+    """The installed release's recipe; every policy kind allowed, since nothing here runs it."""
+    from ksad.catalog import open_catalog
+    from ksad.policy import POLICY_KINDS
+    from ksad.recipe import load_recipe
+
+    catalog = open_catalog(settings.catalog, cache_dir=settings.cache_dir)
+    release = catalog.app(app_id).resolve(f"=={version}")
+    return load_recipe(release.compose_file, allow=frozenset(POLICY_KINDS), source_root=catalog.sources)
+
+
+def _helper(engine, slug: str, volume: str, read_only: bool) -> str:
+    """An idle container mounting *volume* at /v: the handle the archive API reads and writes through."""
+    from ksad import lifecycle
+    from ksad.engine import create_idle
+
+    labels = {"ksad.managed": "1", "ksad.kind": "helper", "ksad.slug": slug}
+    mounts = [{"Type": "volume", "Source": volume, "Target": f"/{MOUNT}", "ReadOnly": read_only}]
+    name = f"ksad-helper-{slug}-{_secrets.token_hex(3)}"
+    cid = create_idle(engine, lifecycle.utility_image(engine), name, labels, mounts)
+    if cid is None:  # a name collision on 24 random bits: try once more
+        cid = create_idle(engine, lifecycle.utility_image(engine), name + "x", labels, mounts)
+    return cid
+
+
+# --- backup ----------------------------------------------------------------------------------
+
+
+def _identity_pack(settings: Settings) -> tuple[str | None, Path | None]:
+    """identity.yaml's text and the emblem file, or (None, None) when this home has no pack."""
+    from ksad.identity import load_identity
+
+    if not settings.identity_file.exists():
+        return None, None
+    identity = load_identity(settings)  # refuse to archive a pack that would not load back
+    return settings.identity_file.read_text(encoding="utf-8"), identity.emblem
+
+
+def _secrets_of(settings: Settings, target, slug: str, engine, observed, recipe) -> dict[str, str]:
+    from ksad.deploy import _recover_secrets, _secret_file
+
+    stored: dict[str, str] = {}
+    path = _secret_file(settings, target.key, slug)
+    if path.exists():
+        try:
+            stored = json.loads(path.read_text(encoding="utf-8"))
+        except ValueError:
+            stored = {}
+    recovered = _recover_secrets(engine, observed, recipe)
+    # the running containers are the truth the data was written with; the file fills gaps
+    return {name: recovered.get(name) or stored.get(name) for name in sorted(recipe.ksad.secrets)
+            if recovered.get(name) or stored.get(name)}
+
+
+def _users_of(observed, recipe, slug: str, volumes: set[str]) -> list[dict]:
+    """Running containers of the app that mount one of *volumes*: paused while the copy is read."""
+    from ksad.deploy import volume_name
+
+    out = []
+    for name, c in observed.containers.items():
+        service = recipe.services.get(name)
+        if service is None or c.get("State") != "running":
+            continue
+        if {volume_name(slug, m.source) for m in service.mounts} & volumes:
+            out.append(c)
+    return out
+
+
+def _export_volume(engine, slug: str, entry: VolumeEntry, dest: Path) -> None:
+    from ksad.engine import get_archive
+
+    if not engine.volume_exists(entry.volume):
+        raise DeployError("backup.volume_missing", volume=entry.volume, target=engine.target_name)
+    cid = _helper(engine, slug, entry.volume, read_only=True)
+    digest = hashlib.sha256()
+    try:
+        with dest.open("wb") as fh:
+            for chunk in get_archive(engine, cid, f"/{MOUNT}"):
+                fh.write(chunk)
+                digest.update(chunk)
+    finally:
+        engine.remove_container(cid)
+    entry.size, entry.sha256 = dest.stat().st_size, digest.hexdigest()
+
+
+def _add_file(tar: tarfile.TarFile, name: str, path: Path, mtime: int) -> None:
+    info = tarfile.TarInfo(name)
+    info.size, info.mode, info.mtime = path.stat().st_size, 0o600, mtime
+    with path.open("rb") as fh:
+        tar.addfile(info, fh)
+
+
+def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes, mtime: int) -> None:
+    import io
+
+    info = tarfile.TarInfo(name)
+    info.size, info.mode, info.mtime = len(data), 0o600, mtime
+    tar.addfile(info, io.BytesIO(data))
+
+
+def _write_archive(output: Path, manifest: dict, files: list[tuple[str, Path]]) -> None:
+    """Write the tar next to *output*, 0600, fsynced, then rename it into place (never half a file)."""
+    manifest_bytes = (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
+    sums = [(hashlib.sha256(manifest_bytes).hexdigest(), MANIFEST)]
+    sums += [(sha, member) for member, sha in _listed_members(manifest).items()]
+    checksums = "".join(f"{sha}  {member}\n" for sha, member in sums).encode()
+    mtime = int(time.time())
+    fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")  # 0600
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            with tarfile.open(fileobj=fh, mode="w", format=tarfile.PAX_FORMAT) as tar:
+                _add_bytes(tar, MANIFEST, manifest_bytes, mtime)
+                for member, path in files:
+                    _add_file(tar, member, path, mtime)
+                _add_bytes(tar, CHECKSUMS, checksums, mtime)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, output)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _listed_members(manifest: dict) -> dict[str, str]:
+    """member -> sha256 for every member the manifest describes (emblem and volumes)."""
+    out = {}
+    emblem = (manifest.get("identity") or {}).get("emblem")
+    if emblem:
+        out[emblem["member"]] = emblem["sha256"]
+    for v in manifest["volumes"]:
+        out[v["member"]] = v["sha256"]
+    return out
+
+
+def _check_output(output: Path) -> Path:
+    output = output.expanduser().absolute()
+    if output.is_dir():
+        raise InputError("backup.output_is_dir", path=str(output))
+    if not output.parent.is_dir():
+        raise InputError("backup.output_no_dir", path=str(output), dir=str(output.parent))
+    return output
+
+
+def backup(settings: Settings, app_or_name: str, output: Path, *, target_name: str | None = None,
+           dry_run: bool = False, reporter=None) -> BackupResult:
+    """Archive an installed app: its data volumes (read while its writers are paused), identity, answers, secrets."""
+    from ksad import __version__, lifecycle
+    from ksad.deploy import NullReporter, observe, pick_instance, volume_name
+    from ksad.engine import connect
+    from ksad.lock import locked
+    from ksad.targets import resolve_target
+
+    reporter = reporter or NullReporter()
+    started = time.monotonic()
+    output = _check_output(Path(output))
+    target = resolve_target(settings, target_name)
+    reporter.step("step.connect", target=target.name, url=target.url)
+    engine = connect(target.name, target.url)
+    labels = pick_instance(engine.managed_containers(), app_or_name, target.name)
+    app_id, slug, version = labels["ksad.app"], labels["ksad.slug"], labels["ksad.version"]
+    recipe = _recipe_of(settings, app_id, version)
+    identity_text, emblem = _identity_pack(settings)
+    entries = [VolumeEntry(v, volume_name(slug, v), f"volumes/{v}.tar") for v in recipe.ksad.data_volumes]
+    observed = observe(engine, slug)
+    result = BackupResult(app_id, labels.get("ksad.name", ""), slug, version, observed.revision, target.name,
+                          str(output), entries, identity_text is not None, emblem.name if emblem else None,
+                          sorted(recipe.ksad.secrets), [], False)
+    users = _users_of(observed, recipe, slug, {e.volume for e in entries})
+    result.paused = [c["Names"][0].lstrip("/") for c in users]
+    if dry_run:
+        result.seconds = time.monotonic() - started
+        return result
+
+    with tempfile.TemporaryDirectory(dir=output.parent, prefix=".ksad-backup-") as tmp:
+        with locked(settings.state_dir, target.key, slug):
+            lifecycle.recover_if_needed(engine, slug, reporter)
+            observed = observe(engine, slug)  # recovery may have changed what runs
+            secret_values = _secrets_of(settings, target, slug, engine, observed, recipe)
+            op = lifecycle.Operation("backup", app_id, slug, observed.revision, observed.revision, None,
+                                     lifecycle.operator(), os.getpid(), socket.gethostname(), _now())
+            lifecycle.begin(engine, op)  # an upgrade started elsewhere now waits for us, and we for it
+            try:
+                _export_all(engine, slug, entries, _users_of(observed, recipe, slug, {e.volume for e in entries}),
+                            Path(tmp), reporter)
+            finally:
+                lifecycle.end(engine, slug)
+        files = [(e.member, Path(tmp) / f"{e.name}.tar") for e in entries]
+        identity = None
+        if identity_text is not None:
+            identity = {"yaml": identity_text, "emblem": None}
+            if emblem is not None:
+                identity["emblem"] = {"file": emblem.name, "member": f"identity/{emblem.name}",
+                                      "size": emblem.stat().st_size, "sha256": _sha256_file(emblem)}
+                files.insert(0, (f"identity/{emblem.name}", emblem))
+        manifest = {
+            "format": FORMAT, "ksad": __version__, "created": _now(), "by": lifecycle.operator(),
+            "app": app_id, "version": version, "revision": observed.revision,
+            "name": labels.get("ksad.name", ""), "slug": slug,
+            "meaning": labels.get("ksad.meaning") or None, "name_language": labels.get("ksad.name_language") or None,
+            "answers": {k[len("ksad.set."):]: v for k, v in observed.labels.items() if k.startswith("ksad.set.")},
+            "target": {"name": target.name, "url": target.url},
+            "identity": identity, "secrets": secret_values,
+            "volumes": [e.to_json() for e in entries],
+        }
+        reporter.step("step.backup_write", file=str(output))
+        _write_archive(output, manifest, files)
+    result.revision = observed.revision
+    result.applied = True
+    result.size, result.sha256 = output.stat().st_size, _sha256_file(output)
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def _export_all(engine, slug: str, entries: list[VolumeEntry], users: list[dict], tmp: Path, reporter) -> None:
+    paused: list[tuple[str, str]] = []
+    try:
+        for c in users:
+            name = c["Names"][0].lstrip("/")
+            reporter.step("step.backup_pause", container=name)
+            paused.append((c["Id"], name))  # before the call: a pause that fails half-way is undone too
+            _retry(lambda cid=c["Id"]: engine.call("pause", engine.api.pause, cid),
+                   lambda cid=c["Id"]: _paused(engine, cid))
+        for e in entries:
+            reporter.step("step.backup_volume", volume=e.volume)
+            _export_volume(engine, slug, e, tmp / f"{e.name}.tar")
+    finally:
+        stuck = []
+        for cid, name in paused:  # also after an error or Ctrl-C: the app must not stay frozen
+            try:
+                _retry(lambda cid=cid: engine.call("unpause", engine.api.unpause, cid),
+                       lambda cid=cid: not _paused(engine, cid))
+            except KsadError:
+                stuck.append(name)
+        if stuck:
+            raise DeployError("backup.unpause_failed", containers=", ".join(stuck), target=engine.target_name)
+
+
+def _paused(engine, cid: str) -> bool:
+    return bool(engine.inspect_container(cid)["State"].get("Paused"))
+
+
+def _retry(action: Callable[[], object], done: Callable[[], bool], attempts: int = 8) -> None:
+    """The freezer cgroup can time out on a busy host ("unable to freeze"); it succeeds when tried again."""
+    for attempt in range(attempts):
+        try:
+            action()
+            return
+        except DeployError:
+            if done():
+                return
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.25 * (attempt + 1))
+
+
+# --- reading and verifying an archive -------------------------------------------------------------
+
+
+@dataclass
+class Archive:
+    path: Path
+    manifest: dict
+    manifest_sha256: str
+    tar: tarfile.TarFile
+    members: dict[str, tarfile.TarInfo] = field(default_factory=dict)
+
+    @property
+    def volumes(self) -> list[VolumeEntry]:
+        return [VolumeEntry(v["name"], v["volume"], v["member"], v["size"], v["sha256"])
+                for v in self.manifest["volumes"]]
+
+    def read(self, member: str) -> bytes:
+        fh = self.tar.extractfile(self.members[member])
+        return fh.read() if fh else b""
+
+
+def _bad(key: str, path: Path, **fields: object) -> InputError:
+    return InputError(key, file=str(path), **fields)
+
+
+def _read_member(tar: tarfile.TarFile, info: tarfile.TarInfo, path: Path) -> bytes:
+    try:
+        fh = tar.extractfile(info)
+        data = fh.read() if fh else b""
+    except (tarfile.TarError, OSError, EOFError):
+        data = None
+    if data is None or len(data) != info.size:
+        raise _bad("restore.truncated", path, member=info.name, expected=info.size,
+                   actual="?" if data is None else len(data))
+    return data
+
+
+def _parse_checksums(data: bytes, path: Path) -> dict[str, str]:
+    out = {}
+    for number, line in enumerate(data.decode("utf-8", errors="replace").splitlines(), 1):
+        sha, sep, member = line.partition("  ")
+        if not sep or len(sha) != 64 or not member:
+            raise _bad("restore.checksums_malformed", path, line=number)
+        out[member] = sha
+    return out
+
+
+def _check_manifest(manifest: object, path: Path) -> dict:
+    if not isinstance(manifest, dict):
+        raise _bad("restore.manifest_invalid", path, field="-", problem="not an object")
+    if manifest.get("format") != FORMAT:
+        raise _bad("restore.format_unknown", path, value=manifest.get("format"), expected=FORMAT)
+    for key, kind in _REQUIRED.items():
+        if not isinstance(manifest.get(key), kind):
+            raise _bad("restore.manifest_invalid", path, field=key, problem=f"expected {kind.__name__}")
+    for i, v in enumerate(manifest["volumes"]):
+        texts = isinstance(v, dict) and all(isinstance(v.get(k), str) for k in ("name", "volume", "member", "sha256"))
+        if not texts or not isinstance(v.get("size"), int) or not _VOLUME.fullmatch(v["name"]):
+            raise _bad("restore.manifest_invalid", path, field=f"volumes[{i}]",
+                       problem="name (a recipe volume name), volume, member, size, sha256")
+    for key in ("answers", "secrets"):
+        if not all(isinstance(k, str) and isinstance(v, str) for k, v in manifest[key].items()):
+            raise _bad("restore.manifest_invalid", path, field=key, problem="expected text values")
+    identity = manifest.get("identity")
+    if identity is not None and (not isinstance(identity, dict) or not isinstance(identity.get("yaml"), str)):
+        raise _bad("restore.manifest_invalid", path, field="identity", problem="expected yaml text")
+    emblem = (identity or {}).get("emblem")
+    if emblem is not None and not (isinstance(emblem, dict) and isinstance(emblem.get("member"), str)
+                                   and isinstance(emblem.get("size"), int) and isinstance(emblem.get("file"), str)):
+        raise _bad("restore.manifest_invalid", path, field="identity.emblem", problem="file, member, size, sha256")
+    return manifest
+
+
+def _verify_member(tar: tarfile.TarFile, info: tarfile.TarInfo, size: int, sha: str, is_volume: bool,
+                   path: Path) -> None:
+    if info.size != size:
+        raise _bad("restore.size_mismatch", path, member=info.name, expected=size, actual=info.size)
+    fh = tar.extractfile(info)
+    if fh is None:
+        raise _bad("restore.member_missing", path, member=info.name)
+    reader = _Hashing(fh)
+    inner_problem = None
+    try:
+        if is_volume:
+            try:
+                with tarfile.open(fileobj=reader, mode="r|") as inner:
+                    for m in inner:
+                        parts = m.name.split("/")
+                        if parts[0] != MOUNT or ".." in parts:
+                            inner_problem = m.name
+                            break
+            except tarfile.TarError as exc:
+                inner_problem = str(exc)
+        reader.drain()
+    except (tarfile.TarError, OSError, EOFError):
+        raise _bad("restore.truncated", path, member=info.name, expected=size, actual=reader.size) from None
+    if reader.size != size:
+        raise _bad("restore.truncated", path, member=info.name, expected=size, actual=reader.size)
+    actual = reader.digest.hexdigest()
+    if actual != sha:
+        raise _bad("restore.checksum_mismatch", path, member=info.name, expected=sha, actual=actual)
+    if inner_problem is not None:
+        raise _bad("restore.volume_malformed", path, member=info.name, detail=inner_problem)
+
+
+@contextlib.contextmanager
+def open_archive(path: Path) -> Iterator[Archive]:
+    """Open a backup and verify every byte of it; InputError (nothing changed) when anything is off."""
+    path = Path(path).expanduser().absolute()
+    if not path.is_file():
+        raise _bad("restore.no_file", path)
+    try:
+        tar = tarfile.open(path, mode="r:")
+    except (tarfile.TarError, OSError, EOFError) as exc:
+        raise _bad("restore.unreadable", path, detail=" ".join(str(exc).split())[:200]) from None
+    try:
+        members: dict[str, tarfile.TarInfo] = {}
+        try:
+            for info in tar:  # a cut archive simply ends early: its last members are then missing
+                members.setdefault(info.name, info)
+        except (tarfile.TarError, OSError, EOFError) as exc:
+            raise _bad("restore.unreadable", path, detail=" ".join(str(exc).split())[:200]) from None
+        for needed in (MANIFEST, CHECKSUMS):
+            if needed not in members:
+                raise _bad("restore.member_missing", path, member=needed)
+        sums = _parse_checksums(_read_member(tar, members[CHECKSUMS], path), path)
+        manifest_bytes = _read_member(tar, members[MANIFEST], path)
+        manifest_sha = hashlib.sha256(manifest_bytes).hexdigest()
+        if sums.get(MANIFEST) != manifest_sha:
+            raise _bad("restore.checksum_mismatch", path, member=MANIFEST, expected=sums.get(MANIFEST, "-"),
+                       actual=manifest_sha)
+        try:
+            manifest = _check_manifest(json.loads(manifest_bytes), path)
+        except ValueError as exc:
+            raise _bad("restore.manifest_invalid", path, field="-", problem=str(exc)) from None
+        emblem = (manifest.get("identity") or {}).get("emblem")
+        listed = [(v["member"], v["size"], v["sha256"], True) for v in manifest["volumes"]]
+        if emblem:
+            listed.insert(0, (emblem["member"], emblem["size"], emblem["sha256"], False))
+        for member, size, sha, is_volume in listed:
+            if sums.get(member) != sha:
+                raise _bad("restore.checksum_mismatch", path, member=member, expected=sha, actual=sums.get(member, "-"))
+            if member not in members:
+                raise _bad("restore.member_missing", path, member=member)
+            _verify_member(tar, members[member], size, sha, is_volume, path)
+        yield Archive(path, manifest, manifest_sha, tar, members)
+    finally:
+        tar.close()
+
+
+# --- restore ---------------------------------------------------------------------------------------
+
+
+def _identity_action(settings: Settings, archive: Archive) -> str:
+    identity = archive.manifest.get("identity")
+    if not settings.identity_file.exists():
+        if identity is None:
+            from ksad.errors import NotFoundError
+
+            raise NotFoundError("identity.missing", file=str(settings.identity_file))
+        return "written"
+    if identity is not None and settings.identity_file.read_text(encoding="utf-8") != identity["yaml"]:
+        return "local-differs"
+    return "local"
+
+
+def _write_identity(settings: Settings, archive: Archive, undo: list[Callable[[], None]]) -> None:
+    """Write the archive's pack into this home; checked by loading it from a scratch copy first."""
+    import dataclasses
+
+    from ksad.fsutil import atomic_write
+    from ksad.identity import load_identity
+
+    identity = archive.manifest["identity"]
+    emblem = identity.get("emblem")
+    with tempfile.TemporaryDirectory() as scratch:
+        trial = dataclasses.replace(settings, home=Path(scratch))
+        atomic_write(trial.identity_file, identity["yaml"])
+        if emblem:
+            atomic_write(Path(scratch) / Path(emblem["file"]).name, archive.read(emblem["member"]))
+        load_identity(trial)
+    settings.ensure_home()
+    if emblem:
+        dest = settings.home / Path(emblem["file"]).name
+        existed = dest.exists()
+        atomic_write(dest, archive.read(emblem["member"]), mode=0o644)
+        if not existed:
+            undo.append(lambda: dest.unlink(missing_ok=True))
+    atomic_write(settings.identity_file, identity["yaml"])
+    undo.append(lambda: settings.identity_file.unlink(missing_ok=True))
+
+
+def _write_secrets(settings: Settings, target, slug: str, values: dict[str, str],
+                   undo: list[Callable[[], None]]) -> None:
+    from ksad.deploy import _secret_file
+    from ksad.fsutil import write_secret
+
+    if not values:
+        return
+    path = _secret_file(settings, target.key, slug)
+    before = path.read_bytes() if path.exists() else None
+    write_secret(path, json.dumps(values, indent=2))
+    undo.append(lambda: write_secret(path, before) if before is not None else path.unlink(missing_ok=True))
+
+
+def _check_free(engine, slug: str, archive_id: str, target: str) -> list[str]:
+    """Refuse when the name is in use there; return leftovers of an interrupted restore of this same archive."""
+    from ksad.deploy import instances
+    from ksad.engine import list_volumes
+
+    found = instances(engine.managed_containers()).get(slug)
+    if found:
+        raise ConflictError("restore.exists", name=found.get("ksad.name", slug), app=found.get("ksad.app", "?"),
+                            target=target)
+    volumes = list_volumes(engine, slug=slug)
+    data = [v for v in volumes if (v.get("Labels") or {}).get("ksad.kind") == "data"]
+    # a restore that got as far as a revision record completed: its volumes may hold newer data since
+    completed = any((v.get("Labels") or {}).get("ksad.kind") == "revision" for v in volumes)
+    if data and not completed and all((v.get("Labels") or {}).get("ksad.restored_from") == archive_id for v in data):
+        return [v["Name"] for v in data]
+    if data:
+        raise ConflictError("restore.data_exists", target=target, volumes=", ".join(sorted(v["Name"] for v in data)))
+    return []
+
+
+def _fill_volume(engine, archive: Archive, entry: VolumeEntry, slug: str) -> None:
+    from ksad.engine import put_archive
+
+    cid = _helper(engine, slug, entry.volume, read_only=False)
+    try:
+        reader = _Hashing(archive.tar.extractfile(archive.members[entry.member]))
+        put_archive(engine, cid, "/", _chunks(reader))
+        reader.drain()
+        if reader.digest.hexdigest() != entry.sha256:  # the file changed since it was verified
+            raise _bad("restore.checksum_mismatch", archive.path, member=entry.member, expected=entry.sha256,
+                       actual=reader.digest.hexdigest())
+    finally:
+        engine.remove_container(cid)
+
+
+def _chunks(reader: _Hashing) -> Iterator[bytes]:
+    for chunk in iter(lambda: reader.read(CHUNK), b""):
+        yield chunk
+
+
+def restore(settings: Settings, archive_path: Path, *, target_name: str | None = None, dry_run: bool = False,
+            timeout: float = 120.0, reporter=None) -> RestoreResult:
+    """Bring a backed-up app back on a target: same release, name, answers, secrets and data."""
+    from ksad import lifecycle
+    from ksad.deploy import InstallRequest, NullReporter, install, volume_name
+    from ksad.engine import connect
+    from ksad.lock import locked
+    from ksad.naming import validate_name
+    from ksad.targets import resolve_target
+
+    reporter = reporter or NullReporter()
+    started = time.monotonic()
+    reporter.step("step.restore_verify", file=str(archive_path))
+    with open_archive(Path(archive_path)) as archive:
+        m = archive.manifest
+        slug = validate_name(m["name"], meaning=m.get("meaning"), language=m.get("name_language")).slug
+        if slug != m["slug"]:
+            raise _bad("restore.manifest_invalid", archive.path, field="slug", problem=f"expected {slug}")
+        target = resolve_target(settings, target_name)
+        reporter.step("step.connect", target=target.name, url=target.url)
+        engine = connect(target.name, target.url)
+        entries = [VolumeEntry(v.name, volume_name(slug, v.name), v.member, v.size, v.sha256)
+                   for v in archive.volumes]
+        identity = _identity_action(settings, archive)
+        result = RestoreResult(m["app"], m["name"], slug, m["version"], m["revision"],
+                               (m.get("target") or {}).get("name", "?"), target.name, 0, None, entries, identity,
+                               False)
+        req = InstallRequest(app_id=m["app"], version=f"=={m['version']}", name=m["name"], meaning=m.get("meaning"),
+                             name_language=m.get("name_language"), sets=dict(m["answers"]), target=target_name,
+                             timeout=timeout, dry_run=True)
+        archive_id = archive.manifest_sha256[:16]
+        undo: list[Callable[[], None]] = []
+        try:
+            with locked(settings.state_dir, target.key, slug):
+                if not dry_run and lifecycle.pending(engine, slug):
+                    lifecycle.recover_if_needed(engine, slug, reporter)
+                leftovers = _check_free(engine, slug, archive_id, target.name)
+                if identity == "written":
+                    reporter.step("step.restore_identity", file=str(settings.identity_file))
+                    _write_identity(settings, archive, undo)
+                elif identity == "local-differs":
+                    reporter.step("step.restore_identity_local", file=str(settings.identity_file))
+                # a dry-run install checks the catalog, the MoU, the pins and the name before anything is made
+                planned = install(settings, req).plan
+                result.plan, result.revision, result.url = planned, planned.revision, planned.url
+                wanted = {a.subject for a in planned.actions if a.kind == "create-volume"}
+                for e in entries:
+                    if e.volume not in wanted and e.volume not in leftovers:
+                        raise _bad("restore.volume_unknown", archive.path, volume=e.name, app=m["app"],
+                                   version=m["version"])
+                if dry_run:
+                    raise _DryRunDone
+                _write_secrets(settings, target, slug, m["secrets"], undo)
+                for name in leftovers:
+                    engine.remove_volume(name)
+                labels = {"ksad.managed": "1", "ksad.app": m["app"], "ksad.slug": slug, "ksad.kind": "data",
+                          "ksad.created_revision": str(planned.revision), "ksad.restored_from": archive_id}
+                for e in entries:
+                    reporter.step("step.restore_volume", volume=e.volume)
+                    engine.create_volume(e.volume, labels)
+                    undo.append(lambda name=e.volume: engine.remove_volume(name))
+                    _fill_volume(engine, archive, e, slug)
+                lifecycle.checkpoint("restore-filled")
+            req.dry_run = False
+            done = install(settings, req, reporter, kind="restore")
+        except _DryRunDone:
+            _run(undo)
+            result.seconds = time.monotonic() - started
+            return result
+        except BaseException:
+            _run(undo)
+            raise
+    result.plan, result.revision, result.url = done.plan, done.plan.revision, done.plan.url
+    result.applied = True
+    result.seconds = time.monotonic() - started
+    return result
+
+
+class _DryRunDone(Exception):
+    """Leaves the restore after the checks, through the same undo as a failure."""
+
+
+def _run(undo: list[Callable[[], None]]) -> None:
+    for step in reversed(undo):
+        with contextlib.suppress(Exception):
+            step()

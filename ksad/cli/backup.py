@@ -1,0 +1,97 @@
+"""`ksad backup/restore`."""
+
+from __future__ import annotations
+
+import click
+
+from ksad.cli.app import State, cli, dry_run_option, emit_json, json_option, pass_state, target_option
+from ksad.cli.deploy import ConsoleReporter, _render_plan
+from ksad.messages import t
+
+
+def _size(n: int) -> str:
+    value = float(n)
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if value < 1024 or unit == "GiB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{n} B"
+
+
+@cli.command()
+@click.argument("app_id", metavar="APP")
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False), help="Archive file to write.")
+@dry_run_option
+@json_option
+@target_option
+@pass_state
+def backup(state: State, app_id: str, output: str, dry_run: bool, as_json: bool) -> None:
+    """Save an app's data, identity pack, name, answers and secrets to one checksummed archive."""
+    from pathlib import Path
+
+    from ksad.backup import backup as do_backup
+
+    with ConsoleReporter(state, quiet=as_json) as reporter:
+        result = do_backup(state.settings, app_id, Path(output), target_name=state.settings.target,
+                           dry_run=dry_run, reporter=reporter)
+    if as_json:
+        emit_json(result.to_json())
+        return
+    if dry_run:
+        state.say(t("backup.plan", name=result.name, app=result.app, version=result.version,
+                    revision=result.revision, target=result.target, file=result.output))
+        if result.identity:
+            files = ", ".join(f for f in ("identity.yaml", result.emblem) if f)
+            state.say("  - " + t("backup.plan.identity", files=files))
+        else:
+            state.say("  - " + t("backup.plan.no_identity"))
+        if result.secrets:
+            state.say("  - " + t("backup.plan.secrets", names=", ".join(result.secrets)))
+        for v in result.volumes:
+            state.say("  - " + t("backup.plan.volume", volume=v.volume, member=v.member))
+        if result.paused:
+            state.say("  - " + t("backup.plan.pause", containers=", ".join(result.paused)))
+        state.say(t("plan.dry_run"))
+        return
+    state.say(t("backup.done", name=result.name, app=result.app, version=result.version, revision=result.revision,
+                file=result.output, size=_size(result.size), sha256=result.sha256, seconds=f"{result.seconds:.1f}"),
+              style="bold green")
+    state.say(t("backup.keep_safe"))
+
+
+@cli.command()
+@click.argument("archive", type=click.Path(dir_okay=False))
+@click.option("--timeout", default=120.0, show_default=True, help="Seconds to wait for health.")
+@click.option("--allow", "allow", multiple=True, metavar="KIND",
+              help="Allow a refused recipe request, as the original install did.")
+@dry_run_option
+@json_option
+@target_option
+@pass_state
+def restore(state: State, archive: str, timeout: float, allow, dry_run: bool, as_json: bool) -> None:
+    """Install a backed-up app with its data on a target (checks the whole archive first)."""
+    import dataclasses
+    from pathlib import Path
+
+    from ksad.backup import restore as do_restore
+
+    settings = dataclasses.replace(state.settings, allow=state.settings.allow | frozenset(allow))
+    with ConsoleReporter(state, quiet=as_json) as reporter:
+        result = do_restore(settings, Path(archive), target_name=settings.target, dry_run=dry_run,
+                            timeout=timeout, reporter=reporter)
+    if as_json:
+        emit_json(result.to_json())
+        return
+    if dry_run:
+        state.say(t("restore.verified", file=archive))
+        _render_plan(state, result.plan)
+        state.say("  - " + t(f"restore.plan.identity.{result.identity}"))
+        for v in result.volumes:
+            state.say("  - " + t("restore.plan.volume", volume=v.volume, member=v.member, size=_size(v.size)))
+        state.say(t("plan.dry_run"))
+        return
+    state.say(t("restore.done", name=result.name, app=result.app, version=result.version, target=result.target,
+                revision=result.revision, volumes=len(result.volumes), from_revision=result.from_revision,
+                from_target=result.from_target, seconds=f"{result.seconds:.1f}"), style="bold green")
+    if result.url:
+        click.echo(result.url)

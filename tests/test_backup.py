@@ -1,0 +1,220 @@
+"""Backup and restore on a real engine: same page and same data back, on this engine and over SSH;
+damaged archives refused before anything changes; names in use refused; a failed restore leaves nothing."""
+
+from __future__ import annotations
+
+import json
+import os
+import tarfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from catalog_factory import HEALTH_NEVER, CatalogBuilder, two_service
+from ksad.standin import BASE_IMAGE
+
+pytestmark = pytest.mark.docker
+
+INIT = ["init", "--region", "52.04", "--domain", "sumbawakab.go.id", "--office", "Diskominfotik Kabupaten Sumbawa"]
+APP = "uji-cadang"
+
+
+def get(url: str, tries: int = 50) -> str:
+    for _ in range(tries):
+        try:
+            with urllib.request.urlopen(url, timeout=5) as resp:
+                return resp.read().decode()
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"{url} did not answer")
+
+
+def add_record(url: str, text: str) -> None:
+    body = urllib.parse.urlencode({"text": text}).encode()
+    with urllib.request.urlopen(urllib.request.Request(f"{url}cgi-bin/add", data=body, method="POST"),
+                                timeout=10) as resp:
+        assert resp.status == 200  # the 303 to "/" was followed
+
+
+def data_checksum(client, slug: str) -> str:
+    out = client.containers.run(BASE_IMAGE, ["sh", "-c", "cat /v/records.txt | sha256sum"],
+                                volumes={f"ksad-{slug}-db-data": {"bind": "/v", "mode": "ro"}}, remove=True,
+                                network_mode="none")
+    return out.decode().split()[0]
+
+
+def page_url(client, slug: str) -> str:
+    """The web container's real published port (when two installs race for a port, ksad takes the next one)."""
+    web = client.containers.get(f"{slug}-web")
+    return f"http://localhost:{web.attrs['NetworkSettings']['Ports']['8080/tcp'][0]['HostPort']}/"
+
+
+def json_data(proc) -> dict:
+    return json.loads(proc.stdout)["data"]
+
+
+def leftovers(client, slug: str) -> list[str]:
+    """Every ksad object of this local name on the engine (containers, volumes, network)."""
+    found = [c.name for c in client.containers.list(all=True, filters={"label": f"ksad.slug={slug}"})]
+    found += [v.name for v in client.volumes.list(filters={"label": f"ksad.slug={slug}"})]
+    found += [n.name for n in client.networks.list(names=[f"ksad-{slug}"])]
+    return found
+
+
+@pytest.fixture
+def env(tmp_path: Path, run_ksad) -> dict[str, str]:
+    catalog = CatalogBuilder(tmp_path / "cat")
+    catalog.add_release(APP, "1.0.0", two_service())
+    e = {"KSAD_CATALOG": str(catalog.catalog)}
+    run_ksad(*INIT, env=e, check=True)
+    return e
+
+
+@pytest.fixture
+def installed(env, run_ksad, docker_engine, app_name, tmp_path, ksad_cleanup):
+    """An installed app with one record added through its page, and a backup of it."""
+    name = app_name("Sabalong")
+    proc = run_ksad("install", APP, "--name", name, "--meaning", "Bersatu membangun", "--set", "greeting=Tabe",
+                    env=env, check=True, timeout=300)
+    assert proc.stdout.strip().startswith("http://localhost:")
+    slug = json_data(run_ksad("backup", APP, "--output", tmp_path / "dry.tar", "--dry-run", "--json", env=env,
+                              check=True))["slug"]
+    url = page_url(docker_engine, slug)
+    add_record(url, "Anggaran 2026 disetujui")
+    archive = tmp_path / "backup" / "cadang.tar"
+    archive.parent.mkdir()
+    backup = json_data(run_ksad("backup", APP, "--output", archive, "--json", env=env, check=True))
+    return {"name": name, "url": url, "slug": slug, "archive": archive, "backup": backup,
+            "page": get(url), "checksum": data_checksum(docker_engine, slug)}
+
+
+def test_backup_purge_restore_brings_back_the_same_page_and_data(installed, env, run_ksad, docker_engine):
+    archive, slug, name = installed["archive"], installed["slug"], installed["name"]
+    assert archive.stat().st_mode & 0o777 == 0o600
+    with tarfile.open(archive) as tar:
+        names = tar.getnames()
+        manifest = json.loads(tar.extractfile("manifest.json").read())
+    assert names == ["manifest.json", "volumes/db-data.tar", "checksums.sha256"]
+    assert {k: manifest[k] for k in ("format", "app", "version", "name", "answers")} == {
+        "format": 1, "app": APP, "version": "1.0.0", "name": name, "answers": {"greeting": "Tabe"}}
+    assert "52.04" in manifest["identity"]["yaml"] and manifest["target"]["name"] == "local"
+    assert set(manifest["secrets"]) == {"db_password"}
+    assert installed["backup"]["size"] == archive.stat().st_size
+    # the writers paused for the copy run again
+    assert {c.status for c in docker_engine.containers.list(all=True, filters={"label": f"ksad.slug={slug}"})} \
+        == {"running"}
+
+    refused = run_ksad("restore", archive, env=env, check=9)
+    assert "already installed" in refused.stderr and "Nothing was changed" in refused.stderr
+
+    run_ksad("uninstall", APP, "--purge", env=env, check=True)
+    assert leftovers(docker_engine, slug) == []
+    proc = run_ksad("restore", archive, env=env, check=True, timeout=300)
+    assert "restored on target local" in proc.stderr and proc.stdout.startswith("http://localhost:")
+    page = get(page_url(docker_engine, slug))
+    for shown in (name, "Bersatu membangun", "Kabupaten Sumbawa", "Anggaran 2026 disetujui"):
+        assert shown in installed["page"] and shown in page
+    assert data_checksum(docker_engine, slug) == installed["checksum"]
+    web = docker_engine.containers.get(f"{slug}-web")
+    assert web.labels["ksad.set.greeting"] == "Tabe" and "GREETING=Tabe" in web.attrs["Config"]["Env"]
+    history = json_data(run_ksad("history", APP, "--json", env=env, check=True))
+    assert [(r["op"], r["result"]) for r in history] == [("restore", "ok")]
+
+    # uninstalled without --purge, its data stays: a restore must not overwrite it
+    run_ksad("uninstall", APP, env=env, check=True)
+    kept = run_ksad("restore", archive, env=env, check=9)
+    assert f"ksad-{slug}-db-data" in kept.stderr and "Nothing was changed" in kept.stderr
+
+
+def test_dry_runs_change_nothing(installed, env, run_ksad, docker_engine, tmp_path):
+    out = tmp_path / "never.tar"
+    plan = run_ksad("backup", APP, "--output", out, "--dry-run", env=env, check=True)
+    assert "volumes/db-data.tar" in plan.stderr and "db_password" in plan.stderr and not out.exists()
+    run_ksad("uninstall", APP, "--purge", env=env, check=True)
+    dry = run_ksad("restore", installed["archive"], "--dry-run", "--json", env=env, check=True)
+    data = json_data(dry)
+    assert data["applied"] is False and data["plan"]["app"] == APP
+    assert [v["volume"] for v in data["volumes"]] == [f"ksad-{installed['slug']}-db-data"]
+    assert leftovers(docker_engine, installed["slug"]) == []
+
+
+def damaged(archive: Path, how: str) -> bytes:
+    data = bytearray(archive.read_bytes())
+    if how == "truncated":
+        return bytes(data[: len(data) // 2])
+    member = {"volume": "volumes/db-data.tar", "manifest": "manifest.json"}[how]
+    with tarfile.open(archive) as tar:
+        info = tar.getmember(member)
+    at = info.offset_data + info.size // 2
+    data[at] ^= 0x01
+    return bytes(data)
+
+
+@pytest.mark.parametrize("how, needle", [
+    ("truncated", "Nothing was changed"),
+    ("volume", "volumes/db-data.tar is corrupted: sha256 expected"),
+    ("manifest", "manifest.json is corrupted: sha256 expected"),
+])
+def test_damaged_archive_is_refused_and_nothing_is_installed(installed, env, run_ksad, docker_engine, tmp_path,
+                                                             how, needle):
+    run_ksad("uninstall", APP, "--purge", env=env, check=True)
+    path = tmp_path / f"{how}.tar"
+    path.write_bytes(damaged(installed["archive"], how))
+    proc = run_ksad("restore", path, env=env, check=3)
+    assert needle in proc.stderr and "Nothing was changed" in proc.stderr
+    if how == "truncated":
+        assert "truncated" in proc.stderr
+    assert leftovers(docker_engine, installed["slug"]) == []
+    assert not list((tmp_path / "home" / "secrets").rglob("*.json"))
+
+
+def test_failed_restore_leaves_nothing_behind(installed, env, run_ksad, docker_engine, tmp_path):
+    """Another machine, whose catalog's release of the same version never gets healthy."""
+    run_ksad("uninstall", APP, "--purge", env=env, check=True)
+    other = CatalogBuilder(tmp_path / "other-cat")
+    other.add_release(APP, "1.0.0", two_service(web_health=HEALTH_NEVER, retries=3))
+    home = tmp_path / "other-home"
+    e = {"KSAD_CATALOG": str(other.catalog), "KSAD_HOME": str(home)}
+    proc = run_ksad("restore", installed["archive"], env=e, check=8, timeout=300)
+    assert "unhealthy" in proc.stderr
+    assert leftovers(docker_engine, installed["slug"]) == []
+    assert not (home / "identity.yaml").exists()  # written from the archive for the install, then taken back
+    assert not list((home / "secrets").rglob("*.json"))
+
+
+def test_restore_onto_the_ssh_target_from_a_new_machine(installed, env, run_ksad, docker_engine, ssh_target,
+                                                        tmp_path):
+    # the loopback sshd reaches this same engine, so the original goes first, as on a server move
+    run_ksad("uninstall", APP, "--purge", env=env, check=True)
+    home = tmp_path / "new-machine"
+    e = {**env, **ssh_target.env, "KSAD_HOME": str(home)}
+    proc = run_ksad("restore", installed["archive"], "--target", ssh_target.url, env=e, check=True, timeout=300)
+    try:
+        assert proc.stdout.strip().startswith("http://127.0.0.1:")
+        page = get(page_url(docker_engine, installed["slug"]))
+        for shown in (installed["name"], "Kabupaten Sumbawa", "Anggaran 2026 disetujui"):
+            assert shown in page
+        assert data_checksum(docker_engine, installed["slug"]) == installed["checksum"]
+        assert (home / "identity.yaml").exists()  # the new machine had none: it came from the archive
+        secrets = list((home / "secrets").rglob("*.json"))
+        assert len(secrets) == 1 and secrets[0].stat().st_mode & 0o777 == 0o600
+        again = run_ksad("restore", installed["archive"], "--target", ssh_target.url, env=e, check=9)
+        assert "already installed" in again.stderr
+    finally:
+        run_ksad("uninstall", APP, "--purge", "--target", ssh_target.url, env=e, check=True)
+    assert leftovers(docker_engine, installed["slug"]) == []
+    assert os.path.exists(installed["archive"])
+
+
+def test_restore_killed_after_filling_the_volumes_is_finished_by_the_next_restore(installed, env, run_ksad,
+                                                                                    docker_engine):
+    run_ksad("uninstall", APP, "--purge", env=env, check=True)
+    killed = run_ksad("restore", installed["archive"], env={**env, "KSAD_CRASH_AT": "restore-filled"})
+    assert killed.returncode == -9
+    assert docker_engine.volumes.list(filters={"label": f"ksad.slug={installed['slug']}"})  # half-made
+    proc = run_ksad("restore", installed["archive"], env=env, check=True, timeout=300)
+    assert data_checksum(docker_engine, installed["slug"]) == installed["checksum"]
+    assert "Anggaran 2026 disetujui" in get(page_url(docker_engine, installed["slug"]))
