@@ -11,6 +11,7 @@ not from one operator's laptop.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import json
@@ -344,6 +345,7 @@ class InstallRequest:
     timeout: float = 120.0
     dry_run: bool = False
     force: bool = False  # replace every container even if unchanged (rollback, restore)
+    kind: str = "install"  # install | upgrade | rollback | restore: what the caller is doing
 
 
 @dataclass
@@ -433,6 +435,12 @@ def prepare(settings: Settings, req: InstallRequest, reporter: Reporter) -> Prep
             lifecycle.recover_if_needed(engine, local_name.slug, reporter)
     observed = observe(engine, local_name.slug)
     previous = observed.labels
+    if req.kind == "install" and previous.get("ksad.version") not in (None, release.version):
+        if req.version is None:
+            # a plain re-run keeps the version that runs; moving is upgrade's job (paths, snapshots)
+            return prepare(settings, dataclasses.replace(req, version=f"=={previous['ksad.version']}"), reporter)
+        raise InputError("install.other_version", app=app.id, name=previous.get("ksad.name", ""),
+                         current=previous["ksad.version"], wanted=release.version)
     if previous:
         local_name = validate_name(req_name,
                                    meaning=req.meaning if req.meaning is not None else previous.get("ksad.meaning") or None,
@@ -762,6 +770,15 @@ def upgrade_path(app, current: str, wanted: str) -> list[str] | None:
     return None
 
 
+def _settled(settings: Settings, target, engine, labels: dict[str, str], reporter, dry_run: bool) -> dict[str, str]:
+    """Finish or undo an interrupted run first, so versions and revisions are read from a settled app."""
+    from ksad import lifecycle
+
+    if dry_run or not lifecycle.recover(settings, target, engine, labels["ksad.slug"], reporter):
+        return labels
+    return pick_instance(engine.managed_containers(), labels["ksad.slug"], target.name)
+
+
 def upgrade(settings: Settings, app_or_name: str, *, version: str | None = None, sets: dict[str, str] | None = None,
             target_name: str | None = None, timeout: float = 120.0, dry_run: bool = False,
             reporter: Reporter | None = None) -> InstallResult:
@@ -771,6 +788,7 @@ def upgrade(settings: Settings, app_or_name: str, *, version: str | None = None,
 
     reporter = reporter or NullReporter()
     _target, engine, labels = _connect_instance(settings, app_or_name, target_name)
+    labels = _settled(settings, _target, engine, labels, reporter, dry_run)
     app = open_catalog(settings.catalog, cache_dir=settings.cache_dir).app(labels["ksad.app"])
     from ksad.gate import Gate
     from ksad.identity import load_identity
@@ -787,7 +805,7 @@ def upgrade(settings: Settings, app_or_name: str, *, version: str | None = None,
             raise InputError("upgrade.via", app=app.id, current=current, wanted=wanted, path=" -> ".join(path),
                              first=path[0])
     req = InstallRequest(app_id=app.id, version=f"=={wanted}", name=labels["ksad.name"], sets=sets or {},
-                         target=target_name, timeout=timeout, dry_run=dry_run)
+                         target=target_name, timeout=timeout, dry_run=dry_run, kind="upgrade")
     return install(settings, req, reporter, kind="upgrade")
 
 
@@ -798,6 +816,7 @@ def rollback(settings: Settings, app_or_name: str, *, to: int | None = None, tar
 
     reporter = reporter or NullReporter()
     _target, engine, labels = _connect_instance(settings, app_or_name, target_name)
+    labels = _settled(settings, _target, engine, labels, reporter, dry_run)
     slug = labels["ksad.slug"]
     revisions = lifecycle.history(engine, slug)
     current = max(int(c["Labels"].get("ksad.revision", "0")) for c in engine.managed_containers(slug=slug)
@@ -815,9 +834,15 @@ def rollback(settings: Settings, app_or_name: str, *, to: int | None = None, tar
                                 known=", ".join(str(r.revision) for r in good) or "-")
         if to == current:
             raise InputError("rollback.current", app=labels["ksad.app"], revision=to)
+    data_from = chosen.revision if chosen.snapshot else None
+    running = next((r for r in revisions if r.revision == current), None)
+    if running is not None and running.op == "rollback" and running.data_from == chosen.revision:
+        data_from = None  # this very rollback is what runs now: doing it again changes nothing
+    # force: restored data must be read by fresh containers, even where the release is the same
     req = InstallRequest(app_id=labels["ksad.app"], version=f"=={chosen.version}", name=labels["ksad.name"],
-                         sets=chosen.answers, target=target_name, timeout=timeout, dry_run=dry_run, force=True)
-    return install(settings, req, reporter, kind="rollback", data_from=chosen.revision if chosen.snapshot else None)
+                         sets=chosen.answers, target=target_name, timeout=timeout, dry_run=dry_run,
+                         force=data_from is not None, kind="rollback")
+    return install(settings, req, reporter, kind="rollback", data_from=data_from)
 
 
 def history(settings: Settings, app_or_name: str, *, target_name: str | None = None) -> list:

@@ -251,6 +251,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "engine.digest_mismatch.hint": {"en": "Do not run it. The registry served different content than the publisher signed.",
                                     "id": "Jangan dijalankan. Registry menyajikan isi yang berbeda dari yang ditandatangani penerbit."},
     # --- lifecycle (upgrade, rollback, history, recovery) ------------------------------
+    "install.other_version": {"en": "{app} runs {current} here (as \"{name}\"); install will not move it to {wanted}.",
+                              "id": "{app} menjalankan {current} di sini (sebagai \"{name}\"); install tidak akan memindahkannya ke {wanted}."},
+    "install.other_version.hint": {"en": "Use 'ksad upgrade {app} --version {wanted}' for a newer release, 'ksad rollback {app}' to go back.",
+                                   "id": "Pakai 'ksad upgrade {app} --version {wanted}' untuk rilis lebih baru, 'ksad rollback {app}' untuk kembali."},
     "upgrade.which": {"en": "Name one app to upgrade, or use --all.", "id": "Sebutkan satu aplikasi untuk di-upgrade, atau pakai --all."},
     "upgrade.downgrade": {"en": "{app} runs {current}; {wanted} is older. Use 'ksad rollback' to go back.",
                           "id": "{app} menjalankan {current}; {wanted} lebih lama. Pakai 'ksad rollback' untuk kembali."},
@@ -297,6 +301,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "col.data": {"en": "Data kept", "id": "Data disimpan"},
     "upgrade.failed_note": {"en": "The upgrade failed and was undone: {name} runs {version} again, with its data as before.",
                             "id": "Upgrade gagal dan dibatalkan: {name} kembali menjalankan {version}, dengan data seperti sebelumnya."},
+    "undo.start_failed": {"en": "{app}: the previous revision is back with its data, but {container} could not be started again: {detail}",
+                          "id": "{app}: revisi sebelumnya sudah kembali beserta datanya, tetapi {container} tidak dapat dijalankan lagi: {detail}"},
+    "undo.start_failed.hint": {"en": "Free what blocks it (for example a port another program took), then run any ksad command on this app again: it finishes restoring it.",
+                               "id": "Bebaskan yang menghalanginya (misalnya port yang dipakai program lain), lalu jalankan lagi perintah ksad apa pun untuk aplikasi ini: ksad akan menyelesaikan pemulihannya."},
     "catalog.missing": {
         "en": "No catalog at {path}.",
         "id": "Tidak ada katalog di {path}.",

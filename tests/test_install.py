@@ -20,14 +20,19 @@ pytestmark = pytest.mark.docker
 INIT = ["init", "--region", "52.04", "--domain", "sumbawakab.go.id", "--office", "Diskominfotik Kabupaten Sumbawa"]
 
 
-def get(url: str, tries: int = 50) -> str:
-    for _ in range(tries):
+def get(url: str, expect: str | None = None, seconds: float = 30) -> str:
+    """The page at *url*, waiting (on a busy machine) until it answers and shows *expect*."""
+    deadline, page = time.monotonic() + seconds, None
+    while time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(url, timeout=5) as resp:
-                return resp.read().decode()
+                page = resp.read().decode()
+            if expect is None or expect in page:
+                return page
         except OSError:
-            time.sleep(0.2)
-    raise AssertionError(f"{url} did not answer")
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"{url} did not answer" if page is None else f"{url} does not show {expect!r}:\n{page[:2000]}")
 
 
 def containers_of(client, slug: str) -> dict[str, str]:
@@ -62,7 +67,7 @@ def test_bundled_e_budgeting_installs_localised_and_rerun_is_a_noop(run_ksad, do
                      timeout=300)
     url = first.stdout.strip().splitlines()[-1]
     assert url.startswith("http://localhost:")
-    page = get(url)
+    page = get(url, name)
     for shown in (name, "Kabupaten Sumbawa", "52.04", "sumbawakab.go.id", "WITA", "Bupati", "Bersatu membangun"):
         assert shown in page
     slug = next(r["slug"] for r in json_data(run_ksad("status", "--json", check=True)) if r["name"] == name)
@@ -101,7 +106,7 @@ def test_install_logs_uninstall_keeps_data_unless_purge(env, run_ksad, docker_en
     name = app_name("Sipakatau")
     proc = run_ksad("install", "uji-web", "--name", name, "--set", "greeting=Tabe", env=env, check=True, timeout=300)
     url = proc.stdout.strip()
-    assert name in get(url)
+    assert name in get(url, name)
     slug = next(r["slug"] for r in json_data(run_ksad("status", "--json", env=env, check=True)) if r["name"] == name)
 
     logs = run_ksad("logs", "uji-web", "--tail", "20", env=env, check=True)
@@ -133,7 +138,7 @@ def test_install_over_ssh_target(env, run_ksad, ssh_target, ksad_cleanup, app_na
     proc = run_ksad("install", "uji-web", "--name", name, "--target", "kantor", env=e, check=True, timeout=300)
     url = proc.stdout.strip()
     assert url.startswith("http://127.0.0.1:")
-    assert name in get(url)
+    assert name in get(url, name)
     rows = json_data(run_ksad("--target", "kantor", "status", "--json", env=e, check=True))
     assert any(r["name"] == name and r["target"] == "kantor" for r in rows)
     again = run_ksad("install", "uji-web", "--target", "kantor", env=e, check=True)
