@@ -38,12 +38,13 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Callable
 
-from ksad.errors import ConflictError, DeployError, NotFoundError
+from ksad.errors import ConflictError, DeployError, KsadError, NotFoundError
 
 CRASH_ENV = "KSAD_CRASH_AT"  # fault injection for the crash-recovery tests: the step name to die at
 SNAPSHOT_DONE = ".ksad-snapshot-complete"
 KEEP_SNAPSHOTS = 5
 HEALTH_POLL_S = 0.1
+RESTORE_WAIT_S = 60.0
 
 
 def checkpoint(name: str) -> None:
@@ -102,12 +103,14 @@ class Operation:
     pid: int
     host: str
     started: str
+    version: str = "?"  # the release being brought in
 
     def labels(self) -> dict[str, str]:
         return {"ksad.managed": "1", "ksad.kind": "operation", "ksad.app": self.app, "ksad.slug": self.slug,
                 "ksad.op": self.kind, "ksad.from_revision": str(self.from_rev), "ksad.to_revision": str(self.to_rev),
                 "ksad.data_from": "" if self.data_from is None else str(self.data_from),
-                "ksad.by": self.by, "ksad.pid": str(self.pid), "ksad.host": self.host, "ksad.started": self.started}
+                "ksad.by": self.by, "ksad.pid": str(self.pid), "ksad.host": self.host, "ksad.started": self.started,
+                "ksad.version": self.version}
 
     @classmethod
     def from_labels(cls, labels: dict[str, str]) -> "Operation":
@@ -115,11 +118,11 @@ class Operation:
                    int(labels.get("ksad.from_revision", "0")), int(labels.get("ksad.to_revision", "0")),
                    int(labels["ksad.data_from"]) if labels.get("ksad.data_from") else None,
                    labels.get("ksad.by", "?"), int(labels.get("ksad.pid", "0") or 0), labels.get("ksad.host", "?"),
-                   labels.get("ksad.started", "?"))
+                   labels.get("ksad.started", "?"), labels.get("ksad.version", "?"))
 
 
 def _find(engine, name: str) -> dict | None:
-    for c in engine.call("list", engine.api.containers, all=True, filters={"name": [f"^/{name}$"]}):
+    for c in engine.containers(name=[f"^/{name}$"]):
         return c
     return None
 
@@ -133,7 +136,11 @@ def _alive_here(op: Operation) -> bool:
         return False
     except PermissionError:
         return True
-    return True
+    try:  # after a kill -9 the pid may have been given to an unrelated process
+        with open(f"/proc/{op.pid}/cmdline", "rb") as fh:
+            return b"ksad" in fh.read()
+    except OSError:
+        return True
 
 
 def begin(engine, op: Operation) -> None:
@@ -191,9 +198,22 @@ def recover_if_needed(engine, slug: str, reporter) -> Recovery | None:
         return Recovery(op, "finished")
     reporter.step("step.recover_undo", op=op.kind, revision=op.from_rev)
     undo(engine, op, data_volumes=_live_data_volumes(engine, slug))
-    record(engine, op, "interrupted", {})
+    record(engine, op, "interrupted", {"ksad.version": op.version})
     end(engine, slug)
     return Recovery(op, "undone")
+
+
+def recover(settings, target, engine, slug: str, reporter) -> Recovery | None:
+    """Finish or undo what an interrupted run left, before anything reads the app's state.
+
+    Raises ConflictError when the operation is still running (here or on another machine).
+    """
+    from ksad.lock import locked
+
+    if not pending(engine, slug):
+        return None
+    with locked(settings.state_dir, target.key, slug):
+        return recover_if_needed(engine, slug, reporter)
 
 
 def _live_data_volumes(engine, slug: str) -> list[str]:
@@ -267,6 +287,7 @@ class Revision:
     by: str
     answers: dict[str, str]
     snapshot: bool  # data as it was when this revision was left is kept
+    data_from: int | None = None  # a rollback: the revision whose data it brought back
 
     def to_json(self) -> dict:
         return dict(self.__dict__)
@@ -278,7 +299,8 @@ def record(engine, op: Operation, result: str, extra: dict[str, str]) -> None:
     labels = {"ksad.managed": "1", "ksad.kind": "revision", "ksad.app": op.app, "ksad.slug": op.slug,
               "ksad.revision": str(op.to_rev), "ksad.op": op.kind, "ksad.result": result,
               "ksad.when": datetime.now(timezone.utc).isoformat(timespec="seconds"), "ksad.by": op.by,
-              "ksad.from_revision": str(op.from_rev), **extra}
+              "ksad.from_revision": str(op.from_rev),
+              "ksad.data_from": "" if op.data_from is None else str(op.data_from), **extra}
     if not engine.volume_exists(record_name(op.slug, op.to_rev)):
         engine.create_volume(record_name(op.slug, op.to_rev), labels)
 
@@ -296,7 +318,8 @@ def history(engine, slug: str) -> list[Revision]:
         rev = int(labels["ksad.revision"])
         out.append(Revision(rev, labels.get("ksad.op", "?"), labels.get("ksad.version", "?"),
                             labels.get("ksad.result", "?"), labels.get("ksad.when", "?"), labels.get("ksad.by", "?"),
-                            json.loads(labels.get("ksad.answers") or "{}"), rev in snaps))
+                            json.loads(labels.get("ksad.answers") or "{}"), rev in snaps,
+                            int(labels["ksad.data_from"]) if labels.get("ksad.data_from") else None))
     return sorted(out, key=lambda r: r.revision)
 
 
@@ -368,11 +391,13 @@ def apply(settings, prep, reporter, timeout: float, *, kind: str = "install", da
     engine, plan, slug = prep.engine, prep.plan, prep.plan.slug
     from_rev = prep.observed.revision
     op = Operation(kind, prep.app.id, slug, from_rev, plan.revision, data_from, operator(), os.getpid(),
-                   socket.gethostname(), datetime.now(timezone.utc).isoformat(timespec="seconds"))
+                   socket.gethostname(), datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                   prep.release.version)
     kinds = {a.subject: a.kind for a in plan.actions}
     data_volumes = [volume_name(slug, v) for v in prep.recipe.ksad.data_volumes]
     begin(engine, op)
     checkpoint("begun")
+    previous_handlers = _interrupt_on_termination()
     try:
         for s in prep.specs.values():
             if kinds.get(s.image_ref) == "build":
@@ -444,6 +469,8 @@ def apply(settings, prep, reporter, timeout: float, *, kind: str = "install", da
         checkpoint("committed")
     except BaseException:
         previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not abort the undo
+        for sig in previous_handlers:
+            signal.signal(sig, signal.SIG_IGN)
         try:
             reporter.step("step.rollback")
             undo(engine, op, data_volumes=data_volumes)
@@ -451,9 +478,33 @@ def apply(settings, prep, reporter, timeout: float, *, kind: str = "install", da
             end(engine, slug)
         finally:
             signal.signal(signal.SIGINT, previous)
+            _restore_handlers(previous_handlers)
         raise
+    _restore_handlers(previous_handlers)
     save_secrets(settings, prep.target.key, slug, prep.secrets)
     finish(engine, op, _record_labels(prep))
+
+
+def _interrupt_on_termination() -> dict:
+    """Until the commit, SIGTERM and SIGHUP undo the operation the way Ctrl-C does."""
+
+    def interrupt(signum, _frame):
+        signal.signal(signum, signal.SIG_IGN)  # one undo, whatever else arrives
+        raise KeyboardInterrupt
+
+    saved = {}
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        try:
+            if signal.getsignal(sig) == signal.SIG_DFL:
+                saved[sig] = signal.signal(sig, interrupt)
+        except ValueError:  # not the main thread: leave signals alone
+            pass
+    return saved
+
+
+def _restore_handlers(saved: dict) -> None:
+    for sig, handler in saved.items():
+        signal.signal(sig, handler)
 
 
 def _pause_users(engine, prep, volumes: list[str], replace: list[str]) -> list[str]:
@@ -478,8 +529,7 @@ def _record_labels(prep) -> dict[str, str]:
 
 
 def _slug_containers(engine, slug: str) -> list[dict]:
-    return [c for c in engine.call("list", engine.api.containers, all=True,
-                                   filters={"label": [f"ksad.slug={slug}"]})
+    return [c for c in engine.containers(label=[f"ksad.slug={slug}"])
             if (c.get("Labels") or {}).get("ksad.service")]
 
 
@@ -509,12 +559,44 @@ def undo(engine, op: Operation, *, data_volumes: list[str]) -> None:
     for c in old:
         original = c["Names"][0].lstrip("/")[: -len(suffix)]
         _quietly(engine.rename, c["Id"], original)
-        _quietly(engine.start, c["Id"])
+    # everything the previous revision ran comes back, dependencies first (they were created first);
+    # a crash between stopping a container and renaming it leaves it stopped under its own name
+    restored = sorted((c for c in containers if c not in new and c.get("State") != "running"),
+                      key=lambda c: c.get("Created", 0))
+    failed = []
+    for c in restored:
+        try:
+            engine.start(c["Id"])
+        except KsadError as exc:  # e.g. its port was taken meanwhile: keep restoring the rest, then say so
+            failed.append((c["Names"][0].lstrip("/")[: -len(suffix)] if c in old else c["Names"][0].lstrip("/"),
+                           exc.message))
     for v in list_volumes(engine, slug=op.slug):
         if (v.get("Labels") or {}).get("ksad.created_revision") == str(op.to_rev):
             engine.remove_volume(v["Name"])
     if op.from_rev == 0:
         engine.remove_network(network_name(op.slug))
+    if failed:
+        # the marker stays, so the next command on this app tries the undo again
+        raise DeployError("undo.start_failed", app=op.app, container=failed[0][0], detail=failed[0][1])
+    _settle(engine, [c["Id"] for c in restored])
+
+
+def _settle(engine, ids: list[str], timeout: float = RESTORE_WAIT_S) -> None:
+    """Wait (bounded, never failing) until the restored containers are healthy again, so that
+    "the previous state was restored" is true when the user reads it."""
+    deadline = time.monotonic() + timeout
+    waiting = list(ids)
+    while waiting and time.monotonic() < deadline:
+        try:
+            state = engine.inspect_container(waiting[0])["State"]
+        except Exception:  # noqa: BLE001 - a container that is gone has nothing to wait for
+            waiting.pop(0)
+            continue
+        health = (state.get("Health") or {}).get("Status")
+        if not state.get("Running") or health in (None, "healthy", "unhealthy"):
+            waiting.pop(0)
+        else:
+            time.sleep(HEALTH_POLL_S)
 
 
 def finish(engine, op: Operation, labels: dict[str, str]) -> None:

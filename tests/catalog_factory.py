@@ -159,9 +159,13 @@ class CatalogBuilder:
 
 # --- releases that fail in each way, and what a user can observe of an app's data ----------
 
-# The new db "migrates" on start by appending a line, so a test sees whether an undo really
-# brought the data back (a second migration line would show it did not).
-MIGRATE_DB = 'command: ["/bin/sh", "-c", "echo migrated-{version} >> /data/records.txt && exec /ksad/start.sh"]'
+# The new db "migrates" its data once, on its first start, by appending a line, so a test sees
+# whether an undo really brought the data back (the line would stay, or show up twice).
+MIGRATE_DB = ('command: ["/bin/sh", "-c", "grep -qx migrated-{version} /data/records.txt '
+              '|| echo migrated-{version} >> /data/records.txt; exec /ksad/start.sh"]')
+# A migration that is not idempotent: each start appends, so data that an undo failed to bring
+# back shows up as a second line after the next run.
+APPEND_DB = 'command: ["/bin/sh", "-c", "echo migrated-{version} >> /data/records.txt; exec /ksad/start.sh"]'
 WEB_EXITS = 'command: ["/bin/busybox", "false"]'
 WEB_SLOW = 'command: ["/bin/sh", "-c", "sleep 60; exec /ksad/start.sh"]'
 
@@ -174,8 +178,8 @@ def with_db(compose: str, extra_db: str) -> str:
     return compose.replace(head, head + extra)
 
 
-def migrating(version: str, **kw) -> str:
-    return with_db(two_service(**kw), MIGRATE_DB.format(version=version))
+def migrating(version: str, *, every_start: bool = False, **kw) -> str:
+    return with_db(two_service(**kw), (APPEND_DB if every_start else MIGRATE_DB).format(version=version))
 
 
 def lifecycle_catalog(builder: "CatalogBuilder", app_id: str) -> None:

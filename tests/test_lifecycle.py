@@ -1,0 +1,298 @@
+"""Upgrade, rollback and history on a real engine (issue 4): every failure brings the old revision back
+with its data; identity, answers and secrets survive; history and rollback work from another machine."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+import infra
+from catalog_factory import CatalogBuilder, lifecycle_catalog, two_service, volume_files, volume_text
+
+pytestmark = pytest.mark.docker
+
+APP = "uji-siklus"
+INIT = ["init", "--region", "52.04", "--domain", "sumbawakab.go.id", "--office", "Diskominfotik Kabupaten Sumbawa"]
+
+
+# --- what a user observes ----------------------------------------------------------------
+
+
+def get(url: str, tries: int = 50) -> str:
+    for _ in range(tries):
+        try:
+            with urllib.request.urlopen(url, timeout=5) as resp:
+                return resp.read().decode()
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"{url} did not answer")
+
+
+def add_record(url: str, text: str) -> None:
+    body = urllib.parse.urlencode({"text": text}).encode()
+    try:
+        with urllib.request.urlopen(urllib.request.Request(f"{url}cgi-bin/add", data=body), timeout=10) as resp:
+            assert resp.status == 200  # after the 303 back to the page
+    except urllib.error.HTTPError as exc:
+        raise AssertionError(f"{url}cgi-bin/add: {exc.code} {exc.read()!r}") from None
+
+
+def data(proc) -> object:
+    return json.loads(proc.stdout)["data"]
+
+
+def status_of(run_ksad, env, slug: str) -> dict:
+    rows = data(run_ksad("status", "--json", env=env, check=True))
+    return next(r for r in rows if r["slug"] == slug)
+
+
+def history_of(run_ksad, env, app: str) -> list[tuple[int, str, str, str]]:
+    rows = data(run_ksad("history", app, "--json", env=env, check=True))
+    return [(r["revision"], r["op"], r["version"], r["result"]) for r in rows]
+
+
+def container_names(client, slug: str) -> set[str]:
+    return {c.name for c in client.containers.list(all=True, filters={"label": f"ksad.slug={slug}"})}
+
+
+def env_of(client, name: str) -> dict[str, str]:
+    return dict(item.partition("=")[::2] for item in client.containers.get(name).attrs["Config"]["Env"])
+
+
+@dataclass
+class Installed:
+    name: str
+    slug: str
+    url: str
+    volume: str
+    env: dict[str, str]
+    catalog: CatalogBuilder
+
+    def files(self, client, session: str) -> dict[str, str]:
+        return volume_files(client, self.volume, {infra.TEST_LABEL: session})
+
+    def records(self, client, session: str) -> str:
+        return volume_text(client, self.volume, "records.txt", {infra.TEST_LABEL: session})
+
+
+def install_app(tmp_path: Path, run_ksad, app_name, *, stem: str = "Siklus", sets: tuple[str, ...] = (),
+                builder=lifecycle_catalog, app: str = APP, version: str = "1.0.0") -> Installed:
+    catalog = CatalogBuilder(tmp_path / "cat")
+    builder(catalog, app)
+    env = {"KSAD_CATALOG": str(catalog.catalog)}
+    run_ksad(*INIT, env=env, check=True)
+    name = app_name(stem)
+    args = [arg for s in sets for arg in ("--set", s)]
+    got = data(run_ksad("install", app, "--name", name, "--version", version, *args, "--json", env=env,
+                        check=True, timeout=300))
+    return Installed(name, got["slug"], got["url"], f"ksad-{got['slug']}-db-data", env, catalog)
+
+
+def assert_clean(client, slug: str) -> None:
+    """Only the app's own two containers: no marker, no old or helper containers left."""
+    assert container_names(client, slug) == {f"{slug}-web", f"{slug}-db"}
+
+
+@pytest.fixture
+def app(tmp_path, run_ksad, app_name, ksad_cleanup) -> Installed:
+    inst = install_app(tmp_path, run_ksad, app_name)
+    add_record(inst.url, "Rapat anggaran 2026")
+    add_record(inst.url, "Usulan Musrenbang kecamatan")
+    return inst
+
+
+# --- a failed upgrade brings the previous revision back, with its data -----------------------
+
+
+@pytest.mark.parametrize("version, extra, reason", [
+    ("1.1.0", [], "reported unhealthy"),
+    ("1.1.1", [], "stopped (exit code 1)"),
+    ("1.1.2", ["--timeout", "5"], "Not healthy after 5 s"),
+], ids=["health-fails", "container-exits", "start-too-slow"])
+def test_failed_upgrade_restores_previous_revision_and_data(app, run_ksad, docker_engine, test_session,
+                                                            version, extra, reason):
+    before = app.files(docker_engine, test_session)
+    proc = run_ksad("upgrade", app.name, "--version", version, *extra, env=app.env, check=8, timeout=300)
+    assert reason in proc.stderr
+    assert "previous state was restored" in proc.stderr
+
+    row = status_of(run_ksad, app.env, app.slug)
+    assert (row["version"], row["revision"], row["health"], row["url"]) == ("1.0.0", 1, "healthy", app.url)
+    assert app.files(docker_engine, test_session) == before
+    page = get(app.url)
+    assert "Usulan Musrenbang kecamatan" in page and "versi 1.0.0" in page
+    assert history_of(run_ksad, app.env, app.name) == [(1, "install", "1.0.0", "ok"), (2, "upgrade", version, "failed")]
+    assert_clean(docker_engine, app.slug)
+
+
+def test_upgrade_then_rollback_brings_back_release_and_data(app, run_ksad, docker_engine, test_session):
+    before = app.files(docker_engine, test_session)
+    up = run_ksad("upgrade", app.name, "--version", "1.2.0", env=app.env, check=True, timeout=300)
+    assert "upgraded to 1.2.0, revision 2" in up.stderr
+    assert up.stdout.strip() == app.url
+    assert "versi 1.2.0" in get(app.url)
+    assert app.records(docker_engine, test_session).endswith("migrated-1.2.0\n")
+    add_record(app.url, "Dicatat setelah upgrade")
+    after_upgrade = app.files(docker_engine, test_session)
+
+    back = run_ksad("rollback", app.name, env=app.env, check=True, timeout=300)
+    assert "is back at 1.0.0 with its data, as revision 3" in back.stderr
+    row = status_of(run_ksad, app.env, app.slug)
+    assert (row["version"], row["revision"], row["health"], row["url"]) == ("1.0.0", 3, "healthy", app.url)
+    assert app.files(docker_engine, test_session) == before
+    assert "Dicatat setelah upgrade" not in get(app.url)
+
+    forward = run_ksad("rollback", app.name, "--to", "2", env=app.env, check=True, timeout=300)
+    assert "is back at 1.2.0 with its data, as revision 4" in forward.stderr
+    assert app.files(docker_engine, test_session) == after_upgrade
+    assert "Dicatat setelah upgrade" in get(app.url)
+    assert history_of(run_ksad, app.env, app.name) == [
+        (1, "install", "1.0.0", "ok"), (2, "upgrade", "1.2.0", "ok"),
+        (3, "rollback", "1.0.0", "ok"), (4, "rollback", "1.2.0", "ok")]
+
+    again = run_ksad("rollback", app.name, "--to", "2", env=app.env, check=True, timeout=300)
+    assert "nothing changed" in again.stderr  # re-running a finished rollback changes nothing
+    assert status_of(run_ksad, app.env, app.slug)["revision"] == 4
+
+    unknown = run_ksad("rollback", app.name, "--to", "9", env=app.env, check=4)
+    assert "no successful revision 9" in unknown.stderr and "ksad history" in unknown.stderr
+    assert_clean(docker_engine, app.slug)
+
+
+# --- Ctrl-C and a second operator -------------------------------------------------------------
+
+
+def start_slow_upgrade(app: Installed, ksad_env, tmp_path, client) -> subprocess.Popen:
+    """`ksad upgrade` to a release that never becomes healthy; returns once its new web container runs."""
+    # a shell that runs pytest in the background ignores SIGINT, and children inherit that: undo it
+    proc = subprocess.Popen([sys.executable, "-m", "ksad", "upgrade", app.name, "--version", "1.3.0"],
+                            env={**ksad_env, **app.env}, cwd=tmp_path, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        running = client.containers.list(filters={"label": [f"ksad.slug={app.slug}", "ksad.service=web",
+                                                            "ksad.version=1.3.0"], "status": "running"})
+        if running:
+            return proc
+        if proc.poll() is not None:
+            pytest.fail(f"the upgrade ended early: {proc.communicate()}")
+        time.sleep(0.2)
+    proc.kill()
+    pytest.fail("the new web container never started")
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_interrupted_upgrade_restores_previous_revision(sig, app, run_ksad, ksad_env, docker_engine, test_session,
+                                                        tmp_path):
+    before = app.files(docker_engine, test_session)
+    proc = start_slow_upgrade(app, ksad_env, tmp_path, docker_engine)
+    proc.send_signal(sig)
+    _out, err = proc.communicate(timeout=180)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and "Interrupted. Nothing was left half-done." in err
+    row = status_of(run_ksad, app.env, app.slug)
+    assert (row["version"], row["revision"], row["health"], row["url"]) == ("1.0.0", 1, "healthy", app.url)
+    assert app.files(docker_engine, test_session) == before
+    assert_clean(docker_engine, app.slug)
+    assert history_of(run_ksad, app.env, app.name)[-1] == (2, "upgrade", "1.3.0", "failed")
+
+
+def test_a_running_operation_blocks_a_second_one_and_is_named(app, run_ksad, ksad_env, docker_engine, tmp_path):
+    proc = start_slow_upgrade(app, ksad_env, tmp_path, docker_engine)
+    try:
+        here = run_ksad("upgrade", app.name, "--version", "1.2.0", env=app.env, check=9)
+        assert f"pid {proc.pid}" in here.stderr
+        # another operator (another KSAD_HOME, so not the same local lock) sees the marker on the target
+        other = {**app.env, "KSAD_HOME": str(tmp_path / "other-home")}
+        run_ksad(*INIT, env=other, check=True)
+        there = run_ksad("rollback", app.name, env=other, check=9)
+        assert f"an upgrade by" in there.stderr and f"(pid {proc.pid}," in there.stderr
+        assert "in progress" in there.stderr
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=180)
+    assert proc.returncode == 130
+    assert status_of(run_ksad, app.env, app.slug)["version"] == "1.0.0"
+
+
+# --- upgrade paths ------------------------------------------------------------------------------
+
+
+def path_catalog(builder: CatalogBuilder, app_id: str) -> None:
+    builder.add_release(app_id, "1.0.0", two_service())
+    builder.add_release(app_id, "1.1.0", two_service())
+    builder.add_release(app_id, "2.0.0", two_service(), upgrades_from=[">=1.1,<2"])
+
+
+def test_upgrade_outside_the_path_is_refused_with_the_path_to_follow(tmp_path, run_ksad, app_name, ksad_cleanup):
+    inst = install_app(tmp_path, run_ksad, app_name, stem="Jalur", builder=path_catalog, app="uji-jalur")
+    for args in (("--version", "2.0.0"), ()):
+        proc = run_ksad("upgrade", inst.name, *args, env=inst.env, check=3)
+        assert "follow the path 1.0.0 -> 1.1.0 -> 2.0.0" in proc.stderr
+        assert "ksad upgrade uji-jalur --version 1.1.0" in proc.stderr
+    assert status_of(run_ksad, inst.env, inst.slug)["version"] == "1.0.0"
+    run_ksad("upgrade", inst.name, "--version", "1.1.0", env=inst.env, check=True, timeout=300)
+    run_ksad("upgrade", inst.name, env=inst.env, check=True, timeout=300)
+    assert status_of(run_ksad, inst.env, inst.slug)["version"] == "2.0.0"
+    assert run_ksad("upgrade", inst.name, "--version", "1.1.0", env=inst.env, check=3).stderr.count("rollback")
+
+
+# --- another machine, identity, answers, secrets ------------------------------------------------
+
+
+def test_history_and_rollback_work_from_another_machine(app, run_ksad, docker_engine, test_session, tmp_path):
+    before = app.files(docker_engine, test_session)
+    secret = env_of(docker_engine, f"{app.slug}-db")["DB_PASSWORD"]
+    run_ksad("upgrade", app.name, "--version", "1.2.0", env=app.env, check=True, timeout=300)
+
+    other = {**app.env, "KSAD_HOME": str(tmp_path / "laptop-2")}
+    run_ksad(*INIT, env=other, check=True)
+    assert not (tmp_path / "laptop-2" / "secrets").exists()
+    assert data(run_ksad("history", app.name, "--json", env=other, check=True)) == \
+        data(run_ksad("history", app.name, "--json", env=app.env, check=True))
+    run_ksad("rollback", app.name, env=other, check=True, timeout=300)
+    row = status_of(run_ksad, app.env, app.slug)
+    assert (row["version"], row["revision"], row["health"], row["url"]) == ("1.0.0", 3, "healthy", app.url)
+    assert app.files(docker_engine, test_session) == before
+    assert env_of(docker_engine, f"{app.slug}-db")["DB_PASSWORD"] == secret
+    assert env_of(docker_engine, f"{app.slug}-web")["DB_PASSWORD"] == secret
+    assert history_of(run_ksad, app.env, app.name)[-1] == (3, "rollback", "1.0.0", "ok")
+
+
+def test_identity_answers_and_secrets_survive_upgrade_and_rollback(tmp_path, run_ksad, app_name, docker_engine,
+                                                                   ksad_cleanup):
+    inst = install_app(tmp_path, run_ksad, app_name, stem="Tabe", sets=("greeting=Tabe",))
+    web, db = f"{inst.slug}-web", f"{inst.slug}-db"
+    secret = env_of(docker_engine, db)["DB_PASSWORD"]
+    assert env_of(docker_engine, web)["GREETING"] == "Tabe"
+
+    run_ksad("upgrade", inst.name, "--version", "1.2.0", env=inst.env, check=True, timeout=300)
+    page = get(inst.url)
+    for shown in (inst.name, "Kabupaten Sumbawa", "sumbawakab.go.id", "versi 1.2.0"):
+        assert shown in page
+    assert env_of(docker_engine, web)["GREETING"] == "Tabe"
+    assert env_of(docker_engine, web)["APP_VERSION"] == "1.2.0"
+    assert env_of(docker_engine, db)["DB_PASSWORD"] == secret
+
+    run_ksad("upgrade", inst.name, "--version", "1.2.0", "--set", "greeting=Horas", env=inst.env, check=True, timeout=300)
+    assert env_of(docker_engine, web)["GREETING"] == "Horas"
+    run_ksad("rollback", inst.name, "--to", "2", env=inst.env, check=True, timeout=300)
+    assert env_of(docker_engine, web)["GREETING"] == "Tabe"  # the answers of revision 2
+    run_ksad("rollback", inst.name, "--to", "1", env=inst.env, check=True, timeout=300)
+    assert env_of(docker_engine, web)["APP_VERSION"] == "1.0.0"
+    assert env_of(docker_engine, web)["GREETING"] == "Tabe"
+    assert env_of(docker_engine, db)["DB_PASSWORD"] == secret
+    assert inst.name in get(inst.url)
+    assert [r["answers"] for r in data(run_ksad("history", inst.name, "--json", env=inst.env, check=True))] == [
+        {"greeting": "Tabe"}, {"greeting": "Tabe"}, {"greeting": "Horas"}, {"greeting": "Tabe"}, {"greeting": "Tabe"}]
