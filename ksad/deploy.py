@@ -315,6 +315,16 @@ def pick_instance(containers: list[dict], app_or_name: str, target: str) -> dict
     raise NotFoundError("instance.unknown", app=app_or_name, target=target)
 
 
+def _ports_in_labels(containers: list[dict], own_slug: str) -> set[int]:
+    """Ports other apps' containers hold even while stopped (a stopped container publishes nothing)."""
+    out: set[int] = set()
+    for c in containers:
+        labels = c.get("Labels") or {}
+        if labels.get("ksad.slug") != own_slug:
+            out.update(int(p) for p in (labels.get("ksad.ports") or "").split(",") if p.isdigit())
+    return out
+
+
 def free_port(taken: set[int], local: bool) -> int:
     for port in PORT_RANGE:
         if port in taken:
@@ -455,7 +465,7 @@ def prepare(settings: Settings, req: InstallRequest, reporter: Reporter) -> Prep
 
     # ports: keep the ones the running containers already publish, so the URL never moves
     local = host_of(target.url) == "localhost"
-    used = engine.used_host_ports()
+    used = engine.used_host_ports() | _ports_in_labels(observed.all_managed, slug)
     ports: dict[str, dict[int, int]] = {}
     for name, service in recipe.services.items():
         existing = observed.ports_of(name)
@@ -523,7 +533,7 @@ def prepare(settings: Settings, req: InstallRequest, reporter: Reporter) -> Prep
             ref, pull = service.image, True
             if engine.image_id(ref) is None:
                 actions.append(Action("pull", ref))
-        labels = {**base_labels, "ksad.service": name}
+        labels = {**base_labels, "ksad.service": name, "ksad.ports": ",".join(map(str, ports[name].values()))}
         spec, digest = service_spec(recipe=recipe, service=service, app_id=app.id, release=release, slug=slug,
                                     labels=labels, env_extra=env_for[name], files=files_for[name],
                                     ports=ports[name], image_ref=ref)
@@ -581,12 +591,23 @@ def install(settings: Settings, req: InstallRequest, reporter: Reporter | None =
 
     reporter = reporter or NullReporter()
     started = time.monotonic()
-    prep = prepare(settings, req, reporter)
-    if req.dry_run or not prep.plan.changes:
-        return InstallResult(prep.plan, False, time.monotonic() - started)
-    with locked(settings.state_dir, prep.target.key, prep.plan.slug):
-        lifecycle.apply(settings, prep, reporter, req.timeout, kind=kind, data_from=data_from, force=req.force)
-    return InstallResult(prep.plan, True, time.monotonic() - started)
+    for attempt in range(3):
+        prep = prepare(settings, req, reporter)
+        if req.dry_run or not prep.plan.changes:
+            return InstallResult(prep.plan, False, time.monotonic() - started)
+        try:
+            with locked(settings.state_dir, prep.target.key, prep.plan.slug):
+                lifecycle.apply(settings, prep, reporter, req.timeout, kind=kind, data_from=data_from,
+                                force=req.force)
+            return InstallResult(prep.plan, True, time.monotonic() - started)
+        except PortTaken:
+            if attempt == 2:
+                raise  # the operation was undone; say so rather than loop
+    raise AssertionError("unreachable")
+
+
+class PortTaken(DeployError):
+    """A host port chosen in the plan was taken before the container started (the change was undone)."""
 
 
 # --- status, logs, uninstall ---------------------------------------------------------
@@ -703,8 +724,7 @@ def uninstall(settings: Settings, app_or_name: str, *, purge: bool = False, dry_
     app_id, slug = labels["ksad.app"], labels["ksad.slug"]
     actions = [Action("remove", c["Names"][0].lstrip("/")) for c in containers]
     actions.append(Action("remove-network", network_name(slug)))
-    volumes = [v["Name"] for v in engine.call("list volumes", engine.api.volumes,
-                                              filters={"label": [f"ksad.slug={slug}"]}).get("Volumes") or []]
+    volumes = [v["Name"] for v in engine.volumes(label=[f"ksad.slug={slug}"])]
     if purge:
         actions += [Action("remove-volume", v) for v in volumes]
     result = UninstallResult(app_id, labels.get("ksad.name", ""), target.name, actions, False,

@@ -12,7 +12,6 @@ import contextlib
 import io
 import tarfile
 import time
-from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 from urllib.parse import urlparse
 
@@ -30,31 +29,44 @@ def host_of(url: str) -> str:
     return "localhost"
 
 
+def _status(exc: BaseException) -> int | None:
+    code = getattr(exc, "status_code", None)
+    return code if isinstance(code, int) else None
+
+
+def _translated(exc: Exception, target_name: str, url: str, action: str) -> KsadError | None:
+    """The KsadError for an SDK, transport or raw-socket exception; None if it is none of those.
+
+    Classified by status code and module, so that translating never imports the SDK.
+    """
+    module = type(exc).__module__
+    name = type(exc).__name__
+    status = _status(exc)
+    if name == "ImageNotFound" or (status == 404 and action.startswith(("inspect image", "pull"))):
+        return NotFoundError("engine.image_missing", target=target_name, detail=_explain(exc))
+    if status == 404:
+        return NotFoundError("engine.not_found", target=target_name, detail=_explain(exc))
+    if name == "BuildError":
+        return DeployError("engine.build_failed", target=target_name, detail=_explain(exc))
+    if status is not None:
+        return DeployError("engine.api_error", target=target_name, action=action, detail=_explain(exc))
+    if isinstance(exc, OSError) or module.startswith(("docker", "requests", "urllib3", "paramiko", "http.client")):
+        return TargetError("engine.unreachable", target=target_name, url=url, detail=_explain(exc))
+    return None
+
+
 @contextlib.contextmanager
 def translate(target_name: str, url: str, action: str = "") -> Iterator[None]:
-    """Turn SDK and transport exceptions into KsadErrors naming the target."""
-    import docker.errors
-    import requests.exceptions
-
+    """Turn SDK, transport and socket exceptions into KsadErrors naming the target."""
     try:
         yield
     except KsadError:
         raise
-    except docker.errors.ImageNotFound as exc:
-        raise NotFoundError("engine.image_missing", target=target_name, detail=_explain(exc)) from None
-    except docker.errors.NotFound as exc:
-        raise NotFoundError("engine.not_found", target=target_name, detail=_explain(exc)) from None
-    except docker.errors.BuildError as exc:
-        raise DeployError("engine.build_failed", target=target_name, detail=_explain(exc)) from None
-    except docker.errors.APIError as exc:
-        raise DeployError("engine.api_error", target=target_name, action=action, detail=_explain(exc)) from None
-    except (requests.exceptions.ConnectionError, requests.exceptions.Timeout, ConnectionError, OSError,
-            docker.errors.DockerException) as exc:
-        raise TargetError("engine.unreachable", target=target_name, url=url, detail=_explain(exc)) from None
-    except Exception as exc:  # paramiko raises its own hierarchy, not importable cheaply
-        if type(exc).__module__.startswith("paramiko"):
-            raise TargetError("engine.unreachable", target=target_name, url=url, detail=_explain(exc)) from None
-        raise
+    except Exception as exc:
+        mapped = _translated(exc, target_name, url, action)
+        if mapped is None:
+            raise
+        raise mapped from None
 
 
 def _explain(exc: BaseException) -> str:
@@ -63,15 +75,28 @@ def _explain(exc: BaseException) -> str:
     return " ".join(text.split())[:400]
 
 
-@dataclass
 class Engine:
-    target_name: str
-    url: str
-    client: Any  # docker.DockerClient
+    """One target's engine for one command. Reads on a local socket skip the SDK (see rawdocker)."""
+
+    def __init__(self, target_name: str, url: str, client: Any = None, reader: Any = None,
+                 timeout: int = 60) -> None:
+        self.target_name, self.url, self._client, self._timeout = target_name, url, client, timeout
+        self.reader = reader  # RawDocker, or None: then reads use the SDK too
+
+    @property
+    def client(self):
+        """The docker.DockerClient, created on first use."""
+        if self._client is None:
+            self._client = _sdk_client(self.target_name, self.url, self._timeout)
+        return self._client
 
     @property
     def api(self):
         return self.client.api
+
+    @property
+    def read(self):
+        return self.reader if self.reader is not None else self.api
 
     @property
     def host(self) -> str:
@@ -84,38 +109,40 @@ class Engine:
     # --- reading -------------------------------------------------------------
     def managed_containers(self, **labels: str) -> list[dict]:
         filters = [MANAGED + "=1"] + [f"{LABEL}.{k}={v}" for k, v in labels.items()]
-        return self.call("list", self.api.containers, all=True, filters={"label": filters})
+        return self.call("list", lambda: self.read.containers(all=True, filters={"label": filters}))
+
+    def containers(self, **filters) -> list[dict]:
+        return self.call("list", lambda: self.read.containers(all=True, filters=filters or None))
 
     def inspect_container(self, ident: str) -> dict:
-        return self.call("inspect", self.api.inspect_container, ident)
+        return self.call("inspect", lambda: self.read.inspect_container(ident))
+
+    def _absent_ok(self, action: str, fn: Callable):
+        """fn(), or None if the engine says the object does not exist."""
+        with translate(self.target_name, self.url, action):
+            try:
+                return fn()
+            except Exception as exc:  # noqa: BLE001 - only a 404 is swallowed
+                if _status(exc) == 404 or type(exc).__name__ in ("NotFound", "ImageNotFound"):
+                    return None
+                raise
 
     def image_id(self, ref: str) -> str | None:
-        import docker.errors
-
-        with translate(self.target_name, self.url, "inspect image"):
-            try:
-                return self.api.inspect_image(ref)["Id"]
-            except docker.errors.ImageNotFound:
-                return None
-            except docker.errors.NotFound:
-                return None
+        info = self._absent_ok("inspect image", lambda: self.read.inspect_image(ref))
+        return info["Id"] if info else None
 
     def volume_exists(self, name: str) -> bool:
-        import docker.errors
-
-        with translate(self.target_name, self.url, "inspect volume"):
-            try:
-                self.api.inspect_volume(name)
-                return True
-            except docker.errors.NotFound:
-                return False
+        return self._absent_ok("inspect volume", lambda: self.read.inspect_volume(name)) is not None
 
     def network_exists(self, name: str) -> bool:
-        return bool(self.call("list networks", self.api.networks, names=[name]))
+        return bool(self.call("list networks", lambda: self.read.networks(names=[name])))
+
+    def volumes(self, **filters) -> list[dict]:
+        return self.call("list volumes", lambda: self.read.volumes(filters=filters or None)).get("Volumes") or []
 
     def used_host_ports(self) -> set[int]:
         ports: set[int] = set()
-        for c in self.call("list", self.api.containers, all=True):
+        for c in self.call("list", lambda: self.read.containers(all=True)):
             for p in c.get("Ports") or []:
                 if p.get("PublicPort"):
                     ports.add(int(p["PublicPort"]))
@@ -140,13 +167,13 @@ class Engine:
 
     def pull(self, ref: str, progress: Callable[[str], None]) -> str:
         """Pull *ref* (name@sha256:digest) and prove the engine holds exactly that digest."""
-        import docker.errors
-
         repo, _, digest = ref.partition("@")
         with translate(self.target_name, self.url, "pull"):
             try:
                 stream = self.api.pull(repo, tag=digest, stream=True, decode=True)
-            except docker.errors.NotFound as exc:
+            except Exception as exc:  # noqa: BLE001 - a 404 is a trust matter; the rest is translated
+                if _status(exc) != 404:
+                    raise
                 # the registry answers but has no manifest with the pinned digest
                 raise TrustError("engine.digest_unavailable", ref=ref, detail=_explain(exc)) from None
             for chunk in stream:
@@ -213,31 +240,13 @@ class Engine:
         self.call("rename", self.api.rename, container, name)
 
     def remove_container(self, container: str) -> None:
-        import docker.errors
-
-        with translate(self.target_name, self.url, "remove container"):
-            try:
-                self.api.remove_container(container, force=True, v=False)
-            except docker.errors.NotFound:
-                pass
+        self._absent_ok("remove container", lambda: self.api.remove_container(container, force=True, v=False))
 
     def remove_network(self, name: str) -> None:
-        import docker.errors
-
-        with translate(self.target_name, self.url, "remove network"):
-            try:
-                self.api.remove_network(name)
-            except docker.errors.NotFound:
-                pass
+        self._absent_ok("remove network", lambda: self.api.remove_network(name))
 
     def remove_volume(self, name: str) -> None:
-        import docker.errors
-
-        with translate(self.target_name, self.url, "remove volume"):
-            try:
-                self.api.remove_volume(name, force=True)
-            except docker.errors.NotFound:
-                pass
+        self._absent_ok("remove volume", lambda: self.api.remove_volume(name, force=True))
 
     def logs(self, container: str, tail: int | str = "all", follow: bool = False) -> Iterator[bytes]:
         with translate(self.target_name, self.url, "logs"):
@@ -248,8 +257,7 @@ class Engine:
                 yield from out
 
 
-def connect(target_name: str, url: str, timeout: int = 60) -> Engine:
-    """Open one connection to the target's engine and check that it answers."""
+def _sdk_client(target_name: str, url: str, timeout: int):
     import sys
 
     if not url.startswith("ssh://") and "docker" not in sys.modules:
@@ -272,16 +280,26 @@ def connect(target_name: str, url: str, timeout: int = 60) -> Engine:
         kwargs["use_ssh_client"] = False  # paramiko: one session for the whole command
         kwargs["max_pool_size"] = 4
     with translate(target_name, url, "connect"):
-        client = docker.DockerClient(base_url=url, **kwargs)
-        return Engine(target_name, url, client)
+        return docker.DockerClient(base_url=url, **kwargs)
+
+
+def connect(target_name: str, url: str, timeout: int = 60) -> Engine:
+    """Open one connection to the target's engine and check that it answers."""
+    if url.startswith("unix://"):
+        from ksad.rawdocker import RawDocker
+
+        reader = RawDocker(url[len("unix://"):], timeout)
+        with translate(target_name, url, "connect"):
+            reader.ping()
+        return Engine(target_name, url, reader=reader, timeout=timeout)
+    return Engine(target_name, url, _sdk_client(target_name, url, timeout), timeout=timeout)
 
 
 # --- volume and one-shot container helpers (snapshots, backups, operation markers) ---------
 
 
 def list_volumes(engine: Engine, **labels: str) -> list[dict]:
-    filters = [MANAGED + "=1"] + [f"{LABEL}.{k}={v}" for k, v in labels.items()]
-    return engine.call("list volumes", engine.api.volumes, filters={"label": filters}).get("Volumes") or []
+    return engine.volumes(label=[MANAGED + "=1"] + [f"{LABEL}.{k}={v}" for k, v in labels.items()])
 
 
 def run_once(engine: Engine, image: str, command: list[str], mounts: list[dict], labels: dict[str, str],
@@ -307,16 +325,14 @@ def create_idle(engine: Engine, image: str, name: str, labels: dict[str, str],
     Returns None when the name is taken: creating a named container is atomic on
     the engine, which is what makes it usable as a lock shared by several operators.
     """
-    import docker.errors
-
     with translate(engine.target_name, engine.url, "create marker"):
         api = engine.api
         host_config = api.create_host_config(mounts=mounts or [], network_mode="none")
         try:
             return api.create_container(image, command=["true"], name=name, labels=labels,
                                         host_config=host_config)["Id"]
-        except docker.errors.APIError as exc:
-            if exc.status_code == 409:
+        except Exception as exc:  # noqa: BLE001 - only a name conflict is an answer here
+            if _status(exc) == 409:
                 return None
             raise
 

@@ -361,26 +361,21 @@ def _is_port_clash(exc: DeployError) -> bool:
 
 
 def _create_and_start(engine, spec) -> str:
-    from ksad.deploy import PORT_RANGE, free_port
+    from ksad.deploy import PortTaken
 
-    for _attempt in range(5):
-        cid = engine.create_container(spec.spec)
-        try:
-            engine.put_files(cid, spec.files)
-            engine.start(cid)
-            return cid
-        except DeployError as exc:
-            engine.remove_container(cid)
-            if not (_is_port_clash(exc) and spec.ports):
-                raise
-            # something outside Docker holds the port: take the next free one
-            used = engine.used_host_ports() | set(spec.ports.values())
-            bindings = spec.spec["host_config"]["port_bindings"]
-            for key in list(bindings):
-                port = free_port(used, False)
-                spec.ports[int(key.split("/")[0])] = port
-                bindings[key] = port
-    raise DeployError("port.none_free", first=PORT_RANGE.start, last=PORT_RANGE.stop - 1)
+    cid = engine.create_container(spec.spec)
+    try:
+        engine.put_files(cid, spec.files)
+        engine.start(cid)
+        return cid
+    except DeployError as exc:
+        engine.remove_container(cid)
+        if _is_port_clash(exc) and spec.ports:
+            # Another install took the port between plan and start. The port is in the URL,
+            # the labels and the spec hash, so patching it here would leave them wrong:
+            # undo, and let install plan again with fresh ports.
+            raise PortTaken("port.taken", ports=", ".join(map(str, spec.ports.values()))) from None
+        raise
 
 
 def apply(settings, prep, reporter, timeout: float, *, kind: str = "install", data_from: int | None = None,

@@ -42,9 +42,9 @@ def test_dry_run_names_the_mou_that_grants_it(catalog, run_ksad):
 
 def test_no_mou_for_this_region(catalog, run_ksad, docker_engine):
     env = init(run_ksad, catalog, region="73.73")
-    proc = run_ksad("install", "uji-web", "--name", "Uji", env=env, check=6)
+    proc = run_ksad("install", "uji-web", "--name", "Uji Palopo", env=env, check=6)
     assert "73.73" in proc.stderr and "32.73" in proc.stderr
-    assert not docker_engine.containers.list(all=True, filters={"label": "ksad.app=uji-web"})
+    assert not docker_engine.containers.list(all=True, filters={"label": "ksad.slug=uji-palopo"})
 
 
 def test_catalog_without_any_mou(tmp_path, run_ksad):

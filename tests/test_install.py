@@ -252,7 +252,7 @@ x-ksad:
 
     wrong = "sha256:" + "0" * 64
     catalog.add_release("uji-registry", "1.0.1", compose.replace(digest, wrong))
-    bad = run_ksad("install", "uji-registry", "--version", "1.0.1", env=env, check=6)
+    bad = run_ksad("upgrade", "uji-registry", "--version", "1.0.1", env=env, check=6)
     assert wrong in bad.stderr
     row = next(r for r in json_data(run_ksad("status", "--json", env=env, check=True)) if r["app"] == "uji-registry")
     assert row["version"] == "1.0.0" and row["health"] in ("running", "healthy")  # the running app was not touched

@@ -35,6 +35,9 @@ class State:
         return self._console
 
     def say(self, text: str, style: str | None = None) -> None:
+        if self._console is None and not sys.stderr.isatty():
+            click.echo(text, err=True)  # plain lines need no rich (about 0.1 s to import)
+            return
         self.console.print(text, style=style, markup=False)
 
 

@@ -17,7 +17,8 @@ class ConsoleReporter:
         self.state, self.quiet, self.status = state, quiet, None
 
     def __enter__(self):
-        if not self.quiet and self.state.console.is_terminal:
+        # rich (a spinner) only on a terminal: piped or logged output stays plain and cheap
+        if not self.quiet and sys.stderr.isatty():
             self.status = self.state.console.status("")
             self.status.start()
         return self
