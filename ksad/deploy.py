@@ -24,7 +24,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol
 
 from ksad.errors import ConflictError, DeployError, InputError, NotFoundError, TrustError
 from ksad.settings import Settings
@@ -143,8 +143,6 @@ def _secret_file(settings: Settings, target: str, slug: str) -> Path:
 def load_or_make_secrets(settings: Settings, target: str, app_id: str, names: list[str],
                          recovered: dict[str, str]) -> tuple[dict[str, str], bool]:
     """Secrets are generated here once and kept; never printed. Returns (values, changed)."""
-    from ksad.fsutil import write_secret
-
     path = _secret_file(settings, target, app_id)
     stored: dict[str, str] = {}
     if path.exists():

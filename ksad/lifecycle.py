@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Callable
 
-from ksad.errors import ConflictError, DeployError, KsadError, NotFoundError
+from ksad.errors import ConflictError, DeployError, KsadError
 
 CRASH_ENV = "KSAD_CRASH_AT"  # fault injection for the crash-recovery tests: the step name to die at
 SNAPSHOT_DONE = ".ksad-snapshot-complete"

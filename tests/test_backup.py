@@ -6,37 +6,21 @@ from __future__ import annotations
 import json
 import os
 import tarfile
-import time
-import urllib.parse
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from catalog_factory import HEALTH_NEVER, CatalogBuilder, two_service
+from helpers import INIT, add_record, get, json_data
 from ksad.standin import BASE_IMAGE
 
 pytestmark = pytest.mark.docker
 
-INIT = ["init", "--region", "52.04", "--domain", "sumbawakab.go.id", "--office", "Diskominfotik Kabupaten Sumbawa"]
 APP = "uji-cadang"
 
 
-def get(url: str, tries: int = 50) -> str:
-    for _ in range(tries):
-        try:
-            with urllib.request.urlopen(url, timeout=5) as resp:
-                return resp.read().decode()
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError(f"{url} did not answer")
 
 
-def add_record(url: str, text: str) -> None:
-    body = urllib.parse.urlencode({"text": text}).encode()
-    with urllib.request.urlopen(urllib.request.Request(f"{url}cgi-bin/add", data=body, method="POST"),
-                                timeout=10) as resp:
-        assert resp.status == 200  # the 303 to "/" was followed
 
 
 def data_checksum(client, slug: str) -> str:
@@ -52,8 +36,6 @@ def page_url(client, slug: str) -> str:
     return f"http://localhost:{web.attrs['NetworkSettings']['Ports']['8080/tcp'][0]['HostPort']}/"
 
 
-def json_data(proc) -> dict:
-    return json.loads(proc.stdout)["data"]
 
 
 def leftovers(client, slug: str) -> list[str]:

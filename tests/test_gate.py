@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -10,15 +9,14 @@ from pathlib import Path
 import pytest
 
 from catalog_factory import CatalogBuilder, two_service
+from helpers import json_data as data
 from trust_factory import flip_byte
 
 pytestmark = pytest.mark.docker
 
-INIT = ["init", "--domain", "sumbawakab.go.id", "--office", "Diskominfotik"]
+INIT = ["init", "--domain", "sumbawakab.go.id", "--office", "Diskominfotik"]  # the region is per test
 
 
-def data(proc):
-    return json.loads(proc.stdout)["data"]
 
 
 @pytest.fixture

@@ -3,44 +3,27 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from catalog_factory import HEALTH_NEVER, CatalogBuilder, two_service
+from helpers import INIT, get, json_data
 
 pytestmark = pytest.mark.docker
 
-INIT = ["init", "--region", "52.04", "--domain", "sumbawakab.go.id", "--office", "Diskominfotik Kabupaten Sumbawa"]
 
 
-def get(url: str, expect: str | None = None, seconds: float = 30) -> str:
-    """The page at *url*, waiting (on a busy machine) until it answers and shows *expect*."""
-    deadline, page = time.monotonic() + seconds, None
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=5) as resp:
-                page = resp.read().decode()
-            if expect is None or expect in page:
-                return page
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise AssertionError(f"{url} did not answer" if page is None else f"{url} does not show {expect!r}:\n{page[:2000]}")
 
 
 def containers_of(client, slug: str) -> dict[str, str]:
     return {c.name: c.id for c in client.containers.list(all=True, filters={"label": f"ksad.slug={slug}"})}
 
 
-def json_data(proc) -> object:
-    return json.loads(proc.stdout)["data"]
 
 
 @pytest.fixture

@@ -3,14 +3,10 @@ with its data; identity, answers and secrets survive; history and rollback work 
 
 from __future__ import annotations
 
-import json
 import signal
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,37 +14,21 @@ import pytest
 
 import infra
 from catalog_factory import CatalogBuilder, lifecycle_catalog, two_service, volume_files, volume_text
+from helpers import INIT, add_record, get
+from helpers import json_data as data
 
 pytestmark = pytest.mark.docker
 
 APP = "uji-siklus"
-INIT = ["init", "--region", "52.04", "--domain", "sumbawakab.go.id", "--office", "Diskominfotik Kabupaten Sumbawa"]
 
 
 # --- what a user observes ----------------------------------------------------------------
 
 
-def get(url: str, tries: int = 50) -> str:
-    for _ in range(tries):
-        try:
-            with urllib.request.urlopen(url, timeout=5) as resp:
-                return resp.read().decode()
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError(f"{url} did not answer")
 
 
-def add_record(url: str, text: str) -> None:
-    body = urllib.parse.urlencode({"text": text}).encode()
-    try:
-        with urllib.request.urlopen(urllib.request.Request(f"{url}cgi-bin/add", data=body), timeout=10) as resp:
-            assert resp.status == 200  # after the 303 back to the page
-    except urllib.error.HTTPError as exc:
-        raise AssertionError(f"{url}cgi-bin/add: {exc.code} {exc.read()!r}") from None
 
 
-def data(proc) -> object:
-    return json.loads(proc.stdout)["data"]
 
 
 def status_of(run_ksad, env, slug: str) -> dict:
@@ -217,7 +197,7 @@ def test_a_running_operation_blocks_a_second_one_and_is_named(app, run_ksad, ksa
         other = {**app.env, "KSAD_HOME": str(tmp_path / "other-home")}
         run_ksad(*INIT, env=other, check=True)
         there = run_ksad("rollback", app.name, env=other, check=9)
-        assert f"an upgrade by" in there.stderr and f"(pid {proc.pid}," in there.stderr
+        assert "an upgrade by" in there.stderr and f"(pid {proc.pid}," in there.stderr
         assert "in progress" in there.stderr
     finally:
         proc.send_signal(signal.SIGINT)

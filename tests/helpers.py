@@ -1,0 +1,41 @@
+"""What several test modules do the same way: describe the region, read a page, add a record, read --json."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+INIT = ["init", "--region", "52.04", "--domain", "sumbawakab.go.id", "--office", "Diskominfotik Kabupaten Sumbawa"]
+
+
+def get(url: str, expect: str | None = None, seconds: float = 30) -> str:
+    """The page at *url*, waiting (on a busy machine) until it answers and shows *expect*."""
+    deadline, page = time.monotonic() + seconds, None
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as resp:
+                page = resp.read().decode()
+            if expect is None or expect in page:
+                return page
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"{url} did not answer" if page is None else f"{url} does not show {expect!r}:\n{page[:2000]}")
+
+
+def add_record(url: str, text: str) -> None:
+    """Post a record through the web stand-in's form (it stores it in the db stand-in's volume)."""
+    body = urllib.parse.urlencode({"text": text}).encode()
+    try:
+        with urllib.request.urlopen(urllib.request.Request(f"{url}cgi-bin/add", data=body), timeout=10) as resp:
+            assert resp.status == 200  # after the 303 back to the page
+    except urllib.error.HTTPError as exc:
+        raise AssertionError(f"{url}cgi-bin/add: {exc.code} {exc.read()!r}") from None
+
+
+def json_data(proc) -> object:
+    """The ``data`` of a ``--json`` envelope."""
+    return json.loads(proc.stdout)["data"]
