@@ -259,6 +259,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                               "id": "{app} menjalankan {current} di sini (sebagai \"{name}\"); install tidak akan memindahkannya ke {wanted}."},
     "install.other_version.hint": {"en": "Use 'ksad upgrade {app} --version {wanted}' for a newer release, 'ksad rollback {app}' to go back.",
                                    "id": "Pakai 'ksad upgrade {app} --version {wanted}' untuk rilis lebih baru, 'ksad rollback {app}' untuk kembali."},
+    "upgrade.skipped": {"en": "Skipping {name} ({app}): not in this catalog.",
+                        "id": "Melewati {name} ({app}): tidak ada di katalog ini."},
     "upgrade.which": {"en": "Name one app to upgrade, or use --all.", "id": "Sebutkan satu aplikasi untuk di-upgrade, atau pakai --all."},
     "upgrade.downgrade": {"en": "{app} runs {current}; {wanted} is older. Use 'ksad rollback' to go back.",
                           "id": "{app} menjalankan {current}; {wanted} lebih lama. Pakai 'ksad rollback' untuk kembali."},

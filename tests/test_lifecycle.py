@@ -276,3 +276,20 @@ def test_identity_answers_and_secrets_survive_upgrade_and_rollback(tmp_path, run
     assert inst.name in get(inst.url)
     assert [r["answers"] for r in data(run_ksad("history", inst.name, "--json", env=inst.env, check=True))] == [
         {"greeting": "Tabe"}, {"greeting": "Tabe"}, {"greeting": "Horas"}, {"greeting": "Tabe"}, {"greeting": "Tabe"}]
+
+
+def test_upgrade_all_moves_every_app_of_the_catalog(tmp_path, run_ksad, app_name, ksad_cleanup):
+    builder = CatalogBuilder(tmp_path / "cat")
+    for app_id in ("uji-semua-a", "uji-semua-b"):
+        builder.add_release(app_id, "1.0.0", two_service())
+    env = {"KSAD_CATALOG": str(builder.catalog)}
+    run_ksad(*INIT, env=env, check=True)
+    names = [app_name("Semua A"), app_name("Semua B")]
+    for app_id, name in zip(("uji-semua-a", "uji-semua-b"), names):
+        run_ksad("install", app_id, "--name", name, env=env, check=True, timeout=300)
+        builder.add_release(app_id, "1.1.0", two_service())
+    results = data(run_ksad("upgrade", "--all", "--json", env=env, check=True, timeout=600))
+    ours = {r["name"]: r for r in results if r["name"] in names}
+    assert {n: (r["version"], r["applied"]) for n, r in ours.items()} == {n: ("1.1.0", True) for n in names}
+    rows = {r["name"]: r for r in data(run_ksad("status", "--json", env=env, check=True))}
+    assert all(rows[n]["version"] == "1.1.0" and rows[n]["health"] == "healthy" for n in names)

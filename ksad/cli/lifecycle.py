@@ -41,7 +41,18 @@ def upgrade(state: State, app_id: str | None, all_: bool, version, sets, timeout
 
     if bool(app_id) == all_:
         raise InputError("upgrade.which")
-    names = [r.slug for r in do_status(state.settings, state.settings.target)] if all_ else [app_id]
+    from ksad.catalog import open_catalog
+
+    if all_:
+        # only what this catalog publishes: other apps on a shared target are someone else's
+        known = {a.id for a in open_catalog(state.settings.catalog, cache_dir=state.settings.cache_dir).apps()}
+        rows = do_status(state.settings, state.settings.target)
+        names = [r.slug for r in rows if r.app in known]
+        for r in rows:
+            if r.app not in known and not as_json:
+                state.say(t("upgrade.skipped", name=r.name, app=r.app))
+    else:
+        names = [app_id]
     results = []
     with ConsoleReporter(state, quiet=as_json) as reporter:
         for name in names:
