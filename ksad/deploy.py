@@ -645,10 +645,10 @@ def status(settings: Settings, target_name: str | None = None) -> list[InstanceS
     for c in engine.managed_containers():
         labels = c.get("Labels") or {}
         if labels.get("ksad.service"):
-            groups.setdefault(labels.get("ksad.app", "?"), []).append(c)
+            groups.setdefault(labels.get("ksad.slug", "?"), []).append(c)  # one row per installed instance
     out = []
     rank = {"unhealthy": 0, "stopped": 1, "exited": 1, "starting": 2, "running": 3, "healthy": 4}
-    for app_id, containers in sorted(groups.items()):
+    for _slug, containers in sorted(groups.items()):
         services = []
         for c in containers:
             try:
@@ -661,11 +661,11 @@ def status(settings: Settings, target_name: str | None = None) -> list[InstanceS
             continue
         labels = max(containers, key=lambda c: int(c["Labels"].get("ksad.revision", "0") or 0))["Labels"]
         health = min((s["health"] for s in services), key=lambda h: rank.get(h, 1))
-        out.append(InstanceStatus(app_id, labels.get("ksad.name", ""), labels.get("ksad.slug", ""),
+        out.append(InstanceStatus(labels.get("ksad.app", "?"), labels.get("ksad.name", ""), labels.get("ksad.slug", ""),
                                   labels.get("ksad.version", ""), int(labels.get("ksad.revision", "0") or 0),
                                   health, labels.get("ksad.url") or None, labels.get("ksad.public_url") or None,
                                   target.name, sorted(services, key=lambda s: s["service"])))
-    return out
+    return sorted(out, key=lambda r: (r.app, r.name))
 
 
 def _find_instance(engine, app_or_name: str, target: str) -> list[dict]:

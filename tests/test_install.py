@@ -312,3 +312,16 @@ def test_browser_shows_the_local_name_and_region(run_ksad, ksad_cleanup, app_nam
                    capture_output=True, timeout=120)
     assert shot.exists() and shot.stat().st_size > 10_000
     run_ksad("uninstall", name, "--purge", env=env, check=True)
+
+
+def test_one_app_twice_under_two_names(env, run_ksad, ksad_cleanup, app_name):
+    names = [app_name("Kembar Satu"), app_name("Kembar Dua")]
+    urls = [run_ksad("install", "uji-web", "--name", n, env=env, check=True, timeout=300).stdout.strip() for n in names]
+    assert urls[0] != urls[1]
+    rows = {r["name"]: r for r in json_data(run_ksad("status", "--json", env=env, check=True))}
+    assert all(rows[n]["app"] == "uji-web" and rows[n]["health"] == "healthy" for n in names)
+    ambiguous = run_ksad("logs", "uji-web", env=env, check=9)
+    assert names[0] in ambiguous.stderr and names[1] in ambiguous.stderr
+    run_ksad("uninstall", names[1], "--purge", env=env, check=True)
+    rows = {r["name"] for r in json_data(run_ksad("status", "--json", env=env, check=True))}
+    assert names[0] in rows and names[1] not in rows
