@@ -204,7 +204,10 @@ def test_revoked_mou(world, run_ksad):
     assert "revoked from" in out.stderr
     rev = world.root / "revocations" / f"{MOU}.yaml"
     assert rev.is_file()
-    expected = f"MoU {MOU} was revoked on {TODAY.isoformat()} by the partner (52.04): Perjanjian diakhiri"
+    # the date the revocation took (not TODAY of the session: a run may cross midnight)
+    revoked_on = str(yamlio.load(rev).data["revoked_on"])
+    assert revoked_on in (TODAY.isoformat(), (TODAY + timedelta(days=1)).isoformat())
+    expected = f"MoU {MOU} was revoked on {revoked_on} by the partner (52.04): Perjanjian diakhiri"
     assert refused(world) == expected
     verify = run_ksad("--catalog", world.root, "mou", "verify", world.root / "mous" / f"{MOU}.yaml")
     assert verify.returncode == 6 and expected in verify.stderr
