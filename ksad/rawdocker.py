@@ -41,17 +41,26 @@ class RawDocker:
     def __init__(self, socket_path: str, timeout: float = 60) -> None:
         self._conn = _UnixConnection(socket_path, timeout)
 
+    def _exchange(self, path: str) -> tuple[int, bytes]:
+        try:
+            self._conn.request("GET", path, headers={"Host": "docker"})
+            resp = self._conn.getresponse()
+            return resp.status, resp.read()
+        except BaseException:
+            # a Ctrl-C or error mid-request leaves the connection half-used ("Request-sent");
+            # the undo that follows must get a fresh one
+            self._conn.close()
+            raise
+
     def _get(self, path: str, params: dict[str, Any] | None = None) -> Any:
         query = f"?{urlencode(params)}" if params else ""
-        self._conn.request("GET", path + query, headers={"Host": "docker"})
-        resp = self._conn.getresponse()
-        body = resp.read()
-        if resp.status >= 400:
+        status, body = self._exchange(path + query)
+        if status >= 400:
             try:
                 message = json.loads(body).get("message", "")
             except ValueError:
                 message = body.decode(errors="replace")
-            raise RawAPIError(resp.status, message)
+            raise RawAPIError(status, message)
         return json.loads(body) if body else None
 
     @staticmethod
@@ -62,11 +71,9 @@ class RawDocker:
         return {"filters": json.dumps(norm)}
 
     def ping(self) -> None:
-        self._conn.request("GET", "/_ping", headers={"Host": "docker"})
-        resp = self._conn.getresponse()
-        resp.read()
-        if resp.status != 200:
-            raise RawAPIError(resp.status, "ping failed")
+        status, _body = self._exchange("/_ping")
+        if status != 200:
+            raise RawAPIError(status, "ping failed")
 
     def containers(self, all: bool = False, filters: dict | None = None) -> list[dict]:  # noqa: A002 - SDK's name
         return self._get("/containers/json", {"all": "1" if all else "0", **self._filters(filters)})

@@ -198,3 +198,26 @@ def test_core_add_remove(settings):
 )
 def test_valid_urls(url, normal):
     assert check_url(url) == normal
+
+
+def test_a_read_interrupted_mid_request_does_not_break_the_next_one(docker_engine, monkeypatch):
+    """Ctrl-C inside a socket read is followed by an undo on the same engine: it must get a fresh
+    connection, not http.client's "Request-sent" (seen in CI as exit 7 instead of 130)."""
+    from ksad.rawdocker import RawDocker
+
+    raw = RawDocker("/var/run/docker.sock")
+    raw.ping()
+    real = raw._conn.getresponse
+    calls = []
+
+    def interrupted():
+        calls.append(1)
+        if len(calls) == 1:
+            raise KeyboardInterrupt
+        return real()
+
+    monkeypatch.setattr(raw._conn, "getresponse", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        raw.containers(all=True)
+    assert isinstance(raw.containers(all=True), list)
+    raw.ping()
