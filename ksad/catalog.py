@@ -14,7 +14,6 @@ unchanged one costs one read and one hash.
 
 from __future__ import annotations
 
-import datetime as _dt
 import difflib
 import hashlib
 import json
@@ -24,6 +23,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from ksad.errors import InputError, NotFoundError
+from ksad.parsecache import plain as _plain
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "catalog" / "schema"
 CACHE_FORMAT = 3  # bump when the cached shape changes
@@ -53,17 +53,6 @@ def pointer_text(pointer: Iterable) -> str:
     for part in pointer:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
-
-
-def _plain(value: Any) -> Any:
-    """YAML dates become ISO strings so entries are JSON (cacheable, hashable, schema-checkable)."""
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, (_dt.date, _dt.datetime)):
-        return value.isoformat()
-    return value
 
 
 # --- schema validation ---------------------------------------------------------

@@ -166,20 +166,28 @@ def load_mou(path: Path | str) -> dict:
     return _load(Path(path), revocation=False)
 
 
+def _load_dir(catalog_root: Path | str, sub: str, *, revocation: bool) -> list[tuple[Path, dict]]:
+    """Every manifest in the catalog's *sub* directory; unchanged files come from the parse cache."""
+    from ksad.parsecache import ParsedCache
+
+    cache = ParsedCache("revocation" if revocation else "mou", Path(catalog_root))
+    parse = lambda path, _raw: _load(path, revocation=revocation)  # noqa: E731 - a miss re-reads: rare
+    out = [(path, cache.load(path, parse)) for path in sorted((Path(catalog_root) / sub).glob("*.yaml"))]
+    cache.save(prune=True)
+    return out
+
+
 def load_mous(catalog_root: Path | str) -> list[tuple[Path, dict]]:
-    out = []
-    for path in sorted((Path(catalog_root) / MOU_DIR).glob("*.yaml")):
-        data = load_mou(path)
+    out = _load_dir(catalog_root, MOU_DIR, revocation=False)
+    for path, data in out:
         if data["id"] != path.stem:
             raise InputError("mou.id_mismatch", file=str(path), id=data["id"])
-        out.append((path, data))
     return out
 
 
 def load_revocations(catalog_root: Path | str) -> dict[str, list[tuple[Path, dict]]]:
     out: dict[str, list[tuple[Path, dict]]] = {}
-    for path in sorted((Path(catalog_root) / REVOCATION_DIR).glob("*.yaml")):
-        data = _load(path, revocation=True)
+    for path, data in _load_dir(catalog_root, REVOCATION_DIR, revocation=True):
         out.setdefault(data["revokes"], []).append((path, data))
     return out
 

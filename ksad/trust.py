@@ -148,11 +148,43 @@ def _jsonable(value: Any, where: str) -> Any:
     raise InputError("trust.canonical_bad_value", where=where or "(top)", kind=type(value).__name__)
 
 
+def _iso(value: Any) -> str:
+    if isinstance(value, (date, datetime)):  # YAML timestamps, as the catalog loader stores them
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
+
+
+def _string_keys(value: Any) -> bool:
+    """Every mapping key is a string (json.dumps would quietly turn 1 into "1")."""
+    containers = (dict, list, tuple)
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if type(item) is dict:
+            for k, v in item.items():
+                if type(k) is not str:
+                    return False
+                if isinstance(v, containers):
+                    stack.append(v)
+        else:
+            for v in item:
+                if isinstance(v, containers):
+                    stack.append(v)
+    return True
+
+
 def canonical_bytes(doc: dict) -> bytes:
     """The bytes every signer of *doc* signs: sorted-key compact JSON without ``signatures``."""
     body = {k: v for k, v in doc.items() if k != "signatures"}
-    return json.dumps(_jsonable(body, ""), sort_keys=True, separators=(",", ":"),
-                      ensure_ascii=False, allow_nan=False).encode("utf-8")
+    if _string_keys(body):
+        try:  # the C encoder; the full walk below only explains what cannot be encoded
+            return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False,
+                              default=_iso).encode("utf-8")
+        except (TypeError, ValueError):
+            pass
+    plain = _jsonable(body, "")
+    return json.dumps(plain, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      allow_nan=False).encode("utf-8")
 
 
 def content_sha256(doc: dict) -> str:
@@ -329,17 +361,75 @@ def key_info(path: Path | str, passphrase: str | None = None) -> PublicKeyInfo:
 
 
 def verify_raw(public_b64: str, message: bytes, sig_b64: str) -> bool:
-    from cryptography.exceptions import InvalidSignature
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
     raw, sig = _unb64(public_b64), _unb64(sig_b64)
     if raw is None or sig is None or len(raw) != 32 or len(sig) != 64:
         return False
+    memo = _verified_memo()
+    token = hashlib.sha256(b"ksad-verified\0" + raw + sig + hashlib.sha256(message).digest()).hexdigest()[:40]
+    if token in memo.tokens:
+        return True
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     try:
         Ed25519PublicKey.from_public_bytes(raw).verify(sig, message)
     except (InvalidSignature, ValueError):
         return False
+    memo.add(token)
     return True
+
+
+class _VerifiedMemo:
+    """Signatures already verified on this machine, by a hash of (key, signature, message).
+
+    Ed25519 verification costs ~0.1-0.3 ms here, and ``ksad mou list`` checks two per
+    MoU (over a thousand at national scale) on every run. Only successes are kept,
+    and the token covers the exact key, signature and signed bytes, so any change
+    of content misses. The file lives in $KSAD_HOME beside the trust state it is as
+    sensitive as (whoever can write one can write the other), and is 0600.
+    """
+
+    LIMIT = 50_000
+
+    def __init__(self) -> None:
+        from ksad.settings import Settings
+
+        self.file = Settings.from_env().cache_dir / "verified-signatures.json"
+        try:
+            self.tokens: dict[str, None] = dict.fromkeys(json.loads(self.file.read_bytes()))
+        except (OSError, ValueError, TypeError):
+            self.tokens = {}
+        self._dirty = False
+
+    def add(self, token: str) -> None:
+        self.tokens[token] = None
+        if not self._dirty:
+            import atexit
+
+            atexit.register(self.save)
+            self._dirty = True
+
+    def save(self) -> None:
+        if not self._dirty:
+            return
+        from ksad.fsutil import atomic_write
+
+        kept = list(self.tokens)[-self.LIMIT:]  # insertion order: the oldest go first
+        try:
+            atomic_write(self.file, json.dumps(kept), mode=0o600)
+        except OSError:
+            pass  # a read-only home only costs speed
+        self._dirty = False
+
+
+_memo: _VerifiedMemo | None = None
+
+
+def _verified_memo() -> _VerifiedMemo:
+    global _memo
+    if _memo is None:
+        _memo = _VerifiedMemo()
+    return _memo
 
 
 # --- keyring ---------------------------------------------------------------------
@@ -462,12 +552,18 @@ def load_keyring(path: Path | str, *, store: "TrustStore | None" = None, now: da
     path = Path(path)
     if not path.is_file():
         raise TrustError("trust.keyring.missing", file=str(path))
-    data = yamlio.load_mapping(path, with_lines=False).data
+    from ksad.parsecache import ParsedCache
+
+    def parse(path: Path, _raw: bytes) -> dict:
+        doc = yamlio.load_mapping(path)
+        _schema_check("keyring", doc, "trust.keyring.invalid")
+        return doc.data
+
+    cache = ParsedCache("keyring", path)
+    data = cache.load(path, parse)  # new content is parsed and schema-checked; signatures are checked below
+    cache.save(prune=True)
     prior = store.read().get("keyring") if store else None
     sha = content_sha256(data)
-    if not (prior and prior.get("sha256") == sha):
-        # Known-good content needs no re-check; new content is checked with line numbers for the messages.
-        _schema_check("keyring", yamlio.load_mapping(path), "trust.keyring.invalid")
     keyring = _keyring_from(data, path, sha)
     own = _valid_signers(data, "keyring", keyring.roots)
     if len(own) < keyring.threshold:

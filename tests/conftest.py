@@ -27,6 +27,15 @@ import infra
 REPO = Path(__file__).resolve().parent.parent
 
 
+# --- isolation -------------------------------------------------------------------------
+
+@pytest.fixture(autouse=True)
+def _home_in_tmp(tmp_path_factory, monkeypatch):
+    """In-process calls write caches under KSAD_HOME: never the developer's own home."""
+    if "KSAD_HOME" not in os.environ:
+        monkeypatch.setenv("KSAD_HOME", str(tmp_path_factory.mktemp("home")))
+
+
 # --- naming ----------------------------------------------------------------------------
 
 @pytest.fixture(scope="session")

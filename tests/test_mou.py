@@ -288,3 +288,46 @@ def test_bundled_catalog_signing_script(tmp_path):
             found = find_grant(catalog, snap.keyring, publisher=data["publisher"]["code"], partner=partner,
                                app=data["id"], version=version)
             assert found.ok and found.demo
+
+
+# --- the parse cache and the verified-signature memo -----------------------------------------
+
+
+def test_an_mou_edited_after_it_was_cached_is_refused(world):
+    path = world.write_mou()
+    assert grant(world, version="1.5.0").ok  # parsed, checked and cached
+    flip_byte(path, ">=1,<2", ">=1,<3")
+    assert "changed after it was signed" in refused(world, version="2.5.0")
+
+
+def test_an_edited_parse_cache_cannot_make_a_forged_grant_pass(world):
+    import json
+    import os
+
+    from ksad.settings import Settings
+
+    world.write_mou()
+    assert grant(world).ok
+    caches = list(Settings.from_env().cache_dir.glob("parsed-mou-*.json"))
+    assert len(caches) == 1
+    blob = json.loads(caches[0].read_bytes())
+    for data in blob["entries"].values():  # an attacker widens the grant in the cached copy
+        data["apps"][0]["versions"] = ">=1,<9"
+    caches[0].write_text(json.dumps(blob))
+    assert "changed after it was signed" in refused(world, version="5.0.0")
+    assert os.stat(caches[0]).st_size > 0
+
+
+def test_the_cache_drops_mous_that_are_gone(world):
+    import json
+
+    from ksad.settings import Settings
+
+    first = world.write_mou()
+    world.write_mou(world.mou_doc("3273-5204-120-2026"))
+    grant(world)
+    cache = next(Settings.from_env().cache_dir.glob("parsed-mou-*.json"))
+    assert len(json.loads(cache.read_bytes())["entries"]) == 2
+    first.unlink()
+    grant(world)
+    assert [d["id"] for d in json.loads(cache.read_bytes())["entries"].values()] == ["3273-5204-120-2026"]

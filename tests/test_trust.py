@@ -323,3 +323,30 @@ def _timed(fn) -> float:
     start = time.perf_counter()
     fn()
     return time.perf_counter() - start
+
+
+def test_a_keyring_edited_after_it_was_cached_is_refused(world):
+    assert load_keyring(world.root / KEYRING_FILE).version == 1  # parsed, verified and cached
+    flip_byte(world.root / KEYRING_FILE, "Kepala Diskominfo Kota Palopo", "Kepala Diskominfo Kota Palopa")
+    with pytest.raises(TrustError, match="is signed by 0 of the 2 root keys"):
+        load_keyring(world.root / KEYRING_FILE)
+
+
+def test_verified_signatures_are_remembered_only_for_the_exact_bytes(tmp_path):
+    from ksad.trust import SigningKey, _verified_memo, verify_raw
+
+    key = SigningKey.from_seed(b"m" * 32)
+    message = b"ksad memo test " + tmp_path.name.encode()
+    sig = key.sign(message)
+    assert verify_raw(key.public, message, sig)
+    assert len(_verified_memo().tokens) >= 1
+    assert not verify_raw(key.public, message + b"!", sig)  # other bytes: verified again, and fail
+    other = SigningKey.from_seed(b"n" * 32)
+    assert not verify_raw(other.public, message, sig)  # another key: fails
+    _verified_memo().save()
+    import json
+    import stat
+
+    kept = _verified_memo().file
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+    assert len(json.loads(kept.read_bytes())) == len(_verified_memo().tokens)
