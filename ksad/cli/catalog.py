@@ -27,15 +27,13 @@ def _render_apps(state: State, apps, as_json: bool) -> None:
     if as_json:
         emit_json(rows)
         return
-    from rich.table import Table
+    from ksad.cli.listing import print_listing
 
-    table = Table(title=t("catalog.title", path=str(state.settings.catalog)), title_justify="left")
-    for key in ("col.app", "col.name", "col.publisher", "col.latest", "col.category"):
-        table.add_column(t(key))
-    for row in rows:
-        name = row["name"] + (f" [{t('catalog.standin_tag')}]" if row["standin"] else "")
-        table.add_row(row["id"], name, f"{row['publisher']} ({row['publisher_code']})", row["latest"], row["category"])
-    state.console.print(table)
+    tag = f" [{t('catalog.standin_tag')}]"
+    print_listing(state.console, [t(k) for k in ("col.app", "col.name", "col.publisher", "col.latest", "col.category")],
+                  [(r["id"], r["name"] + (tag if r["standin"] else ""), f"{r['publisher']} ({r['publisher_code']})",
+                    r["latest"], r["category"]) for r in rows],
+                  title=t("catalog.title", path=str(state.settings.catalog)))
 
 
 @catalog.command("list")
@@ -67,7 +65,7 @@ def show(state: State, app_id: str, as_json: bool) -> None:
     if as_json:
         emit_json({**app.summary(lang), "metadata": app.data, "releases": [r.to_json() for r in releases]})
         return
-    from rich.table import Table
+    from ksad.cli.listing import print_listing
 
     d = app.data
     desc = d["description"].get(lang) or d["description"]["en"]
@@ -83,15 +81,13 @@ def show(state: State, app_id: str, as_json: bool) -> None:
     if app.is_standin:
         lines.append(f"[{t('catalog.standin_tag')}] {app.text('standin', lang)}")
     state.say("\n".join(lines))
-    table = Table(title=t("catalog.releases"), title_justify="left")
-    for key in ("col.version", "col.date", "col.needs", "col.upgrades_from", "col.changelog"):
-        table.add_column(t(key))
+    rows = []
     for r in releases:
-        res = r.resources
-        needs = ", ".join(f"{k}={v}" for k, v in res.items()) or "-"
-        table.add_row(r.version, r.date, needs, ", ".join(r.upgrades_from) or "-",
-                      r.changelog.get(lang) or r.changelog.get("en") or "")
-    state.console.print(table)
+        needs = ", ".join(f"{k}={v}" for k, v in r.resources.items()) or "-"
+        rows.append((r.version, r.date, needs, ", ".join(r.upgrades_from) or "-",
+                     r.changelog.get(lang) or r.changelog.get("en") or ""))
+    print_listing(state.console, [t(k) for k in ("col.version", "col.date", "col.needs", "col.upgrades_from",
+                                                 "col.changelog")], rows, title=t("catalog.releases"))
 
 
 @catalog.command()

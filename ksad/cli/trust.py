@@ -243,19 +243,16 @@ def list_(state: State, keyring_file: str | None, as_json: bool) -> None:
     if not results:
         state.say(t("mou.none", catalog=str(state.settings.catalog)))
         return
-    from rich import box
-    from rich.table import Table
+    from ksad.cli.listing import print_listing
 
-    table = Table(title=t("mou.list.title", catalog=str(state.settings.catalog)), title_justify="left",
-                  box=box.SIMPLE_HEAD, show_edge=False)
-    for col in ("id", "pioneer", "partner", "window", "apps", "status"):
-        table.add_column(t(f"mou.field.{col}"))
+    rows, styles = [], []
     for r in results:
         status = t("mou.status.valid") if r.ok else f"{t('mou.status.invalid')}: {r.problem.message}"
-        table.add_row(r.id, r.pioneer.code, r.partner.code, f"{r.valid_from} .. {r.valid_until}",
-                      ", ".join(f"{g.app} {g.versions}" for g in r.grants), status,
-                      style=None if r.ok else "red")
-    state.console.print(table)
+        rows.append((r.id, r.pioneer.code, r.partner.code, f"{r.valid_from} .. {r.valid_until}", status,
+                     ", ".join(f"{g.app} {g.versions}" for g in r.grants)))
+        styles.append(None if r.ok else "red")
+    print_listing(state.console, [t(f"mou.field.{c}") for c in ("id", "pioneer", "partner", "window", "status", "apps")],
+                  rows, title=t("mou.list.title", catalog=str(state.settings.catalog)), styles=styles)
 
 
 @mou.command("revoke")
