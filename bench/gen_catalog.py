@@ -149,6 +149,12 @@ def write_scale_catalog(root: Path, apps: int = 165, releases: int = 60, seed: i
         text = app_yaml(app_id, versions_for(releases), "recipes/refapp/1.0.0", recipe_sha, builds, publisher, rng)
         (catalog / "apps" / f"{app_id}.yaml").write_text(text, encoding="utf-8")
         by_publisher.setdefault(publisher, []).append(app_id)
+    try:
+        from ksad.catalog import write_index
+    except ImportError:  # a ksad from before the shipped index: clients parse every entry
+        write_index = None
+    if write_index is not None:
+        write_index(catalog)  # as `ksad publish` keeps it: what a client with no cache reads
     if mous and has_mou_support():
         write_mous(catalog, by_publisher)
         sign_snapshot(catalog)

@@ -263,9 +263,15 @@ def _load_meta(root: Path, cache_dir: Path | None) -> dict:
                 return blob["meta"]
         except (OSError, ValueError, KeyError):
             pass
-    from ksad import yamlio
+    raw = meta_file.read_bytes()
+    shipped = _shipped_blob(root).get("catalog")
+    if isinstance(shipped, dict) and shipped.get("sha256") == hashlib.sha256(raw).hexdigest() \
+            and isinstance(shipped.get("meta"), dict):
+        meta = shipped["meta"]
+    else:
+        from ksad import yamlio
 
-    meta = _plain(yamlio.load_mapping(meta_file, with_lines=False).data)
+        meta = _plain(yamlio.load_mapping(meta_file, with_lines=False).data)
     if cached is not None:
         from ksad.fsutil import atomic_write
 
@@ -296,6 +302,105 @@ def _stat_sig(st) -> list[int]:
     return [st.st_mtime_ns, st.st_size, st.st_ino]
 
 
+# --- the catalog's own index (like Helm's index.yaml) ---------------------------------
+#
+# With no cache yet (a fresh clone, a new KSAD_HOME), parsing 10,000 releases of YAML
+# takes seconds. The publisher therefore ships INDEX_FILE: per app file, its sha256 and
+# the same summary and sorted versions the cache keeps. A client uses an index entry
+# only for a file whose bytes hash to that sha256, so a stale index costs speed, never
+# correctness; whole entries (install, show) are still parsed from the YAML, and
+# install checks the publisher's signature on what it parsed.
+
+INDEX_FILE = "index.json"
+_SUMMARY_KEYS = {"name", "publisher", "publisher_code", "category", "license", "standin", "description", "search"}
+
+
+def _index_entry(digest: str, data: dict) -> dict:
+    from ksad.versions import sort_versions
+
+    return {"sha256": digest, "summary": _summarise(data), "id": data["id"],
+            "versions": sort_versions(str(r["version"]) for r in data["releases"])}
+
+
+def build_index(root: Path) -> dict:
+    """The index of the catalog at *root*; an invalid entry stops it (InputError listing its problems)."""
+    from ksad import yamlio
+
+    apps = {}
+    for path in sorted((Path(root) / "apps").glob("*.yaml")):
+        raw = path.read_bytes()
+        apps[path.name] = _index_entry(hashlib.sha256(raw).hexdigest(), _parse_entry(path, raw))
+    blob: dict = {"format": CACHE_FORMAT, "apps": apps}
+    meta_file = Path(root) / "catalog.yaml"
+    if meta_file.exists():
+        blob["catalog"] = {"sha256": hashlib.sha256(meta_file.read_bytes()).hexdigest(),
+                           "meta": _plain(yamlio.load_mapping(meta_file, with_lines=False).data)}
+    return blob
+
+
+def write_index(root: Path, *, dry_run: bool = False) -> tuple[Path, int, bool]:
+    """(index file, apps indexed, whether it changed); writes only if it changed and not *dry_run*."""
+    from ksad.fsutil import atomic_write
+
+    path = Path(root) / INDEX_FILE
+    text = json.dumps(build_index(root), indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    try:
+        changed = path.read_text(encoding="utf-8") != text
+    except (OSError, UnicodeDecodeError):
+        changed = True
+    if changed and not dry_run:
+        atomic_write(path, text)
+    return path, len(json.loads(text)["apps"]), changed
+
+
+def index_problems(root: Path) -> list[Problem]:
+    """An index that no longer matches the app files: a warning (it only costs speed)."""
+    path = Path(root) / INDEX_FILE
+    if not path.exists():
+        return []
+    shipped = _shipped_blob(Path(root))
+    try:
+        fresh = build_index(root)
+    except InputError:
+        return []  # the entries' own problems are reported already
+    apps = _shipped_index(Path(root))
+    stale = sorted(name for name in set(fresh["apps"]) | set(apps) if apps.get(name) != fresh["apps"].get(name))
+    if shipped.get("catalog") != fresh.get("catalog"):
+        stale.append("catalog.yaml")
+    if not stale:
+        return []
+    return [Problem(str(path), None, "", _msg("catalog.index_stale", files=", ".join(stale[:5]),
+                                               count=len(stale)), warning=True)]
+
+
+def _shipped_blob(root: Path) -> dict:
+    try:
+        blob = json.loads((root / INDEX_FILE).read_bytes())
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(blob, dict) or blob.get("format") != CACHE_FORMAT or not isinstance(blob.get("apps"), dict):
+        return {}
+    return blob
+
+
+def _shipped_index(root: Path) -> dict:
+    return {name: e for name, e in _shipped_blob(root).get("apps", {}).items() if _sound_entry(e)}
+
+
+def _sound_entry(entry) -> bool:
+    """Shaped as _index_entry makes it: anything else is ignored (and the file parsed)."""
+    try:
+        s = entry["summary"]
+        return (isinstance(entry["sha256"], str) and isinstance(entry["id"], str)
+                and isinstance(entry["versions"], list) and all(isinstance(v, str) for v in entry["versions"])
+                and set(s) == _SUMMARY_KEYS and isinstance(s["name"]["en"], str)
+                and isinstance(s["description"]["en"], str) and isinstance(s["search"], str)
+                and all(isinstance(s[k], str) for k in ("publisher", "publisher_code", "category", "license"))
+                and isinstance(s["standin"], bool))
+    except (KeyError, TypeError):
+        return False
+
+
 def _load_index(catalog: Catalog) -> list[App]:
     cache = _cache_dir(catalog)
     index: dict = {}
@@ -308,19 +413,21 @@ def _load_index(catalog: Catalog) -> list[App]:
             index = {}
     apps, fresh, dirty = [], {}, False
     parsed: dict[str, dict] = {}
+    shipped: dict | None = None
     for path in sorted(catalog.apps_dir.glob("*.yaml")):
         sig = _stat_sig(path.stat())
         hit = index.get(path.name)
         if hit is None or hit["stat"] != sig:
             raw = path.read_bytes()
             digest = hashlib.sha256(raw).hexdigest()
-            if hit is None or hit["sha256"] != digest or cache is None or not (cache / f"{digest}.json").exists():
-                data = _parse_entry(path, raw)
-                parsed[digest] = data
-                from ksad.versions import sort_versions
-
-                hit = {"sha256": digest, "summary": _summarise(data), "id": data["id"],
-                       "versions": sort_versions(str(r["version"]) for r in data["releases"])}
+            if hit is None or hit["sha256"] != digest:
+                if shipped is None:
+                    shipped = _shipped_index(catalog.root)
+                hit = shipped.get(path.name)
+                if hit is None or hit["sha256"] != digest:
+                    data = _parse_entry(path, raw)
+                    parsed[digest] = data
+                    hit = _index_entry(digest, data)
             hit = {**hit, "stat": sig}
             dirty = True
         fresh[path.name] = hit
@@ -348,7 +455,16 @@ def _loader(cache: Path | None, digest: str, path: Path, data: dict | None):
                 return json.loads((cache / f"{digest}.json").read_text(encoding="utf-8"))
             except (OSError, ValueError):
                 pass
-        return _parse_entry(path, path.read_bytes())
+        raw = path.read_bytes()
+        entry = _parse_entry(path, raw)
+        if cache is not None and hashlib.sha256(raw).hexdigest() == digest:
+            from ksad.fsutil import atomic_write
+
+            try:  # kept for the next command (the summary came from the shipped index)
+                atomic_write(cache / f"{digest}.json", json.dumps(entry))
+            except OSError:
+                pass
+        return entry
 
     return load
 
@@ -513,6 +629,7 @@ def validate_catalog(root: Path, trust_dir: Path | None = None) -> tuple[int, li
             checked += 1
             problems += release_problems(release_dir, rel, sources, str(path), doc.line_of(("releases", i, "recipe")),
                                          f"releases[{i}]", data["id"])
+    problems += index_problems(root)
     problems += trust_problems(root, trust_dir)
     return checked, problems
 

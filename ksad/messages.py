@@ -63,6 +63,34 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Fix each field listed above, then run the command again.",
         "id": "Perbaiki setiap isian di atas, lalu jalankan perintah lagi.",
     },
+    "catalog.index_stale": {
+        "en": "index.json does not match {count} app file(s) ({files}): first runs parse those files instead. "
+              "Run 'ksad catalog index' (ksad publish does it too), then sign the snapshot again.",
+        "id": "index.json tidak cocok dengan {count} berkas aplikasi ({files}): perintah pertama membaca ulang berkas itu. "
+              "Jalankan 'ksad catalog index' (ksad publish juga melakukannya), lalu tandatangani snapshot lagi.",
+    },
+    "catalog.index_written": {
+        "en": "Wrote {file}: {count} app(s).",
+        "id": "{file} ditulis: {count} aplikasi.",
+    },
+    "catalog.index_would_write": {
+        "en": "Would write {file}: {count} app(s) (dry run, nothing written).",
+        "id": "Akan menulis {file}: {count} aplikasi (uji coba, tidak ada yang ditulis).",
+    },
+    "catalog.index_unchanged": {
+        "en": "{file} is up to date: {count} app(s).",
+        "id": "{file} sudah mutakhir: {count} aplikasi.",
+    },
+    "catalog.index_resign": {
+        "en": "This catalog has a signed snapshot: sign it again (ksad catalog index --snapshot-key KEY), "
+              "or installs will refuse the changed index.json.",
+        "id": "Katalog ini memiliki snapshot bertanda tangan: tandatangani lagi (ksad catalog index --snapshot-key KUNCI), "
+              "atau pemasangan akan menolak index.json yang berubah.",
+    },
+    "catalog.snapshot_signed": {
+        "en": "Signed {file}: version {version}.",
+        "id": "{file} ditandatangani: versi {version}.",
+    },
     "validation.ok": {
         "en": "{path}: {count} file(s) checked, no problems.",
         "id": "{path}: {count} berkas diperiksa, tidak ada masalah.",

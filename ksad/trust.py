@@ -80,7 +80,8 @@ ROOT_PINS_FILE = "roots.txt"
 # Files the snapshot must list: anything matching that it does not list is refused,
 # so a file dropped into the catalog cannot grant or publish anything. Recipes are
 # covered through the tree hash each signed app entry pins.
-COVERED = ("catalog.yaml", "regions.json", KEYRING_FILE, "apps/*.yaml", "mous/*.yaml", "revocations/*.yaml")
+COVERED = ("catalog.yaml", "regions.json", "index.json", KEYRING_FILE, "apps/*.yaml", "mous/*.yaml",
+           "revocations/*.yaml")
 KEY_ROLES = ("region", "snapshot")
 DEFAULT_SNAPSHOT_DAYS = 180
 _HEX64 = re.compile(r"[0-9a-f]{64}")

@@ -35,6 +35,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from ksad import yamlio  # noqa: E402
+from ksad.catalog import write_index  # noqa: E402
 from ksad.mou import draft_mou, sign_mou  # noqa: E402
 from ksad.region import load_regions  # noqa: E402
 from ksad.trust import (KEYRING_FILE, SigningKey, content_sha256, load_keyring, make_signature,  # noqa: E402
@@ -138,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     write_keyring(catalog)
     by_publisher = sign_apps(catalog)
     mous = write_mous(catalog, by_publisher)
+    write_index(catalog)  # covered by the snapshot, so written before it is signed
     snapshot = sign_snapshot(catalog, [demo_key("snapshot")], expires=SNAPSHOT_EXPIRES)
     print(f"signed {sum(map(len, by_publisher.values()))} app entries, {len(mous)} demo MoUs; {snapshot}")
     return 0

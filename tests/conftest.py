@@ -32,8 +32,7 @@ REPO = Path(__file__).resolve().parent.parent
 @pytest.fixture(autouse=True)
 def _home_in_tmp(tmp_path_factory, monkeypatch):
     """In-process calls write caches under KSAD_HOME: never the developer's own home."""
-    if "KSAD_HOME" not in os.environ:
-        monkeypatch.setenv("KSAD_HOME", str(tmp_path_factory.mktemp("home")))
+    monkeypatch.setenv("KSAD_HOME", str(tmp_path_factory.mktemp("home")))
 
 
 # --- naming ----------------------------------------------------------------------------

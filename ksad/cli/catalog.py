@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from ksad.cli.app import State, cli, emit_json, json_option, pass_state
+from ksad.cli.app import State, cli, dry_run_option, emit_json, json_option, pass_state
+from ksad.cli.trust import passphrase_option
 from ksad.messages import current_language, t
 
 
@@ -114,3 +115,41 @@ def validate(state: State, path: str | None, as_json: bool) -> None:
         raise InputError("validation.failed", count=len(problems), problems="\n".join(f"  {p}" for p in problems))
     if not as_json:
         state.say(t("validation.ok", path=str(root), count=checked))
+
+
+@catalog.command("index")
+@click.argument("path", required=False, type=click.Path(file_okay=False))
+@click.option("--snapshot-key", "snapshot_key_files", multiple=True, type=click.Path(dir_okay=False),
+              help="Key with the keyring's 'snapshot' role: sign snapshot.json again after the index changed.")
+@passphrase_option
+@dry_run_option
+@json_option
+@pass_state
+def index(state: State, path: str | None, snapshot_key_files: tuple[str, ...], passphrase_env: str | None,
+          dry_run: bool, as_json: bool) -> None:
+    """Write the catalog's index.json (what a client with no cache reads instead of every app file),
+    like `helm repo index`. `ksad publish` keeps it current by itself."""
+    from ksad.catalog import write_index
+    from ksad.cli.trust import _load_key
+    from ksad.trust import SNAPSHOT_FILE, sign_snapshot
+
+    root = Path(path) if path else state.settings.catalog
+    keys = [_load_key(f, passphrase_env) for f in snapshot_key_files]
+    file, count, changed = write_index(root, dry_run=dry_run)
+    signed = None
+    if changed and keys and not dry_run:
+        signed = sign_snapshot(root, keys)
+    if as_json:
+        emit_json({"file": str(file), "apps": count, "changed": changed, "dry_run": dry_run,
+                   "snapshot": str(signed) if signed else None})
+        return
+    key = "catalog.index_unchanged" if not changed else (
+        "catalog.index_would_write" if dry_run else "catalog.index_written")
+    state.say(t(key, file=str(file), count=count))
+    if signed:
+        import json
+
+        state.say(t("catalog.snapshot_signed", file=str(signed),
+                    version=json.loads(signed.read_bytes())["version"]))
+    elif changed and (root / SNAPSHOT_FILE).exists():
+        state.say(t("catalog.index_resign"), style="yellow")

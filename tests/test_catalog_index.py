@@ -1,0 +1,86 @@
+"""The catalog's own index.json: what a client with no cache reads instead of every app file.
+
+It must only ever cost speed when it is wrong: an entry is used only for a file whose
+bytes it hashes, so an edited app file is read again, and a broken index is ignored.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from catalog_factory import CatalogBuilder, two_service
+from ksad import catalog as catalog_mod
+from ksad.catalog import INDEX_FILE, open_catalog, validate_catalog, write_index
+
+
+@pytest.fixture
+def built(tmp_path) -> CatalogBuilder:
+    b = CatalogBuilder(tmp_path, grant=False)
+    b.add_release("uji-web", "1.0.0", two_service())
+    b.add_release("uji-web", "1.1.0", two_service())
+    b.add_release("uji-lain", "2.0.0", two_service())
+    return b
+
+
+def _listing(root: Path, cache: Path) -> dict[str, tuple[str, ...]]:
+    return {a.id: a.versions for a in open_catalog(root, cache_dir=cache).apps()}
+
+
+def test_a_cold_cache_reads_the_index_not_the_entries(built, tmp_path, monkeypatch):
+    write_index(built.catalog)
+    expected = _listing(built.catalog, tmp_path / "warm")
+
+    def no_parsing(*_a, **_k):
+        raise AssertionError("an app file was parsed although the index covers it")
+
+    monkeypatch.setattr(catalog_mod, "_parse_entry", no_parsing)
+    assert _listing(built.catalog, tmp_path / "cold") == expected == {"uji-lain": ("2.0.0",),
+                                                                      "uji-web": ("1.1.0", "1.0.0")}
+
+
+def test_an_app_file_changed_after_indexing_is_read_again(built, tmp_path):
+    write_index(built.catalog)
+    built.add_release("uji-web", "1.2.0", two_service())  # the index still says 1.1.0 is the newest
+    assert _listing(built.catalog, tmp_path / "cold")["uji-web"] == ("1.2.0", "1.1.0", "1.0.0")
+    _, problems = validate_catalog(built.catalog)
+    stale = [p for p in problems if p.file.endswith(INDEX_FILE)]
+    assert len(stale) == 1 and stale[0].warning and "uji-web.yaml" in stale[0].message
+
+
+@pytest.mark.parametrize("content", ["{not json", '{"format": 3, "apps": []}', '[]',
+                                     '{"format": 3, "apps": {"uji-web.yaml": {"sha256": 1}}}'])
+def test_a_broken_index_is_ignored(built, tmp_path, content):
+    (built.catalog / INDEX_FILE).write_text(content, encoding="utf-8")
+    assert _listing(built.catalog, tmp_path / "cold")["uji-web"] == ("1.1.0", "1.0.0")
+
+
+def test_catalog_index_command_dry_run_then_write_and_resign(built, run_ksad):
+    cat = ("--catalog", built.catalog)
+    dry = run_ksad(*cat, "catalog", "index", "--dry-run", check=True)
+    assert "Would write" in dry.stderr and not (built.catalog / INDEX_FILE).exists()
+    wrote = run_ksad(*cat, "catalog", "index", check=True)
+    assert "Wrote" in wrote.stderr and "sign it again" in wrote.stderr
+    listed = json.loads((built.catalog / INDEX_FILE).read_text())["apps"]
+    assert sorted(listed) == ["uji-lain.yaml", "uji-web.yaml"]
+    refused = run_ksad(*cat, "catalog", "validate")  # the snapshot does not list index.json yet
+    assert refused.returncode != 0 and "index.json" in refused.stderr
+    again = run_ksad(*cat, "catalog", "index", "--snapshot-key", built.world.files["maintainer"], "--json",
+                     check=True)
+    data = json.loads(again.stdout)["data"]
+    assert data["changed"] is False and data["snapshot"] is None  # unchanged: nothing to sign
+    (built.catalog / INDEX_FILE).unlink()
+    signed = json.loads(run_ksad(*cat, "catalog", "index", "--snapshot-key", built.world.files["maintainer"],
+                                 "--json", check=True).stdout)["data"]
+    assert signed["changed"] is True and signed["snapshot"].endswith("snapshot.json")
+    run_ksad(*cat, "catalog", "validate", check=True)
+
+
+def test_the_bundled_index_is_current():
+    from ksad.settings import BUNDLED_CATALOG
+
+    _, problems = validate_catalog(BUNDLED_CATALOG)
+    assert not [p for p in problems if p.file.endswith(INDEX_FILE)]
+    assert (BUNDLED_CATALOG / INDEX_FILE).exists()
