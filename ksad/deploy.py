@@ -19,7 +19,6 @@ import os
 import secrets as _secrets
 import socket
 import string
-import tarfile
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -113,6 +112,8 @@ def image_tag(app_id: str, service: str, context_hash: str) -> str:
 
 def context_tar(context: Path) -> bytes:
     """A deterministic tar of a build context; links may not point outside it."""
+    import tarfile  # only when building: a re-run that changes nothing does not pay for it
+
     buf = io.BytesIO()
     root = context.resolve()
     with tarfile.open(fileobj=buf, mode="w") as tar:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import tarfile
 import time
 from typing import Any, Callable, Iterator
 from urllib.parse import urlparse
@@ -213,6 +212,8 @@ class Engine:
         """Copy rendered files into a created (not yet started) container."""
         if not files:
             return
+        import tarfile
+
         buf = io.BytesIO()
         with tarfile.open(fileobj=buf, mode="w") as tar:
             dirs: set[str] = set()

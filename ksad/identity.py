@@ -21,7 +21,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from ksad import yamlio
 from ksad.errors import ConflictError, InputError, NotFoundError
 from ksad.fsutil import atomic_write
 from ksad.messages import t
@@ -262,6 +261,8 @@ def apply_identity(settings: Settings, plan: IdentityPlan) -> Identity:
     if identity.emblem is not None and plan.emblem_bytes is not None:
         atomic_write(identity.emblem, plan.emblem_bytes, mode=0o644)
     header = t("identity.file_header") + "\n"
+    from ksad import yamlio
+
     atomic_write(plan.file, header + yamlio.dump(identity.to_file()), mode=0o644)
     # An emblem of the other kind (or any, if the new pack has none) is now stale.
     for stale in settings.home.glob(f"{EMBLEM_STEM}.*"):
@@ -292,7 +293,13 @@ def load_identity(settings: Settings) -> Identity:
     file = settings.identity_file
     if not file.exists():
         raise NotFoundError("identity.missing", file=str(file))
-    doc = yamlio.load_mapping(file)
+    from ksad.parsecache import validated
+
+    # a file that was valid before is not parsed again (PyYAML is not even imported)
+    return validated(file, "identity", lambda doc: _identity_from(settings, file, doc))
+
+
+def _identity_from(settings: Settings, file: Path, doc) -> Identity:
     data = doc.data
 
     def bad(key: str, problem: str) -> InputError:

@@ -171,7 +171,7 @@ def _load_dir(catalog_root: Path | str, sub: str, *, revocation: bool) -> list[t
     from ksad.parsecache import ParsedCache
 
     cache = ParsedCache("revocation" if revocation else "mou", Path(catalog_root))
-    parse = lambda path, _raw: _load(path, revocation=revocation)  # noqa: E731 - a miss re-reads: rare
+    parse = lambda path: _load(path, revocation=revocation)  # noqa: E731
     out = [(path, cache.load(path, parse)) for path in sorted((Path(catalog_root) / sub).glob("*.yaml"))]
     cache.save(prune=True)
     return out

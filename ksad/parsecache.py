@@ -37,7 +37,7 @@ def plain(value: Any) -> Any:
 
 
 class ParsedCache:
-    """``load(path, parse)``: *parse*'s plain result for the file's content, parsed once per content."""
+    """Parsed content of one kind of file, kept by the sha256 of the file's bytes."""
 
     def __init__(self, kind: str, scope: Path, cache_dir: Path | None = None) -> None:
         if cache_dir is None:
@@ -60,7 +60,8 @@ class ParsedCache:
                 self._kept = {}
         return self._kept
 
-    def load(self, path: Path, parse: Callable[[Path, bytes], Any]) -> Any:
+    def lookup(self, path: Path) -> tuple[str, Any]:
+        """(sha256 of the file, its kept content or None)."""
         try:
             raw = Path(path).read_bytes()
         except OSError as exc:
@@ -68,13 +69,27 @@ class ParsedCache:
 
             raise InputError("file.unreadable", file=str(path), problem=exc.strerror or str(exc)) from None
         digest = hashlib.sha256(raw).hexdigest()
-        kept = self._read()
-        if digest in kept:
-            data = kept[digest]
-        else:
-            data = plain(parse(Path(path), raw))
-            self._new = True
+        kept = self._read().get(digest)
+        if kept is not None:
+            self._used[digest] = kept
+        return digest, kept
+
+    def store(self, digest: str, data: Any) -> None:
+        # Only what JSON keeps exactly (a YAML key 1 would come back as "1", a set not at all).
+        try:
+            if json.loads(json.dumps(data)) != data:
+                return
+        except (TypeError, ValueError):
+            return
         self._used[digest] = data
+        self._new = True
+
+    def load(self, path: Path, parse: Callable[[Path], Any]) -> Any:
+        """*parse*'s result (made plain) for the file's content; parsed only for content not kept."""
+        digest, data = self.lookup(path)
+        if data is None:
+            data = plain(parse(Path(path)))
+            self.store(digest, data)
         return data
 
     def save(self, *, prune: bool = False) -> None:
@@ -89,3 +104,41 @@ class ParsedCache:
         except OSError:
             pass  # a read-only home only costs speed
         self._kept, self._new = entries, False
+
+
+class CachedDocument:
+    """Content served from the cache: like yamlio.Document, without line numbers."""
+
+    def __init__(self, path: Path, data: Any) -> None:
+        self.path, self.data, self.lines = Path(path), data, {}
+
+    def line_of(self, _pointer) -> None:
+        return None
+
+
+def validated(path: Path, kind: str, validate: Callable[[Any], Any]) -> Any:
+    """``validate(doc)`` of the YAML mapping at *path*; content that passed before skips PyYAML.
+
+    PyYAML costs ~20 ms to import and more to parse, on every re-run of install.
+    If *validate* raises on cached content (something outside the file changed),
+    the file is parsed again with line numbers and validated once more, so the
+    message the user reads names the line.
+    """
+    from ksad.errors import KsadError
+
+    path = Path(path)
+    cache = ParsedCache(kind, path)
+    digest, kept = cache.lookup(path)
+    if kept is not None:
+        try:
+            return validate(CachedDocument(path, kept))
+        except KsadError:
+            pass
+    from ksad import yamlio
+
+    doc = yamlio.load_mapping(path)
+    doc.data = plain(doc.data)
+    result = validate(doc)
+    cache.store(digest, doc.data)
+    cache.save(prune=True)
+    return result

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ksad import yamlio
 from ksad.errors import InputError, PolicyError
 from ksad.messages import t
 
@@ -169,6 +168,8 @@ def load_policy_file(path: Path) -> frozenset[str]:
     path = Path(path)
     if not path.exists():
         return frozenset()
+    from ksad import yamlio
+
     doc = yamlio.load(path)
     if doc.data is None:
         return frozenset()

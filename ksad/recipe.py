@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from ksad import policy, yamlio
+from ksad import policy
 from ksad.errors import InputError
 from ksad.messages import MESSAGES, t
 
@@ -231,7 +231,7 @@ def _field_name(pointer: Pointer) -> str:
 class _Check:
     """Collects problems with their line numbers while the loader walks the file."""
 
-    def __init__(self, doc: yamlio.Document, file: str) -> None:
+    def __init__(self, doc, file: str) -> None:  # a yamlio.Document or parsecache.CachedDocument
         self.doc, self.file, self.problems = doc, file, []
 
     def add(self, pointer: Pointer, key: str, reason: str, **fields: Any) -> None:
@@ -417,8 +417,14 @@ def load_recipe(path: Path, *, allow: frozenset[str] = frozenset(), source_root:
     :class:`RecipeError` (an ``InputError``) listing every structural problem,
     then ``PolicyError`` for what *allow* does not cover.
     """
+    from ksad.parsecache import validated
+
     path = Path(path)
-    doc = yamlio.load_mapping(path)
+    # a recipe that loaded before is not parsed again (PyYAML is not even imported)
+    return validated(path, "recipe", lambda doc: _recipe_from(doc, path, allow, source_root))
+
+
+def _recipe_from(doc, path: Path, allow: frozenset[str], source_root: Path | None) -> Recipe:
     check = _Check(doc, str(path))
     recipe_dir = path.absolute().parent
     root = Path(source_root).resolve() if source_root is not None else recipe_dir.resolve()

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ksad import yamlio
 from ksad.errors import ConflictError, InputError, NotFoundError
 from ksad.fsutil import atomic_write, locked
 from ksad.messages import t
@@ -154,6 +153,8 @@ def _load(settings: Settings) -> dict[str, str]:
     file = settings.inventory_file
     if not file.exists():
         return {}
+    from ksad import yamlio
+
     doc = yamlio.load_mapping(file)
 
     def bad(pointer: tuple, problem: str) -> InputError:
@@ -188,6 +189,8 @@ def _load(settings: Settings) -> dict[str, str]:
 def _save(settings: Settings, targets: dict[str, str]) -> None:
     settings.ensure_home()
     data = {"format": FORMAT, "targets": {name: {"url": url} for name, url in sorted(targets.items())}}
+    from ksad import yamlio
+
     atomic_write(settings.inventory_file, t("target.file_header") + "\n" + yamlio.dump(data), mode=0o644)
 
 

@@ -553,7 +553,7 @@ def load_keyring(path: Path | str, *, store: "TrustStore | None" = None, now: da
         raise TrustError("trust.keyring.missing", file=str(path))
     from ksad.parsecache import ParsedCache
 
-    def parse(path: Path, _raw: bytes) -> dict:
+    def parse(path: Path) -> dict:
         from ksad import yamlio  # only for content not seen before: PyYAML costs ~60 ms to import
 
         doc = yamlio.load_mapping(path)

@@ -334,3 +334,30 @@ def test_atomic_write_and_secrets(tmp_path):
     secret = write_secret(tmp_path / "secrets" / "prod" / "app.json", '{"db": "x"}')
     assert stat.S_IMODE(secret.stat().st_mode) == 0o600
     assert stat.S_IMODE(secret.parent.stat().st_mode) == 0o700
+
+
+def test_an_edited_pack_is_read_again_and_errors_still_name_the_line(settings, regions, tmp_path):
+    create_identity(settings, regions, region="52.04", domain="sumbawakab.go.id", office="Diskominfo")
+    assert load_identity(settings).domain == "sumbawakab.go.id"  # parsed once, then served from the cache
+    assert load_identity(settings).domain == "sumbawakab.go.id"
+    text = settings.identity_file.read_text()
+    settings.identity_file.write_text(text.replace("sumbawakab.go.id", "sumbawa.go.id"))
+    assert load_identity(settings).domain == "sumbawa.go.id"
+    settings.identity_file.write_text(text.replace("sumbawakab.go.id", "sumbawa.example"))
+    line = next(i for i, s in enumerate(settings.identity_file.read_text().splitlines(), 1) if "domain:" in s)
+    with pytest.raises(InputError) as err:
+        load_identity(settings)
+    assert f"line {line}" in err.value.message and "domain" in err.value.message
+
+
+def test_a_cached_pack_whose_emblem_disappeared_is_refused_with_its_line(settings, regions, tmp_path):
+    svg = tmp_path / "lambang.svg"
+    svg.write_bytes(SVG)
+    create_identity(settings, regions, region="52.04", domain="sumbawakab.go.id", office="Diskominfo", emblem=svg)
+    assert load_identity(settings).emblem is not None
+    stored = Path(load_identity(settings).emblem)
+    stored.unlink()  # the pack did not change, but what it points to is gone
+    with pytest.raises(InputError) as err:
+        load_identity(settings)
+    line = next(i for i, s in enumerate(settings.identity_file.read_text().splitlines(), 1) if "emblem:" in s)
+    assert f"line {line}" in err.value.message

@@ -565,3 +565,22 @@ def test_bundled_recipes_load_and_match_the_schema(path):
     recipe = load_recipe(path, source_root=REPO / "recipes")
     assert recipe.services
     jsonschema.Draft202012Validator(SCHEMA).validate(yamlio.load_mapping(path).data)
+
+
+def test_a_recipe_is_checked_again_each_time_even_when_its_parse_is_cached(tmp_path):
+    path = write(tmp_path, """\
+        services:
+          web:
+            image: example/web:1
+            privileged: true
+        """)
+    assert load_recipe(path, allow=frozenset({"privileged"})).services["web"].privileged  # parsed and cached
+    with pytest.raises(PolicyError) as err:  # same content, but this operator did not allow it
+        load_recipe(path)
+    assert "privileged" in err.value.message
+    path.write_text(path.read_text().replace("image: example/web:1", "image: example/web:2"))
+    assert load_recipe(path, allow=frozenset({"privileged"})).services["web"].image == "example/web:2"
+    path.write_text(path.read_text().replace("privileged: true", "cpu_shares: 5"))
+    with pytest.raises(InputError) as err:
+        load_recipe(path)
+    assert "line 4: services.web.cpu_shares" in err.value.message
