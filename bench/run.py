@@ -453,7 +453,7 @@ def scale_section(tmp: Path, sizes: list[int], warm_runs: int, cold_all: bool, r
         row: dict[str, dict] = {}
         for name, cmd in commands.items():
             cold = Stat()
-            if (cold_all or name == "catalog list") and name != "mou list":  # MoUs are not cached
+            if cold_all or name == "catalog list":
                 shutil.rmtree(home / "cache", ignore_errors=True)
                 cold.add(run(cmd, env=env)[0])
             run(cmd, env=env)  # fills the cache when the cold run was skipped
@@ -462,7 +462,7 @@ def scale_section(tmp: Path, sizes: list[int], warm_runs: int, cold_all: bool, r
                 warm.add(run(cmd, env=env)[0])
             row[name] = {"cold": cold, "warm": warm}
         _, proc = run([PY, str(BENCH / "inproc.py"), str(catalog), str(root / "inproc-cache")], capture=True,
-                      timeout=600)
+                      timeout=600, env=ksad_env(root / "inproc-home", catalog))
         inproc = json_line(proc.stdout)
         rows[size] = {"apps": inproc["apps"], "releases": inproc["releases"], "cli": row, "inproc": inproc,
                       "catalog": str(catalog)}
@@ -607,6 +607,11 @@ def budget_rows(results: dict) -> list[tuple[str, str, str, bool | None]]:
             rows.append((f"MoU look-up (`load_keyring` + `find_grant`, in-process) at {ip['mous']} MoUs",
                          f"≤ {lim} s", f"{fmt(both)} ({fmt(ip['keyring_load_s'])} + {fmt(ip['find_grant_s'])})",
                          both <= lim))
+            if "find_grant_cold_s" in ip:
+                cold = ip["keyring_load_cold_s"] + ip["find_grant_cold_s"]
+                rows.append((f"MoU look-up at {ip['mous']} MoUs, cold cache (first run)", f"≤ {lim} s",
+                             f"{fmt(cold)} ({fmt(ip['keyring_load_cold_s'])} + {fmt(ip['find_grant_cold_s'])})",
+                             cold <= lim))
         else:
             rows.append(("MoU look-up at 514 regions", f"≤ {lim} s", "not measured: no MoU support in ksad", None))
         for name in big["cli"]:
@@ -715,8 +720,11 @@ def scale_report(scale: dict) -> list[str]:
                        ("resolve_newest_s", "resolve newest (median per app)"),
                        ("resolve_range_s", "resolve `>=2,<3` (median per app)"),
                        ("resolve_exact_s", "resolve exact version (median per app)"),
-                       ("resolve_worst_s", "resolve, worst call"), ("keyring_load_s", "MoU: load the keyring"),
-                       ("find_grant_s", "MoU: `find_grant` (median of 5 partners)")):
+                       ("resolve_worst_s", "resolve, worst call"),
+                       ("keyring_load_cold_s", "MoU: load the keyring, cold cache"),
+                       ("find_grant_cold_s", "MoU: `find_grant`, cold cache"),
+                       ("keyring_load_s", "MoU: load the keyring, warm (median of 5)"),
+                       ("find_grant_s", "MoU: `find_grant`, warm (median of 5 partners)")):
         inproc.append([label] + [fmt(scale[s]["inproc"].get(key, float("nan")), "ms") for s in sizes])
     return ["", "## Scale: generated catalogs (60 releases per app)", "",
             "Process wall times; cold = `$KSAD_HOME/cache` deleted first (the first command after a catalog "

@@ -330,7 +330,7 @@ def build_index(root: Path) -> dict:
     for path in sorted((Path(root) / "apps").glob("*.yaml")):
         raw = path.read_bytes()
         apps[path.name] = _index_entry(hashlib.sha256(raw).hexdigest(), _parse_entry(path, raw))
-    blob: dict = {"format": CACHE_FORMAT, "apps": apps}
+    blob: dict = {"format": CACHE_FORMAT, "apps": apps, "documents": _documents(Path(root))}
     meta_file = Path(root) / "catalog.yaml"
     if meta_file.exists():
         blob["catalog"] = {"sha256": hashlib.sha256(meta_file.read_bytes()).hexdigest(),
@@ -371,6 +371,43 @@ def index_problems(root: Path) -> list[Problem]:
         return []
     return [Problem(str(path), None, "", _msg("catalog.index_stale", files=", ".join(stale[:5]),
                                                count=len(stale)), warning=True)]
+
+
+def _documents(root: Path) -> dict:
+    """MoUs, revocations and the keyring, parsed: signatures are verified on them at every use."""
+    from ksad.mou import MOU_DIR, REVOCATION_DIR, _load
+    from ksad.trust import KEYRING_FILE
+
+    from ksad import yamlio
+
+    docs = {}
+    parsers = [(f"{sub}/{p.name}", p, lambda p=p, r=revocation: _load(p, revocation=r))
+               for sub, revocation in ((MOU_DIR, False), (REVOCATION_DIR, True))
+               for p in sorted((root / sub).glob("*.yaml"))]
+    parsers.append((KEYRING_FILE, root / KEYRING_FILE,
+                    lambda: yamlio.load_mapping(root / KEYRING_FILE, with_lines=False).data))
+    for rel, path, parse in parsers:
+        if not path.exists():
+            continue
+        try:
+            docs[rel] = {"sha256": hashlib.sha256(path.read_bytes()).hexdigest(), "data": _plain(parse())}
+        except InputError:
+            continue  # left out: clients parse it and report its problems themselves
+    return docs
+
+
+def shipped_documents(root: Path) -> dict:
+    """{sha256: parsed content} of the MoUs, revocations and keyring in the catalog's index."""
+    docs = _shipped_blob(Path(root)).get("documents")
+    if not isinstance(docs, dict):
+        return {}
+    return {d["sha256"]: d["data"] for d in docs.values()
+            if isinstance(d, dict) and isinstance(d.get("sha256"), str) and isinstance(d.get("data"), dict)}
+
+
+def sound_document(kind: str, data: Any) -> bool:
+    """Shipped content is used only if it passes the schema (it is parsed from YAML otherwise)."""
+    return isinstance(data, dict) and _fast_valid(kind, data)
 
 
 def _shipped_blob(root: Path) -> dict:

@@ -170,7 +170,11 @@ def _load_dir(catalog_root: Path | str, sub: str, *, revocation: bool) -> list[t
     """Every manifest in the catalog's *sub* directory; unchanged files come from the parse cache."""
     from ksad.parsecache import ParsedCache
 
-    cache = ParsedCache("revocation" if revocation else "mou", Path(catalog_root))
+    from ksad.catalog import shipped_documents, sound_document
+
+    kind = "revocation" if revocation else "mou"
+    cache = ParsedCache(kind, Path(catalog_root), shipped=lambda: shipped_documents(Path(catalog_root)),
+                        sound=lambda data: sound_document("mou", data) and ("revokes" in data) == revocation)
     parse = lambda path: _load(path, revocation=revocation)  # noqa: E731
     out = [(path, cache.load(path, parse)) for path in sorted((Path(catalog_root) / sub).glob("*.yaml"))]
     cache.save(prune=True)

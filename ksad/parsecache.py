@@ -39,7 +39,11 @@ def plain(value: Any) -> Any:
 class ParsedCache:
     """Parsed content of one kind of file, kept by the sha256 of the file's bytes."""
 
-    def __init__(self, kind: str, scope: Path, cache_dir: Path | None = None) -> None:
+    def __init__(self, kind: str, scope: Path, cache_dir: Path | None = None, *,
+                 shipped: Callable[[], dict[str, Any]] | None = None,
+                 sound: Callable[[Any], bool] | None = None) -> None:
+        """*shipped*: content the catalog's publisher parsed already, by sha256 (index.json);
+        used for a miss when *sound* (a schema check) accepts it, else the file is parsed."""
         if cache_dir is None:
             from ksad.settings import Settings
 
@@ -50,6 +54,7 @@ class ParsedCache:
         self._kept: dict[str, Any] | None = None
         self._used: dict[str, Any] = {}
         self._new = False
+        self._shipped_fn, self._sound, self._shipped_docs = shipped, sound, None
 
     def _read(self) -> dict[str, Any]:
         if self._kept is None:
@@ -87,10 +92,21 @@ class ParsedCache:
     def load(self, path: Path, parse: Callable[[Path], Any]) -> Any:
         """*parse*'s result (made plain) for the file's content; parsed only for content not kept."""
         digest, data = self.lookup(path)
+        if data is not None:
+            return data
+        data = self._from_shipped(digest)
         if data is None:
             data = plain(parse(Path(path)))
-            self.store(digest, data)
+        self.store(digest, data)
         return data
+
+    def _from_shipped(self, digest: str) -> Any:
+        if self._shipped_fn is None:
+            return None
+        if self._shipped_docs is None:
+            self._shipped_docs = self._shipped_fn()
+        data = self._shipped_docs.get(digest)
+        return data if data is not None and self._sound is not None and self._sound(data) else None
 
     def save(self, *, prune: bool = False) -> None:
         """Write newly parsed content; *prune*: keep only what this run saw (it saw every file)."""

@@ -560,7 +560,10 @@ def load_keyring(path: Path | str, *, store: "TrustStore | None" = None, now: da
         _schema_check("keyring", doc, "trust.keyring.invalid")
         return doc.data
 
-    cache = ParsedCache("keyring", path)
+    from ksad.catalog import shipped_documents, sound_document
+
+    cache = ParsedCache("keyring", path, shipped=lambda: shipped_documents(path.parent.parent),
+                        sound=lambda data: sound_document("keyring", data))
     data = cache.load(path, parse)  # new content is parsed and schema-checked; signatures are checked below
     cache.save(prune=True)
     prior = store.read().get("keyring") if store else None

@@ -84,3 +84,55 @@ def test_the_bundled_index_is_current():
     _, problems = validate_catalog(BUNDLED_CATALOG)
     assert not [p for p in problems if p.file.endswith(INDEX_FILE)]
     assert (BUNDLED_CATALOG / INDEX_FILE).exists()
+
+
+def _widen_shipped_grant(root: Path) -> None:
+    blob = json.loads((root / INDEX_FILE).read_text())
+    docs = [d for rel, d in blob["documents"].items() if rel.startswith("mous/")]
+    assert docs
+    for d in docs:
+        d["data"]["apps"] = [{"app": a["app"], "versions": ">=0"} for a in d["data"]["apps"]]
+    (root / INDEX_FILE).write_text(json.dumps(blob))
+
+
+def test_shipped_mous_are_still_checked_by_signature(tmp_path):
+    from trust_factory import World
+
+    from ksad.errors import TrustError
+    from ksad.mou import find_grant
+    from ksad.trust import KEYRING_FILE, load_keyring
+
+    world = World(tmp_path)
+    world.write_app()
+    world.write_mou()
+    write_index(world.root)
+    keyring = load_keyring(world.root / KEYRING_FILE)  # read from the shipped index: no cache yet
+    assert find_grant(world.root, keyring, publisher="32.73", partner="52.04", app="e-budgeting",
+                      version="1.5.0").ok
+    _widen_shipped_grant(world.root)  # someone widens the grant in the index, not in the signed file
+    import shutil
+
+    from ksad.settings import Settings
+
+    shutil.rmtree(Settings.from_env().cache_dir)
+    with pytest.raises(TrustError, match="changed after it was signed"):
+        find_grant(world.root, keyring, publisher="32.73", partner="52.04", app="e-budgeting", version="7.0.0")
+
+
+def test_a_shipped_document_that_fails_its_schema_is_parsed_instead(tmp_path):
+    from trust_factory import World
+
+    from ksad.mou import find_grant
+    from ksad.trust import KEYRING_FILE, load_keyring
+
+    world = World(tmp_path)
+    world.write_app()
+    world.write_mou()
+    write_index(world.root)
+    blob = json.loads((world.root / INDEX_FILE).read_text())
+    for d in blob["documents"].values():
+        d["data"] = {"broken": True}
+    (world.root / INDEX_FILE).write_text(json.dumps(blob))
+    keyring = load_keyring(world.root / KEYRING_FILE)
+    assert find_grant(world.root, keyring, publisher="32.73", partner="52.04", app="e-budgeting",
+                      version="1.5.0").ok
