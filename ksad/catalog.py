@@ -14,7 +14,6 @@ unchanged one costs one read and one hash.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 from dataclasses import dataclass
@@ -232,6 +231,8 @@ class Catalog:
         try:
             return self._apps[app_id]
         except KeyError:
+            import difflib
+
             close = difflib.get_close_matches(app_id, list(self._apps), n=3)
             suggest = f" (did you mean: {', '.join(close)}?)" if close else ""
             raise NotFoundError("app.unknown", app=app_id, catalog=str(self.root), suggest=suggest) from None

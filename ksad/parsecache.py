@@ -17,10 +17,29 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 from typing import Any, Callable
 
 FORMAT = 1  # bump when the cached shape changes
+
+# sha256 of files this process has already hashed and checked (the signed snapshot does it
+# for every catalog file), by absolute path with the file's stat signature at that moment:
+# a hit costs no second read, and a file replaced since (other mtime, size or inode) is read.
+_known: dict[str, tuple[tuple[int, int, int], str]] = {}
+
+
+def stat_sig(path: str) -> tuple[int, int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size, st.st_ino
+
+
+def remember_digests(digests: dict[str, tuple[tuple[int, int, int] | None, str]]) -> None:
+    """{path: (stat_sig taken *before* reading the file, sha256 of what was read)}."""
+    _known.update({path: entry for path, entry in digests.items() if entry[0] is not None})
 
 
 def plain(value: Any) -> Any:
@@ -67,6 +86,11 @@ class ParsedCache:
 
     def lookup(self, path: Path) -> tuple[str, Any]:
         """(sha256 of the file, its kept content or None)."""
+        where = os.path.abspath(path)
+        sig, known = _known.get(where, (None, None))
+        if known is not None and known in self._read() and stat_sig(where) == sig:
+            self._used[known] = self._read()[known]
+            return known, self._used[known]
         try:
             raw = Path(path).read_bytes()
         except OSError as exc:

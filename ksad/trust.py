@@ -968,10 +968,14 @@ def verify_snapshot(catalog_root: Path | str, trust_state_dir: Path | str, now: 
     expires = parse_datetime(data["expires"])
     if expires <= _now(now):
         raise TrustError("trust.snapshot.expired", file=str(path), date=iso_utc(expires))
+    from ksad.parsecache import remember_digests, stat_sig
+
     files: dict[str, str] = data["files"]
     root_s = str(root)
+    seen = {}
     for rel, digest in files.items():
         target = os.path.join(root_s, rel)
+        seen[target] = (stat_sig(target), digest)  # before reading: a later change shows in the stat
         try:
             actual = _file_sha256(target)
         except FileNotFoundError:
@@ -983,6 +987,7 @@ def verify_snapshot(catalog_root: Path | str, trust_state_dir: Path | str, now: 
     for rel in covered_files(root):
         if rel not in files:
             raise TrustError("trust.snapshot.file_unlisted", file=rel, catalog=str(root))
+    remember_digests(seen)
     snapshot = Snapshot(path, data["version"], expires, dict(files), sha, tuple(good.values()), keyring)
     if not record:
         return snapshot

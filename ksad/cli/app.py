@@ -34,6 +34,11 @@ class State:
             self._console = Console(stderr=True, highlight=False)
         return self._console
 
+    @property
+    def styled_console(self):
+        """rich's console on a terminal; None when stderr is a pipe or file, where styles show nothing."""
+        return None if self._console is None and not sys.stderr.isatty() else self.console
+
     def say(self, text: str, style: str | None = None) -> None:
         if self._console is None and not sys.stderr.isatty():
             click.echo(text, err=True)  # plain lines need no rich (about 0.1 s to import)

@@ -31,7 +31,7 @@ def _render_apps(state: State, apps, as_json: bool) -> None:
     from ksad.cli.listing import print_listing
 
     tag = f" [{t('catalog.standin_tag')}]"
-    print_listing(state.console, [t(k) for k in ("col.app", "col.name", "col.publisher", "col.latest", "col.category")],
+    print_listing(state.styled_console, [t(k) for k in ("col.app", "col.name", "col.publisher", "col.latest", "col.category")],
                   [(r["id"], r["name"] + (tag if r["standin"] else ""), f"{r['publisher']} ({r['publisher_code']})",
                     r["latest"], r["category"]) for r in rows],
                   title=t("catalog.title", path=str(state.settings.catalog)))
@@ -87,7 +87,7 @@ def show(state: State, app_id: str, as_json: bool) -> None:
         needs = ", ".join(f"{k}={v}" for k, v in r.resources.items()) or "-"
         rows.append((r.version, r.date, needs, ", ".join(r.upgrades_from) or "-",
                      r.changelog.get(lang) or r.changelog.get("en") or ""))
-    print_listing(state.console, [t(k) for k in ("col.version", "col.date", "col.needs", "col.upgrades_from",
+    print_listing(state.styled_console, [t(k) for k in ("col.version", "col.date", "col.needs", "col.upgrades_from",
                                                  "col.changelog")], rows, title=t("catalog.releases"))
 
 

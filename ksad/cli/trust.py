@@ -251,7 +251,7 @@ def list_(state: State, keyring_file: str | None, as_json: bool) -> None:
         rows.append((r.id, r.pioneer.code, r.partner.code, f"{r.valid_from} .. {r.valid_until}", status,
                      ", ".join(f"{g.app} {g.versions}" for g in r.grants)))
         styles.append(None if r.ok else "red")
-    print_listing(state.console, [t(f"mou.field.{c}") for c in ("id", "pioneer", "partner", "window", "status", "apps")],
+    print_listing(state.styled_console, [t(f"mou.field.{c}") for c in ("id", "pioneer", "partner", "window", "status", "apps")],
                   rows, title=t("mou.list.title", catalog=str(state.settings.catalog)), styles=styles)
 
 
