@@ -360,14 +360,22 @@ def _is_port_clash(exc: DeployError) -> bool:
     return "port is already allocated" in detail or "address already in use" in detail
 
 
-def _create_and_start(engine, spec) -> str:
-    from ksad.deploy import PortTaken
-
+def _create(engine, spec) -> str:
+    """A created, not yet started container with its rendered files (removed again if copying fails)."""
     cid = engine.create_container(spec.spec)
     try:
         engine.put_files(cid, spec.files)
+    except DeployError:
+        engine.remove_container(cid)
+        raise
+    return cid
+
+
+def _start(engine, spec, cid: str) -> None:
+    from ksad.deploy import PortTaken
+
+    try:
         engine.start(cid)
-        return cid
     except DeployError as exc:
         engine.remove_container(cid)
         if _is_port_clash(exc) and spec.ports:
@@ -445,17 +453,27 @@ def apply(settings, prep, reporter, timeout: float, *, kind: str = "install", da
                 restore_snapshot(engine, vol, data_from)
             checkpoint("data-restored")
         waits = set(prep.recipe.ksad.wait_for)
-        for name in order:
-            if name not in replace:
-                continue
+        starting = [n for n in order if n in replace]
+        cids: dict[str, str] = {}
+
+        def create(name: str) -> str:
+            if name not in cids:
+                s = prep.specs[name]
+                s.spec["config"]["labels"]["ksad.revision"] = str(plan.revision)
+                cids[name] = _create(engine, s)
+            return cids[name]
+
+        for i, name in enumerate(starting):
             s = prep.specs[name]
-            s.spec["config"]["labels"]["ksad.revision"] = str(plan.revision)
+            cid = create(name)
             reporter.step("step.start", container=s.name)
-            cid = _create_and_start(engine, s)
+            _start(engine, s, cid)
             checkpoint(f"started-{name}")
             needed = any(prep.recipe.services[o].depends_on.get(name) == "service_healthy"
                          for o in prep.recipe.services)
             if needed or name in waits:
+                for later in starting[i + 1:]:
+                    create(later)  # created, not started: this overlaps the wait instead of following it
                 _wait_healthy(engine, name, cid, timeout, reporter)
         checkpoint("healthy")
         from ksad.engine import create_idle
