@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Callable, Protocol
 
 from ksad.errors import ConflictError, DeployError, InputError, NotFoundError, TrustError
 from ksad.settings import Settings
@@ -142,8 +142,12 @@ def _secret_file(settings: Settings, target: str, slug: str) -> Path:
 
 
 def load_or_make_secrets(settings: Settings, target: str, app_id: str, names: list[str],
-                         recovered: dict[str, str]) -> tuple[dict[str, str], bool]:
-    """Secrets are generated here once and kept; never printed. Returns (values, changed)."""
+                         recovered: "dict[str, str] | Callable[[], dict[str, str]]") -> tuple[dict[str, str], bool]:
+    """Secrets are generated here once and kept; never printed. Returns (values, changed).
+
+    *recovered*: values the running containers hold, or a function that reads them, called
+    only if this machine lacks one of the secrets (it costs a request per container).
+    """
     path = _secret_file(settings, target, app_id)
     stored: dict[str, str] = {}
     if path.exists():
@@ -151,6 +155,8 @@ def load_or_make_secrets(settings: Settings, target: str, app_id: str, names: li
             stored = json.loads(path.read_text(encoding="utf-8"))
         except ValueError:
             stored = {}
+    if callable(recovered):
+        recovered = recovered() if any(not stored.get(n) for n in names) else {}
     values = {}
     for name in names:
         values[name] = stored.get(name) or recovered.get(name) or _secrets.token_urlsafe(24)
@@ -274,8 +280,10 @@ class Observed:
         return out
 
 
-def observe(engine, slug: str) -> Observed:
-    managed = engine.managed_containers()
+def observe(engine, slug: str, managed: list[dict] | None = None) -> Observed:
+    """The slug's containers, from *managed* (a listing made just before) or a fresh one."""
+    if managed is None:
+        managed = engine.managed_containers()
     mine = {}
     for c in managed:
         labels = c.get("Labels") or {}
@@ -438,11 +446,12 @@ def prepare(settings: Settings, req: InstallRequest, reporter: Reporter) -> Prep
     else:
         req_name = req.name
     local_name = validate_name(req_name, meaning=req.meaning, language=req.name_language)
-    recovering = lifecycle.pending(engine, local_name.slug)
+    # the operation marker is a managed container too: the one listing answers both questions
+    recovering = lifecycle.pending_in(managed, local_name.slug)
     if recovering and not req.dry_run:
         with locked(settings.state_dir, target.key, local_name.slug):
             lifecycle.recover_if_needed(engine, local_name.slug, reporter)
-    observed = observe(engine, local_name.slug)
+    observed = observe(engine, local_name.slug, None if recovering else managed)
     previous = observed.labels
     if req.kind == "install" and previous.get("ksad.version") not in (None, release.version):
         if req.version is None:
@@ -464,13 +473,18 @@ def prepare(settings: Settings, req: InstallRequest, reporter: Reporter) -> Prep
 
     # ports: keep the ones the running containers already publish, so the URL never moves
     local = host_of(target.url) == "localhost"
-    used = engine.used_host_ports() | _ports_in_labels(observed.all_managed, slug)
+    used: set[int] | None = None  # listed only if a port must be chosen (not on a re-run)
     ports: dict[str, dict[int, int]] = {}
     for name, service in recipe.services.items():
         existing = observed.ports_of(name)
         ports[name] = {}
         for p in service.ports:
-            ports[name][p.container] = existing.get(p.container) or free_port(used, local)
+            if existing.get(p.container):
+                ports[name][p.container] = existing[p.container]
+                continue
+            if used is None:
+                used = engine.used_host_ports() | _ports_in_labels(observed.all_managed, slug)
+            ports[name][p.container] = free_port(used, local)
     url = None
     public_url = f"https://{slug}.{identity.domain}/"
     if recipe.ksad.expose is not None:
@@ -478,8 +492,8 @@ def prepare(settings: Settings, req: InstallRequest, reporter: Reporter) -> Prep
         if host_port:
             url = f"http://{host_of(target.url)}:{host_port}{recipe.ksad.expose.path}"
 
-    recovered = _recover_secrets(engine, observed, recipe)
-    secret_values, _ = load_or_make_secrets(settings, target.key, slug, sorted(recipe.ksad.secrets), recovered)
+    secret_values, _ = load_or_make_secrets(settings, target.key, slug, sorted(recipe.ksad.secrets),
+                                            lambda: _recover_secrets(engine, observed, recipe))
     answers = {k: str(req.sets.get(k, previous.get(f"ksad.set.{k}", default)))
                for k, (default, _d) in recipe.ksad.settings.items()}
 
@@ -509,29 +523,19 @@ def prepare(settings: Settings, req: InstallRequest, reporter: Reporter) -> Prep
         files_for[spec.service].append((spec.target, data, spec.mode))
 
     revision = observed.revision
-    last = max(revision, lifecycle.last_revision(engine, slug)) if observed.containers or recovering else revision
     base_labels = {"ksad.managed": "1", "ksad.app": app.id, "ksad.name": local_name.name, "ksad.slug": slug,
                    "ksad.meaning": local_name.meaning or "", "ksad.name_language": local_name.language or "",
                    "ksad.version": release.version, "ksad.recipe": release.recipe_sha256,
                    "ksad.region": identity.region_code, "ksad.url": url or "", "ksad.public_url": public_url,
                    **{f"ksad.set.{k}": v for k, v in answers.items() if k in req.sets or f"ksad.set.{k}" in previous}}
     specs: dict[str, ServiceSpec] = {}
-    actions: list[Action] = []
-    new_network = not engine.network_exists(network_name(slug))
-    if new_network:
-        actions.append(Action("create-network", network_name(slug)))
-    new_volumes = [volume_name(slug, v) for v in recipe.volumes if not engine.volume_exists(volume_name(slug, v))]
-    actions += [Action("create-volume", v) for v in new_volumes]
+    container_actions: dict[str, Action] = {}
     for name in recipe.start_order():
         service = recipe.services[name]
         if service.build is not None:
             ref, pull = image_tag(app.id, name, release.builds[name]), False
-            if engine.image_id(ref) is None:
-                actions.append(Action("build", ref, str(service.build.context)))
         else:
             ref, pull = service.image, True
-            if engine.image_id(ref) is None:
-                actions.append(Action("pull", ref))
         labels = {**base_labels, "ksad.service": name, "ksad.ports": ",".join(map(str, ports[name].values()))}
         spec, digest = service_spec(recipe=recipe, service=service, app_id=app.id, release=release, slug=slug,
                                     labels=labels, env_extra=env_for[name], files=files_for[name],
@@ -542,21 +546,39 @@ def prepare(settings: Settings, req: InstallRequest, reporter: Reporter) -> Prep
                                   files_for[name], digest, ports[name])
         current = observed.containers.get(name)
         if current is None:
-            actions.append(Action("create", container_name(slug, name), ref))
+            container_actions[name] = Action("create", container_name(slug, name), ref)
         elif (current.get("Labels") or {}).get("ksad.spec") != digest or current.get("State") != "running":
-            actions.append(Action("recreate", container_name(slug, name), ref))
+            container_actions[name] = Action("recreate", container_name(slug, name), ref)
+        elif req.force:
+            container_actions[name] = Action("recreate", container_name(slug, name))
         else:
-            actions.append(Action("keep", container_name(slug, name)))
-    for name, c in observed.containers.items():
-        if name not in recipe.services:
-            actions.append(Action("remove", (c.get("Names") or ["?"])[0].lstrip("/")))
+            container_actions[name] = Action("keep", container_name(slug, name))
+    removals = [Action("remove", (c.get("Names") or ["?"])[0].lstrip("/"))
+                for name, c in observed.containers.items() if name not in recipe.services]
+    # Network, volumes and images matter only to containers about to be created: while every
+    # container runs as planned, they exist (Docker refuses to remove them in use), and a
+    # re-run that changes nothing does not ask.
+    creating = any(a.kind != "keep" for a in container_actions.values())
+    actions: list[Action] = []
+    new_network, new_volumes = False, []
+    if creating:
+        new_network = not engine.network_exists(network_name(slug))
+        if new_network:
+            actions.append(Action("create-network", network_name(slug)))
+        new_volumes = [volume_name(slug, v) for v in recipe.volumes if not engine.volume_exists(volume_name(slug, v))]
+        actions += [Action("create-volume", v) for v in new_volumes]
+    for name, s in specs.items():
+        if creating and engine.image_id(s.image_ref) is None:
+            actions.append(Action("pull", s.image_ref) if s.pull
+                           else Action("build", s.image_ref, str(s.build_context)))
+        actions.append(container_actions[name])
+    actions += removals
     if recovering and req.dry_run:
         actions.insert(0, Action("recover", lifecycle.marker_name(slug)))
-    if req.force:
-        actions = [Action("recreate", a.subject, a.detail) if a.kind == "keep" else a for a in actions]
     plan = Plan(app.id, release.version, local_name.name, slug, target.name, url, revision, actions,
                 clearance.to_json())
     if plan.changes:
+        last = max(revision, lifecycle.last_revision(engine, slug)) if observed.containers or recovering else revision
         plan.revision = last + 1
         for s in specs.values():
             s.spec["config"]["labels"]["ksad.revision"] = str(plan.revision)

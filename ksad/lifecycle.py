@@ -175,6 +175,12 @@ def pending(engine, slug: str) -> bool:
     return _find(engine, marker_name(slug)) is not None
 
 
+def pending_in(managed: list[dict], slug: str) -> bool:
+    """Like :func:`pending`, from a listing of the managed containers (markers carry the label)."""
+    name = "/" + marker_name(slug)
+    return any(name in (c.get("Names") or ()) for c in managed)
+
+
 def recover_if_needed(engine, slug: str, reporter) -> Recovery | None:
     """Finish or undo an operation a killed ksad left behind on the target."""
     held = _find(engine, marker_name(slug))
