@@ -350,7 +350,10 @@ def write_index(root: Path, *, dry_run: bool = False) -> tuple[Path, int, bool]:
     except (OSError, UnicodeDecodeError):
         changed = True
     if changed and not dry_run:
-        atomic_write(path, text)
+        try:
+            atomic_write(path, text)
+        except OSError as exc:
+            raise InputError("file.unwritable", file=str(path), problem=exc.strerror or str(exc)) from None
     return path, len(json.loads(text)["apps"]), changed
 
 

@@ -136,3 +136,17 @@ def test_a_shipped_document_that_fails_its_schema_is_parsed_instead(tmp_path):
     keyring = load_keyring(world.root / KEYRING_FILE)
     assert find_grant(world.root, keyring, publisher="32.73", partner="52.04", app="e-budgeting",
                       version="1.5.0").ok
+
+
+def test_an_unwritable_catalog_gets_a_message_not_a_traceback(built, run_ksad):
+    import os
+
+    if os.geteuid() == 0:
+        (built.catalog / INDEX_FILE).mkdir()  # root may write anywhere: a directory in the way fails for all
+    else:
+        built.catalog.chmod(0o555)
+    try:
+        out = run_ksad("--catalog", built.catalog, "catalog", "index")
+    finally:
+        built.catalog.chmod(0o755)
+    assert out.returncode == 3 and "cannot write" in out.stderr and "Traceback" not in out.stderr
