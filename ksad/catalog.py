@@ -23,6 +23,7 @@ from typing import Any, Callable, Iterable
 
 from ksad.errors import InputError, NotFoundError
 from ksad.parsecache import plain as _plain
+from ksad.parsecache import read_hashed
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "catalog" / "schema"
 CACHE_FORMAT = 3  # bump when the cached shape changes
@@ -385,16 +386,17 @@ def _documents(root: Path) -> dict:
     from ksad import yamlio
 
     docs = {}
-    parsers = [(f"{sub}/{p.name}", p, lambda p=p, r=revocation: _load(p, revocation=r))
+    parsers = [(f"{sub}/{p.name}", p, lambda p, raw, r=revocation: _load(p, revocation=r, raw=raw))
                for sub, revocation in ((MOU_DIR, False), (REVOCATION_DIR, True))
                for p in sorted((root / sub).glob("*.yaml"))]
     parsers.append((KEYRING_FILE, root / KEYRING_FILE,
-                    lambda: yamlio.load_mapping(root / KEYRING_FILE, with_lines=False).data))
+                    lambda p, raw: yamlio.load_mapping(p, with_lines=False, raw=raw).data))
     for rel, path, parse in parsers:
         if not path.exists():
             continue
         try:
-            docs[rel] = {"sha256": hashlib.sha256(path.read_bytes()).hexdigest(), "data": _plain(parse())}
+            digest, raw = read_hashed(path)  # what is hashed is what is parsed
+            docs[rel] = {"sha256": digest, "data": _plain(parse(path, raw))}
         except InputError:
             continue  # left out: clients parse it and report its problems themselves
     return docs

@@ -144,12 +144,12 @@ def side_name(side: str) -> str:
 # --- loading ------------------------------------------------------------------------
 
 
-def _load(path: Path, *, revocation: bool) -> dict:
+def _load(path: Path, *, revocation: bool, raw: bytes | None = None) -> dict:
     from ksad import yamlio
     from ksad.catalog import schema_problems
     from ksad.trust import _jsonable
 
-    doc = yamlio.load_mapping(path)
+    doc = yamlio.load_mapping(path, raw=raw)
     problems = schema_problems("mou", _jsonable(doc.data, ""), doc)
     if problems:
         raise InputError("validation.failed", count=len(problems), problems="\n".join(f"  {p}" for p in problems))
@@ -175,7 +175,7 @@ def _load_dir(catalog_root: Path | str, sub: str, *, revocation: bool) -> list[t
     kind = "revocation" if revocation else "mou"
     cache = ParsedCache(kind, Path(catalog_root), shipped=lambda: shipped_documents(Path(catalog_root)),
                         sound=lambda data: sound_document("mou", data) and ("revokes" in data) == revocation)
-    parse = lambda path: _load(path, revocation=revocation)  # noqa: E731
+    parse = lambda path, raw: _load(path, revocation=revocation, raw=raw)  # noqa: E731
     out = [(path, cache.load(path, parse)) for path in sorted((Path(catalog_root) / sub).glob("*.yaml"))]
     cache.save(prune=True)
     return out

@@ -42,6 +42,17 @@ def remember_digests(digests: dict[str, tuple[tuple[int, int, int] | None, str]]
     _known.update({path: entry for path, entry in digests.items() if entry[0] is not None})
 
 
+def read_hashed(path: Path) -> tuple[str, bytes]:
+    """(sha256, bytes) of the file, read once."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        from ksad.errors import InputError
+
+        raise InputError("file.unreadable", file=str(path), problem=exc.strerror or str(exc)) from None
+    return hashlib.sha256(raw).hexdigest(), raw
+
+
 def plain(value: Any) -> Any:
     """YAML dates become ISO strings so documents are JSON (cacheable, schema-checkable)."""
     import datetime as _dt
@@ -84,24 +95,22 @@ class ParsedCache:
                 self._kept = {}
         return self._kept
 
-    def lookup(self, path: Path) -> tuple[str, Any]:
-        """(sha256 of the file, its kept content or None)."""
+    def lookup(self, path: Path) -> tuple[str, Any, bytes | None]:
+        """(sha256 of the file, its kept content or None, the bytes read or None if none were).
+
+        A miss always comes with the bytes, so the caller parses exactly what was hashed
+        (reading the file again could store another content under this digest).
+        """
         where = os.path.abspath(path)
         sig, known = _known.get(where, (None, None))
         if known is not None and known in self._read() and stat_sig(where) == sig:
             self._used[known] = self._read()[known]
-            return known, self._used[known]
-        try:
-            raw = Path(path).read_bytes()
-        except OSError as exc:
-            from ksad.errors import InputError
-
-            raise InputError("file.unreadable", file=str(path), problem=exc.strerror or str(exc)) from None
-        digest = hashlib.sha256(raw).hexdigest()
+            return known, self._used[known], None
+        digest, raw = read_hashed(path)
         kept = self._read().get(digest)
         if kept is not None:
             self._used[digest] = kept
-        return digest, kept
+        return digest, kept, raw
 
     def store(self, digest: str, data: Any) -> None:
         # Only what JSON keeps exactly (a YAML key 1 would come back as "1", a set not at all).
@@ -113,14 +122,14 @@ class ParsedCache:
         self._used[digest] = data
         self._new = True
 
-    def load(self, path: Path, parse: Callable[[Path], Any]) -> Any:
-        """*parse*'s result (made plain) for the file's content; parsed only for content not kept."""
-        digest, data = self.lookup(path)
+    def load(self, path: Path, parse: Callable[[Path, bytes], Any]) -> Any:
+        """``parse(path, raw)`` (made plain) for the file's content; parsed only for content not kept."""
+        digest, data, raw = self.lookup(path)
         if data is not None:
             return data
         data = self._from_shipped(digest)
         if data is None:
-            data = plain(parse(Path(path)))
+            data = plain(parse(Path(path), raw))
         self.store(digest, data)
         return data
 
@@ -168,7 +177,7 @@ def validated(path: Path, kind: str, validate: Callable[[Any], Any]) -> Any:
 
     path = Path(path)
     cache = ParsedCache(kind, path)
-    digest, kept = cache.lookup(path)
+    digest, kept, raw = cache.lookup(path)
     if kept is not None:
         try:
             return validate(CachedDocument(path, kept))
@@ -176,7 +185,9 @@ def validated(path: Path, kind: str, validate: Callable[[Any], Any]) -> Any:
             pass
     from ksad import yamlio
 
-    doc = yamlio.load_mapping(path)
+    if raw is None:  # the digest was known from before: read the file now, and hash what is read
+        digest, raw = read_hashed(path)
+    doc = yamlio.load_mapping(path, raw=raw)
     doc.data = plain(doc.data)
     result = validate(doc)
     cache.store(digest, doc.data)

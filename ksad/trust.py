@@ -553,10 +553,10 @@ def load_keyring(path: Path | str, *, store: "TrustStore | None" = None, now: da
         raise TrustError("trust.keyring.missing", file=str(path))
     from ksad.parsecache import ParsedCache
 
-    def parse(path: Path) -> dict:
+    def parse(path: Path, raw: bytes) -> dict:
         from ksad import yamlio  # only for content not seen before: PyYAML costs ~60 ms to import
 
-        doc = yamlio.load_mapping(path)
+        doc = yamlio.load_mapping(path, raw=raw)
         _schema_check("keyring", doc, "trust.keyring.invalid")
         return doc.data
 

@@ -79,17 +79,18 @@ def parse(text: str, path: Path | str = "<text>", *, with_lines: bool = True) ->
     return Document(path, data, lines)
 
 
-def load(path: Path | str, *, with_lines: bool = True) -> Document:
+def load(path: Path | str, *, with_lines: bool = True, raw: bytes | None = None) -> Document:
+    """The document at *path*; *raw*: its bytes, already read (and hashed) by the caller."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8") if raw is None else raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError("file.unreadable", file=str(path), problem=getattr(exc, "strerror", None) or str(exc)) from None
     return parse(text, path, with_lines=with_lines)
 
 
-def load_mapping(path: Path | str, *, with_lines: bool = True) -> Document:
-    doc = load(path, with_lines=with_lines)
+def load_mapping(path: Path | str, *, with_lines: bool = True, raw: bytes | None = None) -> Document:
+    doc = load(path, with_lines=with_lines, raw=raw)
     if not isinstance(doc.data, dict):
         raise InputError("yaml.not_mapping", file=str(doc.path))
     return doc
