@@ -149,15 +149,17 @@ def write_scale_catalog(root: Path, apps: int = 165, releases: int = 60, seed: i
         text = app_yaml(app_id, versions_for(releases), "recipes/refapp/1.0.0", recipe_sha, builds, publisher, rng)
         (catalog / "apps" / f"{app_id}.yaml").write_text(text, encoding="utf-8")
         by_publisher.setdefault(publisher, []).append(app_id)
+    if mous and has_mou_support():
+        write_mous(catalog, by_publisher)
     try:
         from ksad.catalog import write_index
     except ImportError:  # a ksad from before the shipped index: clients parse every entry
         write_index = None
     if write_index is not None:
-        write_index(catalog)  # as `ksad publish` keeps it: what a client with no cache reads
+        # as `ksad catalog index` keeps it, after the MoUs and keyring are in: what a client with no cache reads
+        write_index(catalog)
     if mous and has_mou_support():
-        write_mous(catalog, by_publisher)
-        sign_snapshot(catalog)
+        sign_snapshot(catalog)  # last: the snapshot covers index.json too
     return catalog
 
 
@@ -260,6 +262,9 @@ def write_refapp_catalog(root: Path, app_id: str) -> Path:
 
         write_mous(catalog, {"32.73": [app_id]}, partners=["52.04"])
         sign_document(path, bench_key("32.73"), "publisher")
+        from ksad.catalog import write_index
+
+        write_index(catalog)
         sign_snapshot(catalog)
     return catalog
 

@@ -212,8 +212,8 @@ class Catalog:
     meta: dict
     cache_dir: Path | None = None
 
-    @property
-    def sources(self) -> Path:
+    @cached_property
+    def sources(self) -> Path:  # resolved once: every App of a 165-app catalog asks
         return (self.root / self.meta.get("sources", ".")).resolve()
 
     @property
@@ -416,13 +416,25 @@ def sound_document(kind: str, data: Any) -> bool:
     return isinstance(data, dict) and _fast_valid(kind, data)
 
 
+_blobs: dict[str, tuple[Any, dict]] = {}  # index file -> (stat signature, content): decoded once per process
+
+
 def _shipped_blob(root: Path) -> dict:
+    from ksad.parsecache import stat_sig
+
+    path = str(Path(root) / INDEX_FILE)
+    sig = stat_sig(path)
+    kept = _blobs.get(path)
+    if kept is not None and sig is not None and kept[0] == sig:
+        return kept[1]
     try:
-        blob = json.loads((root / INDEX_FILE).read_bytes())
+        with open(path, "rb") as fh:
+            blob = json.loads(fh.read())
     except (OSError, ValueError):
         return {}
     if not isinstance(blob, dict) or blob.get("format") != CACHE_FORMAT or not isinstance(blob.get("apps"), dict):
         return {}
+    _blobs[path] = (sig, blob)
     return blob
 
 

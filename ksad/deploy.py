@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, Callable, Protocol
 
 from ksad.errors import ConflictError, DeployError, InputError, NotFoundError, TrustError
+from ksad.plan import Action, InstallRequest, InstallResult, Plan  # noqa: F401 - re-exported
 from ksad.settings import Settings
 
 PORT_RANGE = range(8100, 9000)
@@ -42,49 +43,6 @@ class NullReporter:
 
     def detail(self, line: str) -> None:
         pass
-
-
-@dataclass(frozen=True)
-class Action:
-    kind: str  # build | pull | create-network | create-volume | create | recreate | keep | remove | remove-volume
-    subject: str
-    detail: str = ""
-
-    def to_json(self) -> dict:
-        return {"action": self.kind, "subject": self.subject, "detail": self.detail}
-
-
-@dataclass
-class Plan:
-    app: str
-    version: str
-    name: str
-    slug: str
-    target: str
-    url: str | None
-    revision: int
-    actions: list[Action] = field(default_factory=list)
-    clearance: dict = field(default_factory=dict)  # which MoU grants it, who published it
-
-    @property
-    def changes(self) -> bool:
-        return any(a.kind != "keep" for a in self.actions)
-
-    def to_json(self) -> dict:
-        return {"app": self.app, "version": self.version, "name": self.name, "slug": self.slug,
-                "target": self.target, "url": self.url, "revision": self.revision, "changes": self.changes,
-                "mou": self.clearance.get("mou"), "demo": self.clearance.get("demo"),
-                "actions": [a.to_json() for a in self.actions]}
-
-
-@dataclass
-class InstallResult:
-    plan: Plan
-    applied: bool
-    seconds: float
-
-    def to_json(self) -> dict:
-        return {**self.plan.to_json(), "applied": self.applied, "seconds": round(self.seconds, 3)}
 
 
 # --- naming of objects on the target ------------------------------------------
@@ -351,21 +309,6 @@ def free_port(taken: set[int], local: bool) -> int:
 
 
 @dataclass
-class InstallRequest:
-    app_id: str
-    version: str | None = None
-    name: str | None = None
-    meaning: str | None = None
-    name_language: str | None = None
-    sets: dict[str, str] = field(default_factory=dict)
-    target: str | None = None
-    timeout: float = 120.0
-    dry_run: bool = False
-    force: bool = False  # replace every container even if unchanged (rollback, restore)
-    kind: str = "install"  # install | upgrade | rollback | restore: what the caller is doing
-
-
-@dataclass
 class Prepared:
     """Everything install needs, computed without changing anything."""
 
@@ -381,6 +324,7 @@ class Prepared:
     plan: Plan
     new_volumes: list[str]
     new_network: bool
+    stamps: dict[str, str] = field(default_factory=dict)  # path -> receipt.signature before reading
 
 
 def verify_pins(release, recipe) -> None:
@@ -418,15 +362,30 @@ def prepare(settings: Settings, req: InstallRequest, reporter: Reporter) -> Prep
     from ksad.lock import locked
     from ksad.identity import load_identity
     from ksad.naming import ensure_unique, validate_name
+    from ksad.receipt import signature
     from ksad.recipe import load_recipe
     from ksad.targets import resolve_target
 
+    # Stat signatures of what the plan is made from, taken before it is read: a re-run
+    # whose files all still show these (and whose target shows this plan) is a no-op (receipt).
+    stamps: dict[str, str] = {}
+
+    def stamp(*paths) -> None:
+        for p in paths:
+            stamps.setdefault(str(p), signature(p))
+
+    stamp(settings.catalog, settings.identity_file, settings.policy_file, settings.inventory_file)
     catalog = open_catalog(settings.catalog, cache_dir=settings.cache_dir)
     app = catalog.app(req.app_id)
     release = app.resolve(req.version)
+    stamp(release.recipe_path)
     identity = load_identity(settings)
+    if identity.emblem is not None:
+        stamp(identity.emblem)
     clearance = Gate(settings).clear(app, release.version, identity.region_code)
     recipe = load_recipe(release.compose_file, allow=_allowed(settings), source_root=catalog.sources)
+    stamp(*(s.build.context for s in recipe.services.values() if s.build is not None),
+          *(f.template for f in recipe.ksad.files if f.template is not None))
     verify_pins(release, recipe)
     unknown = sorted(set(req.sets) - set(recipe.ksad.settings))
     if unknown:
@@ -583,7 +542,7 @@ def prepare(settings: Settings, req: InstallRequest, reporter: Reporter) -> Prep
         for s in specs.values():
             s.spec["config"]["labels"]["ksad.revision"] = str(plan.revision)
     return Prepared(app, release, recipe, target, engine, observed, local_name, specs, secret_values, plan,
-                    new_volumes, new_network)
+                    new_volumes, new_network, stamps)
 
 
 def _recover_secrets(engine, observed: Observed, recipe) -> dict[str, str]:
@@ -613,18 +572,41 @@ def install(settings: Settings, req: InstallRequest, reporter: Reporter | None =
     reporter = reporter or NullReporter()
     started = time.monotonic()
     for attempt in range(3):
+        decided_at = time.time()
         prep = prepare(settings, req, reporter)
         if req.dry_run or not prep.plan.changes:
+            _keep_receipt(settings, req, prep, decided_at)
             return InstallResult(prep.plan, False, time.monotonic() - started)
         try:
             with locked(settings.state_dir, prep.target.key, prep.plan.slug):
                 lifecycle.apply(settings, prep, reporter, req.timeout, kind=kind, data_from=data_from,
                                 force=req.force)
+            _keep_receipt(settings, req, prep, decided_at)
             return InstallResult(prep.plan, True, time.monotonic() - started)
         except PortTaken:
             if attempt == 2:
                 raise  # the operation was undone; say so rather than loop
     raise AssertionError("unreachable")
+
+
+def _keep_receipt(settings: Settings, req: InstallRequest, prep: Prepared, decided_at: float) -> None:
+    """After a plain install left the target as planned: what lets its re-run skip the work."""
+    if req.dry_run or req.force or req.kind != "install":
+        return
+    from ksad.receipt import record, signature
+    from ksad.trust import TrustStore, trust_state_dir
+
+    secret_file = _secret_file(settings, prep.target.key, prep.plan.slug)
+    signed = signature(secret_file)  # before reading: an edit after this shows at the next run
+    try:
+        stored = json.loads(secret_file.read_text(encoding="utf-8")) if prep.secrets else {}
+    except (OSError, ValueError):
+        return
+    if not isinstance(stored, dict) or any(stored.get(k) != v for k, v in prep.secrets.items()):
+        return  # not what the containers hold: the next run must look again
+    store = TrustStore(trust_state_dir(settings), settings.catalog)
+    record(settings, req, prep, decided_at=decided_at,
+           outputs={str(secret_file): signed, **{str(p): signature(p) for p in (store.file, store.pins_file)}})
 
 
 class PortTaken(DeployError):

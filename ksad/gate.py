@@ -20,10 +20,11 @@ class Clearance:
     mou_demo: bool
     publisher_key: str
     snapshot_version: int
+    snapshot_expires: float = 0.0  # POSIX time: no verdict of this gate holds past it
 
     def to_json(self) -> dict:
         return {"mou": self.mou_id, "demo": self.mou_demo, "publisher_key": self.publisher_key,
-                "snapshot_version": self.snapshot_version}
+                "snapshot_version": self.snapshot_version, "snapshot_expires": self.snapshot_expires}
 
 
 class Gate:
@@ -42,7 +43,7 @@ class Gate:
         key = verify_app_entry(app.data, self.snapshot.keyring)
         grant = find_grant(self.settings.catalog, self.snapshot.keyring, publisher=app.publisher_code,
                            partner=region, app=app.id, version=version)
-        return Clearance(grant.id, grant.demo, key.keyid, self.snapshot.version)
+        return Clearance(grant.id, grant.demo, key.keyid, self.snapshot.version, self.snapshot.expires.timestamp())
 
     def newest_allowed(self, app, region: str, spec: str | None) -> str:
         """The newest release matching *spec* that an MoU grants here; the newest's refusal otherwise."""

@@ -84,13 +84,18 @@ def install(state: State, app_id: str, name, meaning, name_language, version, se
     """Install a localised app on the target and print its URL."""
     import dataclasses
 
-    from ksad.deploy import InstallRequest, install as do_install
+    from ksad.plan import InstallRequest
+    from ksad.receipt import replay
 
     settings = dataclasses.replace(state.settings, allow=state.settings.allow | frozenset(allow))
     req = InstallRequest(app_id=app_id, version=version, name=name, meaning=meaning, name_language=name_language,
                          sets=_parse_sets(sets), target=settings.target, timeout=timeout, dry_run=dry_run)
     with ConsoleReporter(state, quiet=as_json) as reporter:
-        result = do_install(settings, req, reporter)
+        result = replay(settings, req, reporter)
+        if result is None:
+            from ksad.deploy import install as do_install
+
+            result = do_install(settings, req, reporter)
     if as_json:
         emit_json(result.to_json())
         return
