@@ -314,6 +314,9 @@ def _stat_sig(st) -> list[int]:
 # install checks the publisher's signature on what it parsed.
 
 INDEX_FILE = "index.json"
+# MoUs, revocations and the keyring, parsed: a file of its own, since at 514 MoUs it is five
+# times the index and list, search and show would decode it for nothing (~20 ms).
+DOCUMENTS_FILE = "documents.json"
 _SUMMARY_KEYS = {"name", "publisher", "publisher_code", "category", "license", "standin", "description", "search"}
 
 
@@ -332,7 +335,7 @@ def build_index(root: Path) -> dict:
     for path in sorted((Path(root) / "apps").glob("*.yaml")):
         raw = path.read_bytes()
         apps[path.name] = _index_entry(hashlib.sha256(raw).hexdigest(), _parse_entry(path, raw))
-    blob: dict = {"format": CACHE_FORMAT, "apps": apps, "documents": _documents(Path(root))}
+    blob: dict = {"format": CACHE_FORMAT, "apps": apps}
     meta_file = Path(root) / "catalog.yaml"
     if meta_file.exists():
         blob["catalog"] = {"sha256": hashlib.sha256(meta_file.read_bytes()).hexdigest(),
@@ -340,22 +343,36 @@ def build_index(root: Path) -> dict:
     return blob
 
 
-def write_index(root: Path, *, dry_run: bool = False) -> tuple[Path, int, bool]:
-    """(index file, apps indexed, whether it changed); writes only if it changed and not *dry_run*."""
+def build_documents(root: Path) -> dict:
+    return {"format": CACHE_FORMAT, "documents": _documents(Path(root))}
+
+
+def write_index(root: Path, *, dry_run: bool = False) -> tuple[list[Path], int, bool]:
+    """([index file, documents file], apps indexed, whether either changed).
+
+    Writes only what changed, and nothing on *dry_run*.
+    """
     from ksad.fsutil import atomic_write
 
-    path = Path(root) / INDEX_FILE
-    text = json.dumps(build_index(root), indent=1, sort_keys=True, ensure_ascii=False) + "\n"
-    try:
-        changed = path.read_text(encoding="utf-8") != text
-    except (OSError, UnicodeDecodeError):
-        changed = True
-    if changed and not dry_run:
+    index = build_index(root)
+    changed = False
+    files = []
+    for name, blob in ((INDEX_FILE, index), (DOCUMENTS_FILE, build_documents(root))):
+        path = Path(root) / name
+        files.append(path)
+        text = json.dumps(blob, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
         try:
-            atomic_write(path, text)
-        except OSError as exc:
-            raise InputError("file.unwritable", file=str(path), problem=exc.strerror or str(exc)) from None
-    return path, len(json.loads(text)["apps"]), changed
+            if path.read_text(encoding="utf-8") == text:
+                continue
+        except (OSError, UnicodeDecodeError):
+            pass
+        changed = True
+        if not dry_run:
+            try:
+                atomic_write(path, text)
+            except OSError as exc:
+                raise InputError("file.unwritable", file=str(path), problem=exc.strerror or str(exc)) from None
+    return files, len(index["apps"]), changed
 
 
 def index_problems(root: Path) -> list[Problem]:
@@ -372,6 +389,9 @@ def index_problems(root: Path) -> list[Problem]:
     stale = sorted(name for name in set(fresh["apps"]) | set(apps) if apps.get(name) != fresh["apps"].get(name))
     if shipped.get("catalog") != fresh.get("catalog"):
         stale.append("catalog.yaml")
+    if _shipped_json(Path(root) / DOCUMENTS_FILE, "documents").get("documents") != _plain(
+            build_documents(root)["documents"]):
+        stale.append(DOCUMENTS_FILE)
     if not stale:
         return []
     return [Problem(str(path), None, "", _msg("catalog.index_stale", files=", ".join(stale[:5]),
@@ -404,7 +424,7 @@ def _documents(root: Path) -> dict:
 
 def shipped_documents(root: Path) -> dict:
     """{sha256: parsed content} of the MoUs, revocations and keyring in the catalog's index."""
-    docs = _shipped_blob(Path(root)).get("documents")
+    docs = _shipped_json(Path(root) / DOCUMENTS_FILE, "documents").get("documents")
     if not isinstance(docs, dict):
         return {}
     return {d["sha256"]: d["data"] for d in docs.values()
@@ -416,13 +436,14 @@ def sound_document(kind: str, data: Any) -> bool:
     return isinstance(data, dict) and _fast_valid(kind, data)
 
 
-_blobs: dict[str, tuple[Any, dict]] = {}  # index file -> (stat signature, content): decoded once per process
+_blobs: dict[str, tuple[Any, dict]] = {}  # shipped file -> (stat signature, content): decoded once per process
 
 
-def _shipped_blob(root: Path) -> dict:
+def _shipped_json(path: Path, key: str) -> dict:
+    """A file the catalog's publisher wrote (index, documents) if it has our format and *key*; else {}."""
     from ksad.parsecache import stat_sig
 
-    path = str(Path(root) / INDEX_FILE)
+    path = str(path)
     sig = stat_sig(path)
     kept = _blobs.get(path)
     if kept is not None and sig is not None and kept[0] == sig:
@@ -432,10 +453,14 @@ def _shipped_blob(root: Path) -> dict:
             blob = json.loads(fh.read())
     except (OSError, ValueError):
         return {}
-    if not isinstance(blob, dict) or blob.get("format") != CACHE_FORMAT or not isinstance(blob.get("apps"), dict):
+    if not isinstance(blob, dict) or blob.get("format") != CACHE_FORMAT or not isinstance(blob.get(key), dict):
         return {}
     _blobs[path] = (sig, blob)
     return blob
+
+
+def _shipped_blob(root: Path) -> dict:
+    return _shipped_json(Path(root) / INDEX_FILE, "apps")
 
 
 def _shipped_index(root: Path) -> dict:
@@ -539,10 +564,12 @@ def _fast_valid(kind: str, data: Any) -> bool:
 
 
 def _compiled_schema(kind: str):
-    """fastjsonschema's validator for *kind*; its generated code is kept (marshalled) in the cache.
+    """fastjsonschema's validator for *kind*: generated ahead of time, else kept in the cache.
 
-    Generating the code costs ~35 ms per schema, on every command that checks one
-    (install checks MoUs); loading the kept code object costs well under 1 ms.
+    Generating the code costs 30-60 ms per schema, on every command that checks one
+    (install checks MoUs). ksad/validators holds it generated by scripts/gen_validators.py,
+    used only while it matches the schema file; otherwise it is generated here and its
+    code object kept (marshalled) in the cache, which costs well under 1 ms to load.
     """
     import marshal
     import sys
@@ -550,7 +577,14 @@ def _compiled_schema(kind: str):
     from ksad.settings import Settings
 
     text = (SCHEMA_DIR / f"{kind}.schema.json").read_bytes()
-    tag = f"{hashlib.sha256(text).hexdigest()[:16]}-{sys.implementation.cache_tag}"
+    digest = hashlib.sha256(text).hexdigest()
+    try:
+        shipped = __import__(f"ksad.validators.{kind}", fromlist=["validate"])
+        if shipped.SCHEMA_SHA256 == digest:
+            return shipped.validate
+    except (ImportError, AttributeError):
+        pass
+    tag = f"{digest[:16]}-{sys.implementation.cache_tag}"
     kept = Settings.from_env().cache_dir / f"schema-{kind}-{tag}.marshal"
     namespace: dict = {}
     try:

@@ -483,9 +483,10 @@ def publish(catalog_root: Path | str, recipe_dir: Path | str, *, key, snapshot_k
     repo = _git_repo(root) if use_git else None
     if repo is not None and _tag_exists(repo, tag) and not force:
         raise ConflictError("publish.tag_exists", tag=tag, repo=str(repo.working_tree_dir))
-    from ksad.catalog import INDEX_FILE, write_index
+    from ksad.catalog import DOCUMENTS_FILE, INDEX_FILE, write_index
 
-    ours = {f"apps/{app_id}.yaml", SNAPSHOT_FILE, INDEX_FILE}
+    ours = {f"apps/{app_id}.yaml", SNAPSHOT_FILE, INDEX_FILE, DOCUMENTS_FILE}
+    shipped = [root / INDEX_FILE, root / DOCUMENTS_FILE]
     previous = _snapshot_version(root / SNAPSHOT_FILE)
     result = PublishResult(
         app=app_id, version=version, entry_file=entry_file, compose_file=compose_file, release=release,
@@ -495,16 +496,16 @@ def publish(catalog_root: Path | str, recipe_dir: Path | str, *, key, snapshot_k
         tag=tag, dry_run=dry_run)
     if dry_run:
         return result
-    with _Transaction([compose_file, entry_file, root / INDEX_FILE, root / SNAPSHOT_FILE]) as tx:
+    with _Transaction([compose_file, entry_file, *shipped, root / SNAPSHOT_FILE]) as tx:
         _write(tx, compose_file, changed_compose, entry_file, new_text, new_data, key, publisher, keyring,
                sources, release, app_id)
         from ksad.trust import sign_snapshot
 
         write_index(root)  # what clients with no cache yet read instead of parsing every entry
         sign_snapshot(root, signers, now=now)
-        result.files = [str(compose_file), str(entry_file), str(root / INDEX_FILE), str(root / SNAPSHOT_FILE)]
+        result.files = [str(p) for p in (compose_file, entry_file, *shipped, root / SNAPSHOT_FILE)]
         if repo is not None:
-            result.commit = _commit_and_tag(repo, tx, [entry_file, root / INDEX_FILE, root / SNAPSHOT_FILE,
+            result.commit = _commit_and_tag(repo, tx, [entry_file, *shipped, root / SNAPSHOT_FILE,
                                                        recipe_dir], f"publish {app_id} {version}", tag, force)
     return result
 

@@ -80,7 +80,7 @@ ROOT_PINS_FILE = "roots.txt"
 # Files the snapshot must list: anything matching that it does not list is refused,
 # so a file dropped into the catalog cannot grant or publish anything. Recipes are
 # covered through the tree hash each signed app entry pins.
-COVERED = ("catalog.yaml", "regions.json", "index.json", KEYRING_FILE, "apps/*.yaml", "mous/*.yaml",
+COVERED = ("catalog.yaml", "regions.json", "index.json", "documents.json", KEYRING_FILE, "apps/*.yaml", "mous/*.yaml",
            "revocations/*.yaml")
 KEY_ROLES = ("region", "snapshot")
 DEFAULT_SNAPSHOT_DAYS = 180

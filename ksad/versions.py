@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
 from ksad.errors import InputError
+
+if TYPE_CHECKING:
+    from packaging.specifiers import SpecifierSet
 
 
 def parse_version(text: str, where: str = "") -> Version:
@@ -19,6 +21,10 @@ def parse_version(text: str, where: str = "") -> Version:
 
 def parse_spec(text: str) -> SpecifierSet:
     """A range such as '>=1,<2'; a bare version '1.1.0' means '==1.1.0'."""
+    # imported here: packaging.specifiers pulls in packaging.tags, logging and platform (~15 ms),
+    # which listing and showing versions never need
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
     text = str(text).strip()
     try:
         Version(text)

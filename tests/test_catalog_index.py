@@ -13,7 +13,7 @@ import pytest
 
 from catalog_factory import CatalogBuilder, two_service
 from ksad import catalog as catalog_mod
-from ksad.catalog import INDEX_FILE, open_catalog, validate_catalog, write_index
+from ksad.catalog import DOCUMENTS_FILE, INDEX_FILE, open_catalog, validate_catalog, write_index
 
 
 @pytest.fixture
@@ -65,8 +65,10 @@ def test_catalog_index_command_dry_run_then_write_and_resign(built, run_ksad):
     assert "Wrote" in wrote.stderr and "sign it again" in wrote.stderr
     listed = json.loads((built.catalog / INDEX_FILE).read_text())["apps"]
     assert sorted(listed) == ["uji-lain.yaml", "uji-web.yaml"]
-    refused = run_ksad(*cat, "catalog", "validate")  # the snapshot does not list index.json yet
-    assert refused.returncode != 0 and "index.json" in refused.stderr
+    shipped = json.loads((built.catalog / DOCUMENTS_FILE).read_text())["documents"]
+    assert "keys/keyring.yaml" in shipped
+    refused = run_ksad(*cat, "catalog", "validate")  # the snapshot does not list the new files yet
+    assert refused.returncode != 0 and ("index.json" in refused.stderr or "documents.json" in refused.stderr)
     again = run_ksad(*cat, "catalog", "index", "--snapshot-key", built.world.files["maintainer"], "--json",
                      check=True)
     data = json.loads(again.stdout)["data"]
@@ -87,12 +89,12 @@ def test_the_bundled_index_is_current():
 
 
 def _widen_shipped_grant(root: Path) -> None:
-    blob = json.loads((root / INDEX_FILE).read_text())
+    blob = json.loads((root / DOCUMENTS_FILE).read_text())
     docs = [d for rel, d in blob["documents"].items() if rel.startswith("mous/")]
     assert docs
     for d in docs:
         d["data"]["apps"] = [{"app": a["app"], "versions": ">=0"} for a in d["data"]["apps"]]
-    (root / INDEX_FILE).write_text(json.dumps(blob))
+    (root / DOCUMENTS_FILE).write_text(json.dumps(blob))
 
 
 def test_shipped_mous_are_still_checked_by_signature(tmp_path):
@@ -129,10 +131,10 @@ def test_a_shipped_document_that_fails_its_schema_is_parsed_instead(tmp_path):
     world.write_app()
     world.write_mou()
     write_index(world.root)
-    blob = json.loads((world.root / INDEX_FILE).read_text())
+    blob = json.loads((world.root / DOCUMENTS_FILE).read_text())
     for d in blob["documents"].values():
         d["data"] = {"broken": True}
-    (world.root / INDEX_FILE).write_text(json.dumps(blob))
+    (world.root / DOCUMENTS_FILE).write_text(json.dumps(blob))
     keyring = load_keyring(world.root / KEYRING_FILE)
     assert find_grant(world.root, keyring, publisher="32.73", partner="52.04", app="e-budgeting",
                       version="1.5.0").ok

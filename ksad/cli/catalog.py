@@ -127,25 +127,26 @@ def validate(state: State, path: str | None, as_json: bool) -> None:
 @pass_state
 def index(state: State, path: str | None, snapshot_key_files: tuple[str, ...], passphrase_env: str | None,
           dry_run: bool, as_json: bool) -> None:
-    """Write the catalog's index.json (what a client with no cache reads instead of every app file),
-    like `helm repo index`. `ksad publish` keeps it current by itself."""
+    """Write the catalog's index.json and documents.json (what a client with no cache reads instead
+    of every app file and MoU), like `helm repo index`. `ksad publish` keeps them current by itself."""
     from ksad.catalog import write_index
     from ksad.cli.trust import _load_key
     from ksad.trust import SNAPSHOT_FILE, sign_snapshot
 
     root = Path(path) if path else state.settings.catalog
     keys = [_load_key(f, passphrase_env) for f in snapshot_key_files]
-    file, count, changed = write_index(root, dry_run=dry_run)
+    files, count, changed = write_index(root, dry_run=dry_run)
+    file = ", ".join(map(str, files))
     signed = None
     if changed and keys and not dry_run:
         signed = sign_snapshot(root, keys)
     if as_json:
-        emit_json({"file": str(file), "apps": count, "changed": changed, "dry_run": dry_run,
+        emit_json({"file": str(files[0]), "files": [str(f) for f in files], "apps": count, "changed": changed, "dry_run": dry_run,
                    "snapshot": str(signed) if signed else None})
         return
     key = "catalog.index_unchanged" if not changed else (
         "catalog.index_would_write" if dry_run else "catalog.index_written")
-    state.say(t(key, file=str(file), count=count))
+    state.say(t(key, file=file, count=count))
     if signed:
         import json
 

@@ -1,0 +1,1 @@
+"""Catalog schemas compiled to Python ahead of time (scripts/gen_validators.py)."""
