@@ -32,8 +32,8 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from ksad.errors import ConflictError, InputError, NotFoundError, TrustError
-from ksad.trust import (Keyring, SigningKey, as_date, check_signatures, content_sha256, make_signature, today,
-                        write_signatures)
+from ksad.trust import (Keyring, SigningKey, as_date, canonical_bytes, check_signatures, content_sha256,
+                        make_signature, today, write_signatures)
 
 MOU_DIR = "mous"
 REVOCATION_DIR = "revocations"
@@ -372,7 +372,9 @@ def check_mou(data: dict, keyring: Keyring, revocations: dict[str, list[tuple[Pa
     what = f"MoU {mid}"
     on = today(now)
     valid_from, valid_until = as_date(data["valid_from"]), as_date(data["valid_until"])
-    checks = check_signatures(data, "mou", keyring, what=what, now=now)
+    # a schema-valid MoU was decoded from JSON or passed _jsonable on loading: string keys only
+    checks = check_signatures(data, "mou", keyring, what=what, now=now,
+                              body=canonical_bytes(data, string_keys=True))
     signers = tuple(Signer(c.role, c.keyid, c.key.signer, c.key.position, c.key.region, c.key.demo)
                     for c in checks if c.verified)
     revocation, rev_problem = _revocation(data, (revocations or {}).get(mid, []), keyring, now)

@@ -128,8 +128,10 @@ class ParsedCache:
         if data is not None:
             return data
         data = self._from_shipped(digest)
-        if data is None:
-            data = plain(parse(Path(path), raw))
+        if data is not None:  # decoded from JSON: kept as is, no round trip to prove it is JSON
+            self._used[digest], self._new = data, True
+            return data
+        data = plain(parse(Path(path), raw))
         self.store(digest, data)
         return data
 
