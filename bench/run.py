@@ -598,11 +598,12 @@ def budget_rows(results: dict) -> list[tuple[str, str, str, bool | None]]:
         big = sc[max(sc)]
         lim = BUDGET["catalog_s"]
         for name, v in big["cli"].items():
-            where = "514 MoUs" if name == "mou list" else f"{big['releases']:,} releases, warm cache"
-            rows.append((f"`ksad {name}` at {where}", f"≤ {lim} s",
+            where = "514 MoUs" if name == "mou list" else f"{big['releases']:,} releases"
+            rows.append((f"`ksad {name}` at {where}, warm cache", f"≤ {lim} s",
                          fmt(v["warm"].median), v["warm"].median <= lim))
             if v["cold"].samples:
-                rows.append((f"`ksad {name}` at {big['releases']:,} releases, cold cache (first run)",
+                where = "514 MoUs" if name == "mou list" else f"{big['releases']:,} releases"
+                rows.append((f"`ksad {name}` at {where}, cold cache (first run)",
                              f"≤ {lim} s", fmt(v["cold"].median), v["cold"].median <= lim))
         ip = big["inproc"]
         rows.append((f"version resolution (`App.resolve`, in-process) at {big['releases']:,} releases",
