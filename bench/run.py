@@ -614,10 +614,13 @@ def budget_rows(results: dict) -> list[tuple[str, str, str, bool | None]]:
                          f"≤ {lim} s", f"{fmt(both)} ({fmt(ip['keyring_load_s'])} + {fmt(ip['find_grant_s'])})",
                          both <= lim))
             if "find_grant_cold_s" in ip:
-                cold = ip["keyring_load_cold_s"] + ip["find_grant_cold_s"]
+                # one cold sample per catalog size, of the same 514 MoUs at every size: their median
+                colds = [r["inproc"]["keyring_load_cold_s"] + r["inproc"]["find_grant_cold_s"]
+                         for r in sc.values() if "find_grant_cold_s" in r["inproc"]]
+                cold = statistics.median(colds)
                 rows.append((f"MoU look-up at {ip['mous']} MoUs, cold cache (first run)", f"≤ {lim} s",
-                             f"{fmt(cold)} ({fmt(ip['keyring_load_cold_s'])} + {fmt(ip['find_grant_cold_s'])})",
-                             cold <= lim))
+                             f"{fmt(cold)} (median of {len(colds)} sizes' first runs, "
+                             f"{fmt(min(colds))}–{fmt(max(colds), with_unit=False)})", cold <= lim))
         else:
             rows.append(("MoU look-up at 514 regions", f"≤ {lim} s", "not measured: no MoU support in ksad", None))
         for name in big["cli"]:
