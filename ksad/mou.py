@@ -433,9 +433,12 @@ def verify_mou(data: dict, keyring: Keyring, revocations: dict | None = None, no
     return result
 
 
-def list_mous(catalog_root: Path | str, keyring: Keyring, now: datetime | None = None) -> list[MouStatus]:
+def list_mous(catalog_root: Path | str, keyring: Keyring, now: datetime | None = None, *,
+              region: str | None = None) -> list[MouStatus]:
+    """Every MoU of the catalog judged today; with *region*, only those it is a party to."""
     revocations = load_revocations(catalog_root)
-    return [check_mou(data, keyring, revocations, now=now, file=path) for path, data in load_mous(catalog_root)]
+    return [check_mou(data, keyring, revocations, now=now, file=path) for path, data in load_mous(catalog_root)
+            if region is None or region in (data["pioneer"]["code"], data["partner"]["code"])]
 
 
 def find_grant(catalog_root: Path | str, keyring: Keyring, *, publisher: str, partner: str, app: str,

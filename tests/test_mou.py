@@ -331,3 +331,29 @@ def test_the_cache_drops_mous_that_are_gone(world):
     first.unlink()
     grant(world)
     assert [d["id"] for d in json.loads(cache.read_bytes())["entries"].values()] == ["3273-5204-120-2026"]
+
+
+def test_mou_list_shows_the_identity_regions_mous_unless_asked_for_all(world, run_ksad):
+    import json
+
+    world.write_mou()  # 32.73 -> 52.04
+    world.write_mou(world.mou_doc("3273-7373-1-2026", partner="73.73"),
+                    signers=(("bandung", "pioneer"), ("palopo", "partner")))
+    world.snapshot()
+    cat = ("--catalog", world.root)
+
+    def ids(*args: str) -> list[str]:
+        return [r["id"] for r in json.loads(run_ksad(*cat, "mou", "list", "--json", *args, check=True).stdout)["data"]]
+
+    both = ["3273-5204-119-2026", "3273-7373-1-2026"]
+    assert ids() == both  # no identity pack: a catalog maintainer's machine
+    run_ksad("init", "--region", "73.73", "--domain", "palopokota.go.id", "--office", "Diskominfo", check=True)
+    assert ids() == ["3273-7373-1-2026"]
+    assert ids("--all") == both
+    assert ids("--region", "52.04") == ["3273-5204-119-2026"]
+    assert ids("--region", "32.73") == both  # the pioneer is a party to both
+    shown = run_ksad(*cat, "mou", "list", check=True).stderr
+    assert "MoUs of 73.73" in shown and "--all" in shown and "3273-5204-119-2026" not in shown
+    assert "No MoUs of 99.99" in run_ksad(*cat, "mou", "list", "--region", "99.99", check=True).stderr
+    refused = run_ksad(*cat, "mou", "list", "--all", "--region", "52.04", check=3)
+    assert "--region and --all" in refused.stderr

@@ -223,25 +223,38 @@ def verify(state: State, file: str, document: str | None, keyring_file: str | No
 
 
 @mou.command("list")
+@click.option("--region", "region", metavar="CODE",
+              help="Only MoUs this region (Kemendagri code) is a party to. Default: the identity pack's region.")
+@click.option("--all", "show_all", is_flag=True, help="Every MoU of the catalog.")
 @keyring_option
 @json_option
 @pass_state
-def list_(state: State, keyring_file: str | None, as_json: bool) -> None:
-    """The catalog's MoUs and whether each is valid today."""
+def list_(state: State, region: str | None, show_all: bool, keyring_file: str | None, as_json: bool) -> None:
+    """Your region's MoUs (--all: the catalog's) and whether each is valid today."""
     from ksad.mou import list_mous
     from ksad.trust import trust_state_dir, verify_snapshot
 
+    if region and show_all:
+        from ksad.errors import InputError
+
+        raise InputError("mou.list.scope_conflict")
+    if not region and not show_all and state.settings.identity_file.exists():
+        # like kubectl's current namespace: a regency's staff asks about their own agreements
+        from ksad.identity import load_identity
+
+        region = load_identity(state.settings).region_code
     if keyring_file:
         keyring = _keyring(state, keyring_file)
     else:
         # Listing the catalog's MoUs means trusting the catalog: check its signed snapshot first.
         keyring = verify_snapshot(state.settings.catalog, trust_state_dir(state.settings)).keyring
-    results = list_mous(state.settings.catalog, keyring)
+    results = list_mous(state.settings.catalog, keyring, region=region)
+    catalog = str(state.settings.catalog)
     if as_json:
         emit_json([r.to_json() for r in results])
         return
     if not results:
-        state.say(t("mou.none", catalog=str(state.settings.catalog)))
+        state.say(t("mou.none_region", region=region, catalog=catalog) if region else t("mou.none", catalog=catalog))
         return
     from ksad.cli.listing import print_listing
 
@@ -252,7 +265,8 @@ def list_(state: State, keyring_file: str | None, as_json: bool) -> None:
                      ", ".join(f"{g.app} {g.versions}" for g in r.grants)))
         styles.append(None if r.ok else "red")
     print_listing(state.styled_console, [t(f"mou.field.{c}") for c in ("id", "pioneer", "partner", "window", "status", "apps")],
-                  rows, title=t("mou.list.title", catalog=str(state.settings.catalog)), styles=styles)
+                  rows, styles=styles, title=t("mou.list.title_region", region=region, catalog=catalog) if region
+                  else t("mou.list.title", catalog=catalog))
 
 
 @mou.command("revoke")
