@@ -575,13 +575,13 @@ def install(settings: Settings, req: InstallRequest, reporter: Reporter | None =
         decided_at = time.time()
         prep = prepare(settings, req, reporter)
         if req.dry_run or not prep.plan.changes:
-            _keep_receipt(settings, req, prep, decided_at)
+            _keep_receipt(settings, req, prep, decided_at, kind)
             return InstallResult(prep.plan, False, time.monotonic() - started)
         try:
             with locked(settings.state_dir, prep.target.key, prep.plan.slug):
                 lifecycle.apply(settings, prep, reporter, req.timeout, kind=kind, data_from=data_from,
                                 force=req.force)
-            _keep_receipt(settings, req, prep, decided_at)
+            _keep_receipt(settings, req, prep, decided_at, kind)
             return InstallResult(prep.plan, True, time.monotonic() - started)
         except PortTaken:
             if attempt == 2:
@@ -589,10 +589,10 @@ def install(settings: Settings, req: InstallRequest, reporter: Reporter | None =
     raise AssertionError("unreachable")
 
 
-def _keep_receipt(settings: Settings, req: InstallRequest, prep: Prepared, decided_at: float) -> None:
+def _keep_receipt(settings: Settings, req: InstallRequest, prep: Prepared, decided_at: float, kind: str) -> None:
     """After a plain install left the target as planned: what lets its re-run skip the work."""
-    if req.dry_run or req.force or req.kind != "install":
-        return
+    if req.dry_run or req.force or req.kind != "install" or kind != "install":
+        return  # upgrade, rollback and restore are not re-run; their results are checked in full
     from ksad.receipt import record, signature
     from ksad.trust import TrustStore, trust_state_dir
 
