@@ -192,3 +192,25 @@ def ksad_cleanup(docker_engine, test_session: str):
 def app_name(test_session: str) -> Callable[[str], str]:
     """``app_name("Sabalong")`` -> "Sabalong x1y2z3-ab12": a valid local name, unique per call."""
     return lambda stem: f"{stem} {test_session}{secrets.token_hex(2)}"
+
+
+# --- a one-app test catalog, as install, gate and receipt tests use it ---------------------
+
+@pytest.fixture
+def catalog(tmp_path: Path):
+    """A signed catalog with uji-web 1.0.0 (two services), granted to Kabupaten Sumbawa."""
+    from catalog_factory import CatalogBuilder, two_service
+
+    cat = CatalogBuilder(tmp_path / "cat")
+    cat.add_release("uji-web", "1.0.0", two_service())
+    return cat
+
+
+@pytest.fixture
+def env(catalog, run_ksad) -> dict[str, str]:
+    """The ksad environment for `catalog`, with the Sumbawa identity pack written."""
+    from helpers import INIT
+
+    e = {"KSAD_CATALOG": str(catalog.catalog)}
+    run_ksad(*INIT, env=e, check=True)
+    return e

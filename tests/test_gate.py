@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 
@@ -17,13 +16,6 @@ pytestmark = pytest.mark.docker
 INIT = ["init", "--domain", "sumbawakab.go.id", "--office", "Diskominfotik"]  # the region is per test
 
 
-
-
-@pytest.fixture
-def catalog(tmp_path: Path) -> CatalogBuilder:
-    cat = CatalogBuilder(tmp_path / "cat")
-    cat.add_release("uji-web", "1.0.0", two_service())
-    return cat
 
 
 def init(run_ksad, catalog: CatalogBuilder, region: str = "52.04") -> dict:

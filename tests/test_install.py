@@ -7,11 +7,10 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
-from catalog_factory import HEALTH_NEVER, CatalogBuilder, two_service
+from catalog_factory import HEALTH_NEVER, two_service
 from helpers import INIT, get, json_data
 
 pytestmark = pytest.mark.docker
@@ -24,20 +23,6 @@ def containers_of(client, slug: str) -> dict[str, str]:
     return {c.name: c.id for c in client.containers.list(all=True, filters={"label": f"ksad.slug={slug}"})}
 
 
-
-
-@pytest.fixture
-def catalog(tmp_path: Path) -> CatalogBuilder:
-    cat = CatalogBuilder(tmp_path / "cat")
-    cat.add_release("uji-web", "1.0.0", two_service())
-    return cat
-
-
-@pytest.fixture
-def env(catalog: CatalogBuilder, run_ksad) -> dict[str, str]:
-    e = {"KSAD_CATALOG": str(catalog.catalog)}
-    run_ksad(*INIT, env=e, check=True)
-    return e
 
 
 # --- the main job, with the bundled catalog ---------------------------------------------

@@ -15,24 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from catalog_factory import CatalogBuilder, two_service
 from helpers import INIT, get, json_data
 
 pytestmark = pytest.mark.docker
-
-
-@pytest.fixture
-def catalog(tmp_path: Path) -> CatalogBuilder:
-    cat = CatalogBuilder(tmp_path / "cat")
-    cat.add_release("uji-web", "1.0.0", two_service())
-    return cat
-
-
-@pytest.fixture
-def env(catalog: CatalogBuilder, run_ksad) -> dict[str, str]:
-    e = {"KSAD_CATALOG": str(catalog.catalog)}
-    run_ksad(*INIT, env=e, check=True)
-    return e
 
 
 @pytest.fixture
