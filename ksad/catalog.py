@@ -255,7 +255,7 @@ def _load_meta(root: Path, cache_dir: Path | None) -> dict:
     meta_file = root / "catalog.yaml"
     if not meta_file.exists():
         return {}
-    sig = _stat_sig(meta_file.stat())
+    sig = _stat_sig(meta_file)
     cached = None
     if cache_dir is not None:
         cached = cache_dir / f"catalog-{hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]}" / "meta.json"
@@ -300,8 +300,11 @@ def _cache_dir(catalog: Catalog) -> Path | None:
     return catalog.cache_dir / f"catalog-{key}"
 
 
-def _stat_sig(st) -> list[int]:
-    return [st.st_mtime_ns, st.st_size, st.st_ino]
+def _stat_sig(path: Path) -> list[int]:
+    """parsecache.stat_sig as kept in JSON (a list); empty if the file is gone."""
+    from ksad.parsecache import stat_sig
+
+    return list(stat_sig(str(path)) or ())
 
 
 # --- the catalog's own index (like Helm's index.yaml) ---------------------------------
@@ -495,7 +498,7 @@ def _load_index(catalog: Catalog) -> list[App]:
     parsed: dict[str, dict] = {}
     shipped: dict | None = None
     for path in sorted(catalog.apps_dir.glob("*.yaml")):
-        sig = _stat_sig(path.stat())
+        sig = _stat_sig(path)
         hit = index.get(path.name)
         if hit is None or hit["stat"] != sig:
             raw = path.read_bytes()
