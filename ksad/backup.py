@@ -370,7 +370,7 @@ def _export_all(engine, slug: str, entries: list[VolumeEntry], users: list[dict]
             name = c["Names"][0].lstrip("/")
             reporter.step("step.backup_pause", container=name)
             paused.append((c["Id"], name))  # before the call: a pause that fails half-way is undone too
-            _retry(lambda cid=c["Id"]: engine.call("pause", engine.api.pause, cid),
+            _retry(lambda cid=c["Id"]: engine.pause(cid),
                    lambda cid=c["Id"]: _paused(engine, cid))
         for e in entries:
             reporter.step("step.backup_volume", volume=e.volume)
@@ -379,7 +379,7 @@ def _export_all(engine, slug: str, entries: list[VolumeEntry], users: list[dict]
         stuck = []
         for cid, name in paused:  # also after an error or Ctrl-C: the app must not stay frozen
             try:
-                _retry(lambda cid=cid: engine.call("unpause", engine.api.unpause, cid),
+                _retry(lambda cid=cid: engine.unpause(cid),
                        lambda cid=cid: not _paused(engine, cid))
             except KsadError:
                 stuck.append(name)

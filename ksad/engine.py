@@ -74,6 +74,83 @@ def _explain(exc: BaseException) -> str:
     return " ".join(text.split())[:400]
 
 
+def _split(command):
+    import shlex
+
+    return shlex.split(command) if isinstance(command, str) else command
+
+
+def _host_config(hc: dict) -> dict:
+    """The engine's HostConfig for the docker.APIClient.create_host_config keywords ksad uses."""
+    out: dict[str, Any] = {"NetworkMode": hc.get("network_mode") or "default"}
+    simple = {"init": "Init", "mounts": "Mounts", "restart_policy": "RestartPolicy", "cap_add": "CapAdd",
+              "cap_drop": "CapDrop", "read_only": "ReadonlyRootfs", "tmpfs": "Tmpfs", "ulimits": "Ulimits",
+              "log_config": "LogConfig", "nano_cpus": "NanoCpus", "shm_size": "ShmSize", "privileged": "Privileged",
+              "pid_mode": "PidMode", "ipc_mode": "IpcMode", "security_opt": "SecurityOpt", "mem_limit": "Memory"}
+    for key, value in hc.items():
+        if key == "network_mode":
+            continue
+        if key in simple:
+            out[simple[key]] = value
+        elif key == "port_bindings":
+            out["PortBindings"] = {(k if "/" in str(k) else f"{k}/tcp"): [{"HostIp": "", "HostPort": str(v)}]
+                                   for k, v in value.items()}
+        elif key == "devices":
+            out["Devices"] = [_device(d) for d in value]
+        elif key == "extra_hosts":
+            out["ExtraHosts"] = [f"{k}:{v}" for k, v in sorted(value.items())]
+        elif key == "sysctls":
+            out["Sysctls"] = {k: str(v) for k, v in value.items()}
+        else:  # a new keyword in deploy.service_spec must be mapped here (tests compare with the SDK)
+            raise ValueError(f"no HostConfig mapping for {key!r}")
+    return out
+
+
+def _device(device: str | dict) -> dict:
+    if isinstance(device, dict):
+        return device
+    parts = device.split(":")
+    return {"PathOnHost": parts[0], "PathInContainer": parts[1] if len(parts) > 1 else parts[0],
+            "CgroupPermissions": parts[2] if len(parts) > 2 else "rwm"}
+
+
+def container_body(spec: dict) -> tuple[dict, str | None]:
+    """The engine's body for POST /containers/create, and the name, from a deploy spec.
+
+    What docker.APIClient.create_container sends for the same keywords (compared in
+    tests), built without importing the SDK so that a local install need not load it.
+    """
+    config = dict(spec["config"])
+    unknown = set(config) - {"image", "name", "command", "entrypoint", "environment", "labels", "healthcheck",
+                             "user", "working_dir", "stop_signal", "hostname", "stop_timeout", "ports"}
+    if unknown:
+        raise ValueError(f"no container config mapping for {sorted(unknown)}")
+    hc = config.get("healthcheck")
+    if hc is not None:
+        test = hc.get("test")
+        hc = {"Test": ["CMD-SHELL", test] if isinstance(test, str) else test, "Interval": hc.get("interval"),
+              "Timeout": hc.get("timeout"), "Retries": hc.get("retries"), "StartPeriod": hc.get("start_period")}
+    ports = config.get("ports")
+    env = config.get("environment")
+    body = {
+        "Hostname": config.get("hostname"), "Domainname": None,
+        "ExposedPorts": {f"{p}/{proto}": {} for p, proto in ports} if ports is not None else None,
+        "User": str(config["user"]) if config.get("user") is not None else None,
+        "Tty": False, "OpenStdin": False, "StdinOnce": False,
+        "AttachStdin": False, "AttachStdout": True, "AttachStderr": True,
+        "Env": [f"{k}={v}" for k, v in env.items()] if isinstance(env, dict) else env,
+        "Cmd": _split(config.get("command")), "Image": config["image"], "Volumes": None,
+        "NetworkDisabled": False, "Entrypoint": _split(config.get("entrypoint")),
+        "WorkingDir": config.get("working_dir"), "HostConfig": _host_config(spec.get("host_config") or {}),
+        "NetworkingConfig": ({"EndpointsConfig": {spec["network"]: ({"Aliases": spec["aliases"]}
+                                                                      if spec.get("aliases") else {})}}
+                             if spec.get("network") else None),
+        "MacAddress": None, "Labels": config.get("labels"), "StopSignal": config.get("stop_signal"),
+        "Healthcheck": hc, "StopTimeout": config.get("stop_timeout"), "Runtime": None,
+    }
+    return {k: v for k, v in body.items() if v is not None}, config.get("name")
+
+
 class Engine:
     """One target's engine for one command. Reads on a local socket skip the SDK (see rawdocker)."""
 
@@ -96,6 +173,8 @@ class Engine:
     @property
     def read(self):
         return self.reader if self.reader is not None else self.api
+
+    write = read  # plain writes (no streams) too: create, start, stop, rename, remove, pause, copy files in
 
     @property
     def host(self) -> str:
@@ -193,20 +272,15 @@ class Engine:
 
     # --- changing --------------------------------------------------------------
     def create_network(self, name: str, labels: dict[str, str]) -> None:
-        self.call("create network", self.api.create_network, name, driver="bridge", labels=labels, check_duplicate=True)
+        self.call("create network", lambda: self.write.create_network(name, driver="bridge", labels=labels,
+                                                                      check_duplicate=True))
 
     def create_volume(self, name: str, labels: dict[str, str]) -> None:
-        self.call("create volume", self.api.create_volume, name=name, labels=labels)
+        self.call("create volume", lambda: self.write.create_volume(name=name, labels=labels))
 
     def create_container(self, spec: dict) -> str:
-        with translate(self.target_name, self.url, "create container"):
-            api = self.api
-            host_config = api.create_host_config(**spec["host_config"])
-            networking = api.create_networking_config({
-                spec["network"]: api.create_endpoint_config(aliases=spec.get("aliases") or [])
-            })
-            created = api.create_container(host_config=host_config, networking_config=networking, **spec["config"])
-            return created["Id"]
+        body, name = container_body(spec)
+        return self.call("create container", lambda: self.write.create_container_from_config(body, name))["Id"]
 
     def put_files(self, container: str, files: list[tuple[str, bytes, int]]) -> None:
         """Copy rendered files into a created (not yet started) container."""
@@ -229,25 +303,31 @@ class Engine:
                 info = tarfile.TarInfo("/".join(parts))
                 info.size, info.mode, info.mtime = len(data), mode, int(time.time())
                 tar.addfile(info, io.BytesIO(data))
-        self.call("copy files", self.api.put_archive, container, "/", buf.getvalue())
+        self.call("copy files", lambda: self.write.put_archive(container, "/", buf.getvalue()))
 
     def start(self, container: str) -> None:
-        self.call("start", self.api.start, container)
+        self.call("start", lambda: self.write.start(container))
 
     def stop(self, container: str, timeout: int = 10) -> None:
-        self.call("stop", self.api.stop, container, timeout=timeout)
+        self.call("stop", lambda: self.write.stop(container, timeout=timeout))
 
     def rename(self, container: str, name: str) -> None:
-        self.call("rename", self.api.rename, container, name)
+        self.call("rename", lambda: self.write.rename(container, name))
+
+    def pause(self, container: str) -> None:
+        self.call("pause", lambda: self.write.pause(container))
+
+    def unpause(self, container: str) -> None:
+        self.call("unpause", lambda: self.write.unpause(container))
 
     def remove_container(self, container: str) -> None:
-        self._absent_ok("remove container", lambda: self.api.remove_container(container, force=True, v=False))
+        self._absent_ok("remove container", lambda: self.write.remove_container(container, force=True, v=False))
 
     def remove_network(self, name: str) -> None:
-        self._absent_ok("remove network", lambda: self.api.remove_network(name))
+        self._absent_ok("remove network", lambda: self.write.remove_network(name))
 
     def remove_volume(self, name: str) -> None:
-        self._absent_ok("remove volume", lambda: self.api.remove_volume(name, force=True))
+        self._absent_ok("remove volume", lambda: self.write.remove_volume(name, force=True))
 
     def logs(self, container: str, tail: int | str = "all", follow: bool = False) -> Iterator[bytes]:
         with translate(self.target_name, self.url, "logs"):
@@ -326,12 +406,11 @@ def create_idle(engine: Engine, image: str, name: str, labels: dict[str, str],
     Returns None when the name is taken: creating a named container is atomic on
     the engine, which is what makes it usable as a lock shared by several operators.
     """
+    body, _ = container_body({"config": {"image": image, "command": ["true"], "labels": labels},
+                              "host_config": {"mounts": mounts or [], "network_mode": "none"}})
     with translate(engine.target_name, engine.url, "create marker"):
-        api = engine.api
-        host_config = api.create_host_config(mounts=mounts or [], network_mode="none")
         try:
-            return api.create_container(image, command=["true"], name=name, labels=labels,
-                                        host_config=host_config)["Id"]
+            return engine.write.create_container_from_config(body, name)["Id"]
         except Exception as exc:  # noqa: BLE001 - only a name conflict is an answer here
             if _status(exc) == 409:
                 return None

@@ -81,10 +81,11 @@ def operator() -> str:
 
 
 def utility_image(engine) -> str:
-    """The busybox image ksad makes on every target; used for copies and markers."""
+    """The busybox image ksad makes on every target; used for copies, markers and stand-in builds."""
     from ksad.standin import BASE_IMAGE, ensure_base_image
 
-    ensure_base_image(engine.client)
+    if engine.image_id(BASE_IMAGE) is None:  # a read that needs no SDK; importing the image does
+        ensure_base_image(engine.client)
     return BASE_IMAGE
 
 
@@ -195,7 +196,7 @@ def recover_if_needed(engine, slug: str, reporter) -> Recovery | None:
         reporter.step("step.recover_undo", op=op.kind, revision=op.from_rev)
         for c in _slug_containers(engine, slug):
             if c.get("State") == "paused":
-                _quietly(engine.api.unpause, c["Id"])
+                _quietly(engine.unpause, c["Id"])
         end(engine, slug)
         return Recovery(op, "undone")
     if _find(engine, commit_name(slug)):
@@ -411,10 +412,10 @@ def apply(settings, prep, reporter, timeout: float, *, kind: str = "install", da
         for s in prep.specs.values():
             if kinds.get(s.image_ref) == "build":
                 reporter.step("step.build", image=s.image_ref)
-                from ksad.standin import ensure_base_image, is_standin_dockerfile
+                from ksad.standin import is_standin_dockerfile
 
                 if is_standin_dockerfile(s.build_context):
-                    ensure_base_image(engine.client)
+                    utility_image(engine)
                 engine.build(context_tar(s.build_context), s.image_ref,
                              {"ksad.managed": "1", "ksad.app": prep.app.id}, reporter.detail)
             elif kinds.get(s.image_ref) == "pull":
@@ -451,7 +452,7 @@ def apply(settings, prep, reporter, timeout: float, *, kind: str = "install", da
                     checkpoint("snapshot")
             finally:
                 for cid in paused:
-                    engine.call("unpause", engine.api.unpause, cid)
+                    engine.unpause(cid)
         checkpoint("snapshotted")
         if data_from is not None:
             for vol in existing_data:
@@ -536,7 +537,7 @@ def _pause_users(engine, prep, volumes: list[str], replace: list[str]) -> list[s
             continue
         mounts = {volume_name(prep.plan.slug, m.source) for m in prep.recipe.services[name].mounts}
         if mounts & set(volumes):
-            engine.call("pause", engine.api.pause, c["Id"])
+            engine.pause(c["Id"])
             paused.append(c["Id"])
     return paused
 
@@ -566,7 +567,7 @@ def undo(engine, op: Operation, *, data_volumes: list[str]) -> None:
         _quietly(engine.stop, c["Id"], 5)
     for c in containers:  # a crash during a snapshot can leave kept containers paused
         if c.get("State") == "paused":
-            _quietly(engine.api.unpause, c["Id"])
+            _quietly(engine.unpause, c["Id"])
     touched = bool(new) or op.data_from is not None
     if op.from_rev > 0 and touched:
         for vol in data_volumes:
