@@ -978,22 +978,23 @@ def verify_snapshot(catalog_root: Path | str, trust_state_dir: Path | str, now: 
     expires = parse_datetime(data["expires"])
     if expires <= _now(now):
         raise TrustError("trust.snapshot.expired", file=str(path), date=iso_utc(expires))
-    from ksad.parsecache import remember_digests, stat_sig
+    from ksad.parsecache import read_with_stat, remember_digests
 
     files: dict[str, str] = data["files"]
     root_s = str(root)
     seen = {}
     for rel, digest in files.items():
         target = os.path.join(root_s, rel)
-        seen[target] = (stat_sig(target), digest)  # before reading: a later change shows in the stat
         try:
-            actual = _file_sha256(target)
+            sig, raw = read_with_stat(target)
+            actual = hashlib.sha256(raw).hexdigest()
         except FileNotFoundError:
             raise TrustError("trust.snapshot.file_missing", file=rel, catalog=str(root)) from None
         except OSError as exc:
             raise InputError("file.unreadable", file=target, problem=exc.strerror or str(exc)) from None
         if actual != digest:
             raise TrustError("trust.snapshot.file_changed", file=rel, catalog=str(root))
+        seen[target] = (sig, digest)  # stat taken before the read: a later change shows in it
     for rel in covered_files(root):
         if rel not in files:
             raise TrustError("trust.snapshot.file_unlisted", file=rel, catalog=str(root))
