@@ -357,3 +357,86 @@ def test_mou_list_shows_the_identity_regions_mous_unless_asked_for_all(world, ru
     assert "No MoUs of 99.99" in run_ksad(*cat, "mou", "list", "--region", "99.99", check=True).stderr
     refused = run_ksad(*cat, "mou", "list", "--all", "--region", "52.04", check=3)
     assert "--region and --all" in refused.stderr
+
+
+# --- a region's list reads only that region's MoUs, and still judges each in full ------------------
+
+
+def _region_world(world):
+    """32.73 -> 52.04 valid, revoked and tampered; 32.73 -> 73.73 and 36.71 -> 73.73 valid."""
+    world.write_mou()
+    world.write_mou(world.mou_doc("3273-5204-revoked"))
+    revoke_mou(world.root, "3273-5204-revoked", world.key("sumbawa"), keyring(world), reason="Diakhiri")
+    tampered = world.write_mou(world.mou_doc("3273-5204-tampered"))
+    flip_byte(tampered, ">=1,<2", ">=1,<9")
+    world.write_mou(world.mou_doc("3273-7373-1-2026", partner="73.73"), signers=(("bandung", "pioneer"),
+                                                                              ("palopo", "partner")))
+    world.write_mou(world.mou_doc("3671-7373-1-2026", pioneer="36.71", partner="73.73"),
+                    signers=(("tangerang", "pioneer"), ("palopo", "partner")))
+
+
+def _listed(run_ksad, world, *args) -> dict[str, str | None]:
+    import json
+
+    out = run_ksad("--catalog", world.root, "mou", "list", "--json", *args, check=True)
+    return {r["id"]: r["problem"] for r in json.loads(out.stdout)["data"]}
+
+
+EXPECTED_52_04 = {
+    "3273-5204-119-2026": None,
+    "3273-5204-revoked": "MoU 3273-5204-revoked was revoked on {today} by the partner (52.04): Diakhiri",
+    "3273-5204-tampered": ("MoU 3273-5204-tampered: the signature of Kepala Diskominfo Kota Bandung (key {keyid}) "
+                           "does not match the content: it was changed after it was signed."),
+}
+
+
+def _expected_52_04(world) -> dict[str, str | None]:
+    revoked_on = str(yamlio.load(world.root / "revocations" / "3273-5204-revoked.yaml").data["revoked_on"])
+    return {k: v and v.format(today=revoked_on, keyid=world.infos["bandung"].keyid) for k, v in EXPECTED_52_04.items()}
+
+
+@pytest.mark.parametrize("index", ["none", "fresh", "stale"])
+def test_a_regions_list_shows_and_judges_exactly_its_mous(world, run_ksad, index):
+    from ksad.catalog import write_index
+
+    _region_world(world)
+    if index != "none":
+        write_index(world.root)
+    if index == "stale":  # an MoU moved to 52.04 after the index was written: the index names 73.73
+        world.write_mou(world.mou_doc("3273-7373-1-2026", partner="52.04"))
+    world.snapshot()
+    expected = _expected_52_04(world)
+    if index == "stale":
+        expected["3273-7373-1-2026"] = None
+    for _ in range(2):  # a first run, and one from what it remembered
+        assert _listed(run_ksad, world, "--region", "52.04") == expected
+        assert _listed(run_ksad, world, "--region", "36.71") == {"3671-7373-1-2026": None}
+    everything = _listed(run_ksad, world, "--all")
+    assert {k: v for k, v in everything.items() if k in expected} == expected
+    assert len(everything) == 5
+    shown = run_ksad("--catalog", world.root, "mou", "list", "--region", "52.04", check=True).stderr
+    assert "changed after it was signed" in shown and "Diakhiri" in shown and "3671-7373-1-2026" not in shown
+
+
+def test_a_forged_party_in_the_index_cannot_make_an_mou_pass_in_another_regions_list(world, run_ksad):
+    import json
+
+    from ksad.catalog import DOCUMENTS_FILE, write_index
+
+    _region_world(world)
+    write_index(world.root)
+    blob = json.loads((world.root / DOCUMENTS_FILE).read_text())
+    blob["documents"]["mous/3671-7373-1-2026.yaml"]["data"]["partner"]["code"] = "52.04"
+    (world.root / DOCUMENTS_FILE).write_text(json.dumps(blob))
+    world.snapshot()
+    listed = _listed(run_ksad, world, "--region", "52.04")
+    assert "changed after it was signed" in listed.pop("3671-7373-1-2026")  # judged on what it claims, like --all
+    assert listed == _expected_52_04(world)
+
+
+def test_a_regions_list_still_refuses_an_invalid_mou_of_another_region(world, run_ksad):
+    _region_world(world)
+    (world.root / "mous" / "3671-7373-1-2026.yaml").write_text("id: 3671-7373-1-2026\npioneer: 36.71\n")
+    world.snapshot()
+    out = run_ksad("--catalog", world.root, "mou", "list", "--region", "52.04")
+    assert out.returncode == 3 and "3671-7373-1-2026.yaml" in out.stderr
