@@ -221,16 +221,16 @@ def _region_mous(root: Path, region: str) -> list[tuple[Path, dict]]:
     import hashlib
 
     from ksad.catalog import shipped_documents
-    from ksad.parsecache import ParsedCache
+    from ksad.parsecache import ParsedCache, file_digest
 
     shipped: dict | None = None
     full = _parsed_cache(root, revocation=False)
 
-    def parties(path: Path, raw: bytes) -> list:
+    def parties(path: Path, digest: str) -> list:
         nonlocal shipped
         if shipped is None:
             shipped = shipped_documents(root)
-        data = shipped.get(hashlib.sha256(raw).hexdigest())
+        data = shipped.get(digest)
         try:
             found = [data["id"], data["pioneer"]["code"], data["partner"]["code"]]
             if all(isinstance(v, str) for v in found):
@@ -243,7 +243,12 @@ def _region_mous(root: Path, region: str) -> list[tuple[Path, dict]]:
     known = ParsedCache("parties-mou", root)
     chosen = []
     for path in _yaml_files(root / MOU_DIR):
-        mid, pioneer, partner = known.load(path, parties)
+        digest = file_digest(path)
+        found = known.get(digest)
+        if found is None:
+            found = parties(path, digest)
+            known.store(digest, found)
+        mid, pioneer, partner = found
         if mid != path.stem:
             raise InputError("mou.id_mismatch", file=str(path), id=mid)
         if region in (pioneer, partner):

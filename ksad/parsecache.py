@@ -58,6 +58,15 @@ def remember_digests(digests: dict[str, tuple[tuple[int, int, int] | None, str]]
     _known.update({path: entry for path, entry in digests.items() if entry[0] is not None})
 
 
+def file_digest(path: Path) -> str:
+    """sha256 of the file: as this process hashed it already if it is unchanged since, else read now."""
+    where = os.path.abspath(path)
+    sig, known = _known.get(where, (None, None))
+    if known is not None and stat_sig(where) == sig:
+        return known
+    return read_hashed(path)[0]
+
+
 def read_hashed(path: Path) -> tuple[str, bytes]:
     """(sha256, bytes) of the file, read once."""
     try:
@@ -127,6 +136,13 @@ class ParsedCache:
         if kept is not None:
             self._used[digest] = kept
         return digest, kept, raw
+
+    def get(self, digest: str) -> Any:
+        """The content kept for *digest* (kept on by a pruning save), or None."""
+        kept = self._read().get(digest)
+        if kept is not None:
+            self._used[digest] = kept
+        return kept
 
     def store(self, digest: str, data: Any) -> None:
         # Only what JSON keeps exactly (a YAML key 1 would come back as "1", a set not at all).
