@@ -61,7 +61,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, NamedTuple
 
 from ksad.errors import ConflictError, InputError, TrustError
 
@@ -222,8 +222,9 @@ def _unb64(text: str) -> bytes | None:
         return None
 
 
-@dataclass(frozen=True)
-class PublicKeyInfo:
+# Immutable value types are NamedTuples, not frozen dataclasses (see the note in ksad.mou);
+# SigningKey stays a dataclass to keep its private half out of its repr.
+class PublicKeyInfo(NamedTuple):
     """A public key and whom it claims to belong to: what goes into a keyring entry."""
 
     keyid: str
@@ -443,15 +444,13 @@ def _verified_memo() -> _VerifiedMemo:
 # --- keyring ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class RootKey:
+class RootKey(NamedTuple):
     keyid: str
     public: str
     name: str = ""
 
 
-@dataclass(frozen=True)
-class KeyEntry:
+class KeyEntry(NamedTuple):
     """A region's (or the catalog maintainer's) key, as the keyring binds it."""
 
     keyid: str
@@ -483,8 +482,7 @@ class KeyEntry:
                 "roles": list(self.roles)}
 
 
-@dataclass(frozen=True)
-class Keyring:
+class Keyring(NamedTuple):
     path: Path
     version: int
     expires: date
@@ -606,8 +604,7 @@ def load_keyring(path: Path | str, *, store: "TrustStore | None" = None, now: da
 # --- signatures on documents ------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class SigCheck:
+class SigCheck(NamedTuple):
     """One entry of a document's ``signatures`` list, judged against a keyring."""
 
     index: int
@@ -829,8 +826,7 @@ class TrustStore:
 # --- snapshot ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Snapshot:
+class Snapshot(NamedTuple):
     path: Path
     version: int
     expires: datetime
