@@ -447,18 +447,19 @@ def check_mou(data: dict, keyring: Keyring, revocations: dict[str, list[tuple[Pa
     on = today(now)
     valid_from, valid_until = as_date(data["valid_from"]), as_date(data["valid_until"])
     # a schema-valid MoU was decoded from JSON or passed _jsonable on loading: string keys only
-    checks = check_signatures(data, "mou", keyring, what=what, now=now,
+    checks = check_signatures(data, "mou", keyring, what=what, now=now, on=on,
                               body=canonical_bytes(data, string_keys=True))
-    signers = tuple(Signer(c.role, c.keyid, c.key.signer, c.key.position, c.key.region, c.key.demo)
-                    for c in checks if c.verified)
+    signers = tuple([Signer(c.role, c.keyid, c.key.signer, c.key.position, c.key.region, c.key.demo)
+                     for c in checks if c.verified])
     revocation, rev_problem = _revocation(data, (revocations or {}).get(mid, []), keyring, now)
+    pioneer, partner = data["pioneer"], data["partner"]
 
     def status(problem: TrustError | None, passed: int) -> MouStatus:
         return MouStatus(
-            id=mid, file=file, pioneer=Party(**{k: str(data["pioneer"][k]) for k in ("code", "office", "number")}),
-            partner=Party(**{k: str(data["partner"][k]) for k in ("code", "office", "number")}),
+            id=mid, file=file, pioneer=Party(str(pioneer["code"]), str(pioneer["office"]), str(pioneer["number"])),
+            partner=Party(str(partner["code"]), str(partner["office"]), str(partner["number"])),
             document_sha256=data["document_sha256"], valid_from=valid_from, valid_until=valid_until,
-            grants=tuple(Grant(g["app"], str(g["versions"])) for g in data["apps"]), terms=dict(data["terms"]),
+            grants=tuple([Grant(g["app"], str(g["versions"])) for g in data["apps"]]), terms=dict(data["terms"]),
             demo=bool(data.get("demo", False)), signers=signers, revocation=revocation, problem=problem,
             passed=passed)
 

@@ -369,8 +369,14 @@ def key_info(path: Path | str, passphrase: str | None = None) -> PublicKeyInfo:
     return PublicKeyInfo(key.keyid, key.public)
 
 
+_public_raw_of: dict[str, bytes | None] = {}  # a keyring's few hundred keys verify thousands of signatures
+
+
 def verify_raw(public_b64: str, message: bytes, sig_b64: str) -> bool:
-    raw, sig = _unb64(public_b64), _unb64(sig_b64)
+    raw = _public_raw_of.get(public_b64)
+    if raw is None:
+        raw = _public_raw_of[public_b64] = _unb64(public_b64)
+    sig = _unb64(sig_b64)
     if raw is None or sig is None or len(raw) != 32 or len(sig) != 64:
         return False
     memo = _verified_memo()
@@ -572,7 +578,9 @@ def load_keyring(path: Path | str, *, store: "TrustStore | None" = None, now: da
     data = cache.load(path, parse)  # new content is parsed and schema-checked; signatures are checked below
     cache.save(prune=True)
     prior = store.read().get("keyring") if store else None
-    body = canonical_bytes(data)  # a 517-key keyring: ~5 ms to encode, so once for hash and signatures
+    # A 517-key keyring: ~5 ms to encode, so once for hash and signatures. String keys only: it was
+    # decoded from JSON, or parsed and schema-checked through _jsonable, which refuses any other.
+    body = canonical_bytes(data, string_keys=True)
     sha = hashlib.sha256(body).hexdigest()
     keyring = _keyring_from(data, path, sha)
     own = _valid_signers(data, "keyring", keyring.roots, body)
@@ -616,9 +624,10 @@ class SigCheck(NamedTuple):
 
 
 def check_signatures(doc: dict, kind: str, keyring: Keyring, *, what: str, now: datetime | None = None,
-                     body: bytes | None = None) -> list[SigCheck]:
+                     body: bytes | None = None, on: date | None = None) -> list[SigCheck]:
+    """*on*: ``today(now)`` if the caller has it already (it costs a local-time conversion)."""
     message = signed_message(kind, doc, body)
-    on = today(now)
+    on = on or today(now)
     out = []
     records = doc.get("signatures") or []
     if not isinstance(records, list):
