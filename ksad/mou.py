@@ -168,11 +168,19 @@ def load_mou(path: Path | str) -> dict:
 def _parsed_cache(catalog_root: Path, *, revocation: bool, kind: str | None = None, scope: Path | None = None):
     from ksad.parsecache import ParsedCache
 
-    from ksad.catalog import shipped_documents, sound_document
+    # ksad.catalog is imported only on a miss: a warm mou list never needs it (~5 ms).
+    def shipped() -> dict:
+        from ksad.catalog import shipped_documents
 
-    return ParsedCache(kind or ("revocation" if revocation else "mou"), scope or catalog_root,
-                       shipped=lambda: shipped_documents(catalog_root),
-                       sound=lambda data: sound_document("mou", data) and ("revokes" in data) == revocation)
+        return shipped_documents(catalog_root)
+
+    def sound(data) -> bool:
+        from ksad.catalog import sound_document
+
+        return sound_document("mou", data) and ("revokes" in data) == revocation
+
+    return ParsedCache(kind or ("revocation" if revocation else "mou"), scope or catalog_root, shipped=shipped,
+                       sound=sound)
 
 
 def _yaml_files(directory: Path) -> list[Path]:
@@ -218,7 +226,6 @@ def _region_mous(root: Path, region: str) -> list[tuple[Path, dict]]:
     """
     import hashlib
 
-    from ksad.catalog import shipped_documents
     from ksad.parsecache import ParsedCache, file_digest
 
     shipped: dict | None = None
@@ -227,6 +234,8 @@ def _region_mous(root: Path, region: str) -> list[tuple[Path, dict]]:
     def parties(path: Path, digest: str) -> list:
         nonlocal shipped
         if shipped is None:
+            from ksad.catalog import shipped_documents
+
             shipped = shipped_documents(root)
         data = shipped.get(digest)
         try:

@@ -571,10 +571,17 @@ def load_keyring(path: Path | str, *, store: "TrustStore | None" = None, now: da
         _schema_check("keyring", doc, "trust.keyring.invalid")
         return doc.data
 
-    from ksad.catalog import shipped_documents, sound_document
+    def shipped() -> dict:  # ksad.catalog only on a miss: a warm mou list never needs it
+        from ksad.catalog import shipped_documents
 
-    cache = ParsedCache("keyring", path, shipped=lambda: shipped_documents(path.parent.parent),
-                        sound=lambda data: sound_document("keyring", data))
+        return shipped_documents(path.parent.parent)
+
+    def sound(data) -> bool:
+        from ksad.catalog import sound_document
+
+        return sound_document("keyring", data)
+
+    cache = ParsedCache("keyring", path, shipped=shipped, sound=sound)
     data = cache.load(path, parse)  # new content is parsed and schema-checked; signatures are checked below
     cache.save(prune=True)
     prior = store.read().get("keyring") if store else None
