@@ -58,6 +58,12 @@ def remember_digests(digests: dict[str, tuple[tuple[int, int, int] | None, str]]
     _known.update({path: entry for path, entry in digests.items() if entry[0] is not None})
 
 
+def known_digest(where: str) -> str | None:
+    """sha256 this process read at the absolute path *where*, not checked against the file now."""
+    known = _known.get(where)
+    return known[1] if known is not None else None
+
+
 def file_digest(path: Path) -> str:
     """sha256 of the file: as this process hashed it already if it is unchanged since, else read now."""
     where = os.path.abspath(path)
@@ -144,10 +150,11 @@ class ParsedCache:
             self._used[digest] = kept
         return kept
 
-    def store(self, digest: str, data: Any) -> None:
+    def store(self, digest: str, data: Any, *, exact: bool = False) -> None:
+        """Keep *data* for *digest*; *exact*: the caller knows JSON keeps it exactly (spares proving it)."""
         # Only what JSON keeps exactly (a YAML key 1 would come back as "1", a set not at all).
         try:
-            if json.loads(json.dumps(data)) != data:
+            if not exact and json.loads(json.dumps(data)) != data:
                 return
         except (TypeError, ValueError):
             return
