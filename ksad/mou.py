@@ -252,17 +252,20 @@ def _region_mous(root: Path, region: str) -> list[tuple[Path, dict]]:
         return [data["id"], data["pioneer"]["code"], data["partner"]["code"]]
 
     known = ParsedCache("parties-mou", root)
-    chosen = []
     directory = root / MOU_DIR
     where = os.path.abspath(directory)
-    for name in _yaml_names(directory):
+    names = _yaml_names(directory)
+    found = []
+    for name in names:
         # Choosing needs no proof the file is unchanged since the snapshot check: the chosen are re-checked.
         digest = known_digest(os.path.join(where, name)) or file_digest(directory / name)
-        found = known.get(digest)
-        if found is None:
-            found = parties(directory / name, digest)
-            known.store(digest, found, exact=True)
-        mid, pioneer, partner = found
+        entry = known.get(digest)
+        if entry is None:
+            entry = parties(directory / name, digest)
+            known.store(digest, entry, exact=True)
+        found.append(entry)
+    chosen = []
+    for name, (mid, pioneer, partner) in zip(names, found):  # after loading every file, as load_mous does
         if mid != os.path.splitext(name)[0]:  # Path.stem
             raise InputError("mou.id_mismatch", file=str(directory / name), id=mid)
         if region in (pioneer, partner):

@@ -440,3 +440,14 @@ def test_a_regions_list_still_refuses_an_invalid_mou_of_another_region(world, ru
     world.snapshot()
     out = run_ksad("--catalog", world.root, "mou", "list", "--region", "52.04")
     assert out.returncode == 3 and "3671-7373-1-2026.yaml" in out.stderr
+
+
+def test_a_regions_list_still_refuses_another_regions_mou_under_the_wrong_name(world, run_ksad):
+    _region_world(world)
+    world.snapshot()
+    run_ksad("--catalog", world.root, "mou", "list", "--region", "52.04", check=True)  # its parties remembered
+    (world.root / "mous" / "3273-7373-1-2026.yaml").rename(world.root / "mous" / "3273-7373-renamed.yaml")
+    world.snapshot()
+    out = run_ksad("--catalog", world.root, "mou", "list", "--region", "52.04")
+    assert out.returncode == 3
+    assert "3273-7373-renamed.yaml: the MoU id '3273-7373-1-2026' must match the file name." in out.stderr
