@@ -190,7 +190,8 @@ class ParsedCache:
         from ksad.fsutil import atomic_write
 
         try:
-            atomic_write(self.file, json.dumps({"format": FORMAT, "entries": entries}, separators=(",", ":")))
+            atomic_write(self.file, json.dumps({"format": FORMAT, "entries": entries}, separators=(",", ":")),
+                         durable=False)
         except OSError:
             pass  # a read-only home only costs speed
         self._kept, self._new = entries, False

@@ -431,7 +431,7 @@ class _VerifiedMemo:
 
         kept = list(self.tokens)[-self.LIMIT:]  # insertion order: the oldest go first
         try:
-            atomic_write(self.file, json.dumps(kept), mode=0o600)
+            atomic_write(self.file, json.dumps(kept), mode=0o600, durable=False)
         except OSError:
             pass  # a read-only home only costs speed
         self._dirty = False
