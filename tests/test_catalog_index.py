@@ -152,3 +152,28 @@ def test_an_unwritable_catalog_gets_a_message_not_a_traceback(built, run_ksad):
     finally:
         built.catalog.chmod(0o755)
     assert out.returncode == 3 and "cannot write" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_a_first_run_takes_the_trusted_keyring_from_the_index_and_checks_any_other(tmp_path):
+    import shutil
+
+    from trust_factory import World
+
+    from ksad.settings import Settings
+    from ksad.trust import KEYRING_FILE, verify_snapshot
+
+    world = World(tmp_path)
+    world.write_app()
+    world.write_mou()
+    write_index(world.root)
+    world.snapshot()
+    state = tmp_path / "trust"
+    assert verify_snapshot(world.root, state).keyring.threshold == 2  # now trusted by this client
+    shutil.rmtree(Settings.from_env().cache_dir)
+    assert verify_snapshot(world.root, state).keyring.threshold == 2  # the same keyring, from the index
+    blob = json.loads((world.root / DOCUMENTS_FILE).read_text())
+    blob["documents"][KEYRING_FILE]["data"]["threshold"] = "two"  # not what was trusted, and not schema-valid
+    (world.root / DOCUMENTS_FILE).write_text(json.dumps(blob))
+    world.snapshot()
+    shutil.rmtree(Settings.from_env().cache_dir)
+    assert verify_snapshot(world.root, state).keyring.threshold == 2  # checked, refused, read from the YAML
