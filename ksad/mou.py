@@ -272,7 +272,7 @@ def _region_mous(root: Path, region: str) -> list[tuple[Path, dict]]:
             chosen.append(directory / name)
     known.save(prune=True)
     full.save()  # only if it parsed something new
-    scope = root / MOU_DIR / hashlib.sha256(region.encode()).hexdigest()[:16]
+    scope = root / MOU_DIR / hashlib.sha256(region.encode()).hexdigest()[:16]  # one per region; --region is free text
     cache = _parsed_cache(root, revocation=False, kind="region-mou", scope=scope)
     out = [(path, cache.load(path, lambda p, r: _load(p, revocation=False, raw=r))) for path in chosen]
     cache.save(prune=True)
