@@ -275,11 +275,10 @@ def _load_meta(root: Path, cache_dir: Path | None) -> dict:
 
         meta = _plain(yamlio.load_mapping(meta_file, with_lines=False).data)
     if cached is not None:
-        from ksad.fsutil import atomic_write
+        from ksad.fsutil import write_cache
 
         try:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(cached, json.dumps({"stat": sig, "meta": meta}))
+            write_cache(cached, json.dumps({"stat": sig, "meta": meta}))
         except OSError:
             pass
     return meta
@@ -517,13 +516,12 @@ def _load_index(catalog: Catalog) -> list[App]:
         apps.append(App(hit["id"], hit["summary"], path, catalog.sources, tuple(hit["versions"]),
                         _loader(cache, hit["sha256"], path, parsed.get(hit["sha256"]))))
     if cache is not None and (dirty or set(fresh) != set(index)):
-        from ksad.fsutil import atomic_write
+        from ksad.fsutil import write_cache
 
         try:
-            cache.mkdir(parents=True, exist_ok=True)
             for digest, data in parsed.items():
-                atomic_write(cache / f"{digest}.json", json.dumps(data))
-            atomic_write(cache / "index.json", json.dumps({"format": CACHE_FORMAT, "files": fresh}))
+                write_cache(cache / f"{digest}.json", json.dumps(data))
+            write_cache(cache / "index.json", json.dumps({"format": CACHE_FORMAT, "files": fresh}))
         except OSError:
             pass  # a read-only home only costs speed
     return apps
@@ -541,10 +539,10 @@ def _loader(cache: Path | None, digest: str, path: Path, data: dict | None):
         raw = path.read_bytes()
         entry = _parse_entry(path, raw)
         if cache is not None and hashlib.sha256(raw).hexdigest() == digest:
-            from ksad.fsutil import atomic_write
+            from ksad.fsutil import write_cache
 
             try:  # kept for the next command (the summary came from the shipped index)
-                atomic_write(cache / f"{digest}.json", json.dumps(entry))
+                write_cache(cache / f"{digest}.json", json.dumps(entry))
             except OSError:
                 pass
         return entry
@@ -605,10 +603,9 @@ def _compiled_schema(kind: str):
     code = compile(source, f"<schema {kind}>", "exec")
     exec(code, namespace)  # noqa: S102
     try:
-        from ksad.fsutil import atomic_write
+        from ksad.fsutil import write_cache
 
-        kept.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(kept, marshal.dumps((name, code)))
+        write_cache(kept, marshal.dumps((name, code)))
     except OSError:
         pass  # a read-only home only costs speed
     return namespace[name]

@@ -74,6 +74,15 @@ def atomic_write(path: Path | str, data: bytes | str, mode: int = 0o644, *, dura
     return path
 
 
+def write_cache(path: Path | str, data: bytes | str) -> Path:
+    """Replace the cache file *path* with *data* in one rename, without fsync.
+
+    A cache holds only copies: a reader that finds one torn or empty after a crash
+    ignores it and parses the source again, so the fsyncs buy nothing here.
+    """
+    return atomic_write(path, data, durable=False)
+
+
 def write_secret(path: Path | str, data: bytes | str) -> Path:
     """Like :func:`atomic_write`, readable by the owner only, in an owner-only directory."""
     path = Path(path)

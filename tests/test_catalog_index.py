@@ -177,3 +177,14 @@ def test_a_first_run_takes_the_trusted_keyring_from_the_index_and_checks_any_oth
     world.snapshot()
     shutil.rmtree(Settings.from_env().cache_dir)
     assert verify_snapshot(world.root, state).keyring.threshold == 2  # checked, refused, read from the YAML
+
+
+def test_cache_files_cut_short_are_ignored(built, tmp_path):
+    """Cache files are written without fsync: after a crash one may hold only its first bytes."""
+    cache = tmp_path / "cache"
+    expected = {a.id: (a.versions, a.data) for a in open_catalog(built.catalog, cache_dir=cache).apps()}
+    kept = sorted(p for p in cache.rglob("*.json"))
+    assert kept  # the index, the catalog's metadata and each parsed entry
+    for path in kept:
+        path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])
+    assert {a.id: (a.versions, a.data) for a in open_catalog(built.catalog, cache_dir=cache).apps()} == expected
