@@ -112,12 +112,19 @@ class Release:
     app_id: str
     version: str
     date: str
-    recipe_path: Path  # absolute directory holding compose.yaml
+    sources: Path
+    recipe: str  # the entry's recipe.path: relative to sources
     recipe_sha256: str
     builds: dict[str, str]
     resources: dict[str, Any]
     changelog: dict[str, str]
     upgrades_from: tuple[str, ...]
+
+    @cached_property
+    def recipe_path(self) -> Path:
+        """The absolute directory holding compose.yaml (resolved when asked: `catalog show` lists
+        60 releases and needs none of them, and each resolve is a stat per path component)."""
+        return (self.sources / self.recipe).resolve()
 
     @property
     def compose_file(self) -> Path:
@@ -166,14 +173,25 @@ class App:
     def release(self, version: str) -> Release:
         for raw in self.data["releases"]:
             if str(raw["version"]) == version:
-                return Release(
-                    app_id=self.id, version=version, date=raw["date"],
-                    recipe_path=(self.sources / raw["recipe"]["path"]).resolve(),
-                    recipe_sha256=raw["recipe"]["sha256"], builds=dict(raw.get("builds") or {}),
-                    resources=dict(raw.get("resources") or {}), changelog=dict(raw.get("changelog") or {}),
-                    upgrades_from=tuple(raw.get("upgrades_from") or ()),
-                )
+                return self._release(raw, version)
         raise NotFoundError("version.none_match", app=self.id, spec=f"=={version}", available=", ".join(self.versions))
+
+    def releases(self, entry: dict | None = None) -> list[Release]:
+        """Every release, newest first, of *entry* (``data`` unless given), in one pass over it."""
+        by_version = {str(raw["version"]): raw for raw in (entry or self.data)["releases"]}
+        missing = [v for v in self.versions if v not in by_version]
+        if missing:
+            raise NotFoundError("version.none_match", app=self.id, spec=f"=={missing[0]}",
+                                available=", ".join(self.versions))
+        return [self._release(by_version[v], v) for v in self.versions]
+
+    def _release(self, raw: dict, version: str) -> Release:
+        return Release(
+            app_id=self.id, version=version, date=raw["date"], sources=self.sources, recipe=raw["recipe"]["path"],
+            recipe_sha256=raw["recipe"]["sha256"], builds=dict(raw.get("builds") or {}),
+            resources=dict(raw.get("resources") or {}), changelog=dict(raw.get("changelog") or {}),
+            upgrades_from=tuple(raw.get("upgrades_from") or ()),
+        )
 
     def resolve(self, spec: str | None = None, *, prereleases: bool = False) -> Release:
         """The newest release matching *spec* (a PEP 440 specifier or a bare version)."""

@@ -62,7 +62,7 @@ def show(state: State, app_id: str, as_json: bool) -> None:
     """Metadata, releases and requirements of one app."""
     app = _open(state).app(app_id)
     lang = current_language()
-    releases = [app.release(v) for v in app.versions]
+    releases = app.releases()
     if as_json:
         emit_json({**app.summary(lang), "metadata": app.data, "releases": [r.to_json() for r in releases]})
         return
