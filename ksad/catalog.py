@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -247,6 +248,11 @@ class Catalog:
         return list(self._apps.values())
 
     def app(self, app_id: str) -> App:
+        if "_apps" not in self.__dict__ and _APP_ID.fullmatch(app_id):
+            # One app (show, install): its own file is enough, not a hash of all 165.
+            app = _load_app(self, self.apps_dir / f"{app_id}.yaml")
+            if app is not None and app.id == app_id and app.versions:
+                return app
         try:
             return self._apps[app_id]
         except KeyError:
@@ -259,6 +265,9 @@ class Catalog:
     def search(self, text: str, lang: str) -> list[App]:
         needle = text.casefold()
         return [app for app in self.apps() if needle in app.search_text()]
+
+
+_APP_ID = re.compile(r"[a-z][a-z0-9-]{1,39}")  # the schema's id pattern: also a safe file name
 
 
 def open_catalog(root: Path, cache_dir: Path | None = None) -> Catalog:
@@ -501,38 +510,51 @@ def _sound_entry(entry) -> bool:
         return False
 
 
-def _load_index(catalog: Catalog) -> list[App]:
-    cache = _cache_dir(catalog)
-    index: dict = {}
+def _cached_index(cache: Path | None) -> dict:
     if cache is not None:
         try:
             blob = json.loads((cache / "index.json").read_text(encoding="utf-8"))
             if blob.get("format") == CACHE_FORMAT:
-                index = blob["files"]
-        except (OSError, ValueError):
-            index = {}
+                return blob["files"]
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            pass
+    return {}
+
+
+def _index_hit(catalog: Catalog, path: Path, index: dict) -> tuple[dict, dict | None]:
+    """(the index entry of the app file at *path*, with its stat signature; the entry parsed, if it was).
+
+    From the cache if the file's stat is unchanged, else from the shipped index if its
+    bytes hash to what the index says; parsed only if neither holds it.
+    """
+    sig = _stat_sig(path)
+    hit = index.get(path.name)
+    if hit is not None and hit["stat"] == sig:
+        return hit, None
+    raw = path.read_bytes()
+    digest = hashlib.sha256(raw).hexdigest()
+    parsed = None
+    if hit is None or hit["sha256"] != digest:
+        hit = _shipped_blob(catalog.root).get("apps", {}).get(path.name)
+        if not _sound_entry(hit) or hit["sha256"] != digest:
+            parsed = _parse_entry(path, raw)
+            hit = _index_entry(digest, parsed)
+    return {**hit, "stat": sig}, parsed
+
+
+def _load_index(catalog: Catalog) -> list[App]:
+    cache = _cache_dir(catalog)
+    index = _cached_index(cache)
     apps, fresh, dirty = [], {}, False
     parsed: dict[str, dict] = {}
-    shipped: dict | None = None
     for path in sorted(catalog.apps_dir.glob("*.yaml")):
-        sig = _stat_sig(path)
-        hit = index.get(path.name)
-        if hit is None or hit["stat"] != sig:
-            raw = path.read_bytes()
-            digest = hashlib.sha256(raw).hexdigest()
-            if hit is None or hit["sha256"] != digest:
-                if shipped is None:
-                    shipped = _shipped_index(catalog.root)
-                hit = shipped.get(path.name)
-                if hit is None or hit["sha256"] != digest:
-                    data = _parse_entry(path, raw)
-                    parsed[digest] = data
-                    hit = _index_entry(digest, data)
-            hit = {**hit, "stat": sig}
-            dirty = True
+        hit, data = _index_hit(catalog, path, index)
+        if data is not None:
+            parsed[hit["sha256"]] = data
+        dirty = dirty or hit is not index.get(path.name)
         fresh[path.name] = hit
         apps.append(App(hit["id"], hit["summary"], path, catalog.sources, tuple(hit["versions"]),
-                        _loader(cache, hit["sha256"], path, parsed.get(hit["sha256"]))))
+                        _loader(cache, hit["sha256"], path, data)))
     if cache is not None and (dirty or set(fresh) != set(index)):
         from ksad.fsutil import write_cache
 
@@ -543,6 +565,27 @@ def _load_index(catalog: Catalog) -> list[App]:
         except OSError:
             pass  # a read-only home only costs speed
     return apps
+
+
+def _load_app(catalog: Catalog, path: Path) -> App | None:
+    """The app of the one file at *path* (None if there is none), as _load_index would make it.
+
+    The cache's index is only read, never written: the next command that lists
+    every app writes it whole.
+    """
+    if not path.is_file():
+        return None
+    cache = _cache_dir(catalog)
+    hit, data = _index_hit(catalog, path, _cached_index(cache))
+    if data is not None and cache is not None:
+        from ksad.fsutil import write_cache
+
+        try:  # parsed: kept for the next command, like _load_index keeps it
+            write_cache(cache / f"{hit['sha256']}.json", json.dumps(data))
+        except OSError:
+            pass
+    return App(hit["id"], hit["summary"], path, catalog.sources, tuple(hit["versions"]),
+               _loader(cache, hit["sha256"], path, data))
 
 
 def _loader(cache: Path | None, digest: str, path: Path, data: dict | None):

@@ -188,3 +188,12 @@ def test_cache_files_cut_short_are_ignored(built, tmp_path):
     for path in kept:
         path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])
     assert {a.id: (a.versions, a.data) for a in open_catalog(built.catalog, cache_dir=cache).apps()} == expected
+
+
+def test_show_reads_only_its_own_app_file(built, run_ksad):
+    (built.catalog / "apps" / "uji-lain.yaml").write_text("id: [unclosed\n", encoding="utf-8")
+    cat = ("--catalog", built.catalog)
+    shown = run_ksad(*cat, "catalog", "show", "uji-web", check=True)
+    assert "1.1.0" in shown.stderr
+    listed = run_ksad(*cat, "catalog", "list")  # listing needs every file, so the broken one stops it
+    assert listed.returncode != 0 and "uji-lain.yaml" in listed.stderr
