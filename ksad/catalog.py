@@ -141,20 +141,31 @@ class App:
     """One app entry. ``summary`` is cheap (from the index); ``data`` (the whole entry) loads on first use."""
 
     def __init__(self, app_id: str, summary: dict, file: Path, sources: Path, versions: tuple[str, ...],
-                 load: "Callable[[], dict]") -> None:
+                 load: "Callable[[bool], dict]") -> None:
         self.id, self._summary, self.file, self.sources, self.versions = app_id, summary, file, sources, versions
         self._load = load
 
     @cached_property
     def data(self) -> dict:
-        return self._load()
+        """The entry as this client parsed it from the app file: what install verifies and acts on."""
+        return self._load(False)
+
+    @cached_property
+    def view(self) -> dict:
+        """The entry to display (``catalog show``): may be the publisher's parsed copy (ENTRIES_DIR).
+
+        Nothing checks the signed snapshot before a display, so a copy read here could be
+        an older, validly signed entry put in its place; it is therefore never kept in the
+        cache and never used by ``data``, which install checks the signature on.
+        """
+        return self.__dict__.get("data") or self._load(True)
 
     @property
     def latest(self) -> str:
         return self.versions[0]
 
     def text(self, key: str, lang: str) -> str:
-        value = self.data.get(key) or {}
+        value = self.view.get(key) or {}
         return value.get(lang) or value.get("en") or ""
 
     def short_description(self, lang: str) -> str:
@@ -178,7 +189,7 @@ class App:
         raise NotFoundError("version.none_match", app=self.id, spec=f"=={version}", available=", ".join(self.versions))
 
     def releases(self, entry: dict | None = None) -> list[Release]:
-        """Every release, newest first, of *entry* (``data`` unless given), in one pass over it."""
+        """Every release, newest first, of *entry* (``data`` unless given, e.g. ``view``)."""
         by_version = {str(raw["version"]): raw for raw in (entry or self.data)["releases"]}
         missing = [v for v in self.versions if v not in by_version]
         if missing:
@@ -339,13 +350,17 @@ def _stat_sig(path: Path) -> list[int]:
 # takes seconds. The publisher therefore ships INDEX_FILE: per app file, its sha256 and
 # the same summary and sorted versions the cache keeps. A client uses an index entry
 # only for a file whose bytes hash to that sha256, so a stale index costs speed, never
-# correctness; whole entries (install, show) are still parsed from the YAML, and
-# install checks the publisher's signature on what it parsed.
+# correctness. Whole entries are shipped parsed too, one file per app in ENTRIES_DIR
+# (in the index they made every list and search decode 6 MB), but only `catalog show`
+# reads them (App.view); install parses the YAML itself and checks the publisher's
+# signature on what it parsed.
 
 INDEX_FILE = "index.json"
 # MoUs, revocations and the keyring, parsed: a file of its own, since at 514 MoUs it is five
 # times the index and list, search and show would decode it for nothing (~20 ms).
 DOCUMENTS_FILE = "documents.json"
+# apps/<stem>.yaml parsed, as ENTRIES_DIR/<stem>.json: {"format", "sha256" of the YAML, "data"}.
+ENTRIES_DIR = "entries"
 _SUMMARY_KEYS = {"name", "publisher", "publisher_code", "category", "license", "standin", "description", "search"}
 
 
@@ -358,18 +373,30 @@ def _index_entry(digest: str, data: dict) -> dict:
 
 def build_index(root: Path) -> dict:
     """The index of the catalog at *root*; an invalid entry stops it (InputError listing its problems)."""
+    return _build(root)[0]
+
+
+def _build(root: Path) -> tuple[dict, dict[str, dict]]:
+    """(the index, {ENTRIES_DIR file name: shipped entry}), from one parse of each app file."""
     from ksad import yamlio
 
-    apps = {}
+    apps, entries = {}, {}
     for path in sorted((Path(root) / "apps").glob("*.yaml")):
         raw = path.read_bytes()
-        apps[path.name] = _index_entry(hashlib.sha256(raw).hexdigest(), _parse_entry(path, raw))
+        digest, data = hashlib.sha256(raw).hexdigest(), _parse_entry(path, raw)
+        apps[path.name] = _index_entry(digest, data)
+        entries[f"{path.stem}.json"] = {"format": CACHE_FORMAT, "sha256": digest, "data": data}
     blob: dict = {"format": CACHE_FORMAT, "apps": apps}
     meta_file = Path(root) / "catalog.yaml"
     if meta_file.exists():
         blob["catalog"] = {"sha256": hashlib.sha256(meta_file.read_bytes()).hexdigest(),
                            "meta": _plain(yamlio.load_mapping(meta_file, with_lines=False).data)}
-    return blob
+    return blob, entries
+
+
+def _entry_text(entry: dict) -> str:
+    # compact: every install hashes these files with the snapshot, and nobody reviews them
+    return json.dumps(entry, separators=(",", ":"), ensure_ascii=False) + "\n"
 
 
 def build_documents(root: Path) -> dict:
@@ -377,19 +404,21 @@ def build_documents(root: Path) -> dict:
 
 
 def write_index(root: Path, *, dry_run: bool = False) -> tuple[list[Path], int, bool]:
-    """([index file, documents file], apps indexed, whether either changed).
+    """([index file, documents file, entries directory], apps indexed, whether any changed).
 
-    Writes only what changed, and nothing on *dry_run*.
+    Writes only what changed (and removes entries of app files gone), nothing on *dry_run*.
     """
     from ksad.fsutil import atomic_write
 
-    index = build_index(root)
-    changed = False
-    files = []
-    for name, blob in ((INDEX_FILE, index), (DOCUMENTS_FILE, build_documents(root))):
-        path = Path(root) / name
-        files.append(path)
-        text = json.dumps(blob, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    root = Path(root)
+    index, entries = _build(root)
+    texts = {root / INDEX_FILE: json.dumps(index, indent=1, sort_keys=True, ensure_ascii=False) + "\n",
+             root / DOCUMENTS_FILE: json.dumps(build_documents(root), indent=1, sort_keys=True,
+                                               ensure_ascii=False) + "\n"}
+    texts.update({root / ENTRIES_DIR / name: _entry_text(entry) for name, entry in entries.items()})
+    gone = [p for p in sorted((root / ENTRIES_DIR).glob("*.json")) if p.name not in entries]
+    changed = bool(gone)
+    for path, text in texts.items():
         try:
             if path.read_text(encoding="utf-8") == text:
                 continue
@@ -398,10 +427,17 @@ def write_index(root: Path, *, dry_run: bool = False) -> tuple[list[Path], int, 
         changed = True
         if not dry_run:
             try:
+                path.parent.mkdir(exist_ok=True)
                 atomic_write(path, text)
             except OSError as exc:
                 raise InputError("file.unwritable", file=str(path), problem=exc.strerror or str(exc)) from None
-    return files, len(index["apps"]), changed
+    if not dry_run:
+        for path in gone:
+            try:
+                path.unlink()
+            except OSError as exc:
+                raise InputError("file.unwritable", file=str(path), problem=exc.strerror or str(exc)) from None
+    return [root / INDEX_FILE, root / DOCUMENTS_FILE, root / ENTRIES_DIR], len(index["apps"]), changed
 
 
 def index_problems(root: Path) -> list[Problem]:
@@ -411,11 +447,19 @@ def index_problems(root: Path) -> list[Problem]:
         return []
     shipped = _shipped_blob(Path(root))
     try:
-        fresh = build_index(root)
+        fresh, entries = _build(root)
     except InputError:
         return []  # the entries' own problems are reported already
     apps = _shipped_index(Path(root))
     stale = sorted(name for name in set(fresh["apps"]) | set(apps) if apps.get(name) != fresh["apps"].get(name))
+    written = {p.name for p in (Path(root) / ENTRIES_DIR).glob("*.json")}
+    for name in sorted(set(entries) | written):
+        try:
+            current = (Path(root) / ENTRIES_DIR / name).read_text(encoding="utf-8") == _entry_text(entries[name])
+        except (OSError, UnicodeDecodeError, KeyError):
+            current = False
+        if not current:
+            stale.append(f"{ENTRIES_DIR}/{name}")
     if shipped.get("catalog") != fresh.get("catalog"):
         stale.append("catalog.yaml")
     if _shipped_json(Path(root) / DOCUMENTS_FILE, "documents").get("documents") != _plain(
@@ -554,7 +598,7 @@ def _load_index(catalog: Catalog) -> list[App]:
         dirty = dirty or hit is not index.get(path.name)
         fresh[path.name] = hit
         apps.append(App(hit["id"], hit["summary"], path, catalog.sources, tuple(hit["versions"]),
-                        _loader(cache, hit["sha256"], path, data)))
+                        _loader(cache, hit, path, data)))
     if cache is not None and (dirty or set(fresh) != set(index)):
         from ksad.fsutil import write_cache
 
@@ -585,11 +629,13 @@ def _load_app(catalog: Catalog, path: Path) -> App | None:
         except OSError:
             pass
     return App(hit["id"], hit["summary"], path, catalog.sources, tuple(hit["versions"]),
-               _loader(cache, hit["sha256"], path, data))
+               _loader(cache, hit, path, data))
 
 
-def _loader(cache: Path | None, digest: str, path: Path, data: dict | None):
-    def load() -> dict:
+def _loader(cache: Path | None, hit: dict, path: Path, data: dict | None):
+    digest = hit["sha256"]
+
+    def load(shipped_ok: bool) -> dict:
         if data is not None:
             return data
         if cache is not None:
@@ -597,6 +643,10 @@ def _loader(cache: Path | None, digest: str, path: Path, data: dict | None):
                 return json.loads((cache / f"{digest}.json").read_text(encoding="utf-8"))
             except (OSError, ValueError):
                 pass
+        if shipped_ok:
+            entry = _shipped_entry(path, digest, hit["versions"])
+            if entry is not None:
+                return entry
         raw = path.read_bytes()
         entry = _parse_entry(path, raw)
         if cache is not None and hashlib.sha256(raw).hexdigest() == digest:
@@ -609,6 +659,27 @@ def _loader(cache: Path | None, digest: str, path: Path, data: dict | None):
         return entry
 
     return load
+
+
+def _shipped_entry(path: Path, digest: str, versions: list[str]) -> dict | None:
+    """The publisher's parse of the app file at *path* (bytes hashing to *digest*), if sound; else None.
+
+    Sound: written for exactly these bytes, named for the file, with exactly the versions
+    the index lists, and valid by the schema, so whatever shows it finds what it looks for.
+    """
+    try:
+        with open(path.parent.parent / ENTRIES_DIR / f"{path.stem}.json", "rb") as fh:
+            raw = fh.read()
+        blob = json.loads(raw)
+        data = blob["data"]
+        if blob["format"] != CACHE_FORMAT or blob["sha256"] != digest or data["id"] != path.stem:
+            return None
+        shipped = [str(r["version"]) for r in data["releases"]]
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+    if len(shipped) != len(versions) or set(shipped) != set(versions):
+        return None
+    return data if _fast_valid("app", data) else None
 
 
 _fast_validators: dict = {}
@@ -633,11 +704,6 @@ def _compiled_schema(kind: str):
     used only while it matches the schema file; otherwise it is generated here and its
     code object kept (marshalled) in the cache, which costs well under 1 ms to load.
     """
-    import marshal
-    import sys
-
-    from ksad.settings import Settings
-
     text = (SCHEMA_DIR / f"{kind}.schema.json").read_bytes()
     digest = hashlib.sha256(text).hexdigest()
     try:
@@ -646,6 +712,11 @@ def _compiled_schema(kind: str):
             return shipped.validate
     except (ImportError, AttributeError):
         pass
+    import marshal
+    import sys
+
+    from ksad.settings import Settings
+
     tag = f"{digest[:16]}-{sys.implementation.cache_tag}"
     kept = Settings.from_env().cache_dir / f"schema-{kind}-{tag}.marshal"
     namespace: dict = {}
@@ -655,8 +726,6 @@ def _compiled_schema(kind: str):
         return namespace[name]
     except (OSError, ValueError, EOFError, TypeError, KeyError):
         pass
-    import re
-
     import fastjsonschema
 
     source = fastjsonschema.compile_to_code(json.loads(text))

@@ -64,9 +64,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "Perbaiki setiap isian di atas, lalu jalankan perintah lagi.",
     },
     "catalog.index_stale": {
-        "en": "index.json or documents.json does not match {count} file(s) ({files}): first runs parse those files instead. "
+        "en": "index.json, documents.json or entries/ does not match {count} file(s) ({files}): first runs parse those files instead. "
               "Run 'ksad catalog index' (ksad publish does it too), then sign the snapshot again.",
-        "id": "index.json atau documents.json tidak cocok dengan {count} berkas ({files}): perintah pertama membaca ulang berkas itu. "
+        "id": "index.json, documents.json atau entries/ tidak cocok dengan {count} berkas ({files}): perintah pertama membaca ulang berkas itu. "
               "Jalankan 'ksad catalog index' (ksad publish juga melakukannya), lalu tandatangani snapshot lagi.",
     },
     "catalog.index_written": {
@@ -83,9 +83,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "catalog.index_resign": {
         "en": "This catalog has a signed snapshot: sign it again (ksad catalog index --snapshot-key KEY), "
-              "or installs will refuse the changed index.json and documents.json.",
+              "or installs will refuse the changed index.json, documents.json and entries/.",
         "id": "Katalog ini memiliki snapshot bertanda tangan: tandatangani lagi (ksad catalog index --snapshot-key KUNCI), "
-              "atau pemasangan akan menolak index.json dan documents.json yang berubah.",
+              "atau pemasangan akan menolak index.json, documents.json dan entries/ yang berubah.",
     },
     "catalog.snapshot_signed": {
         "en": "Signed {file}: version {version}.",

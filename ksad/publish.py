@@ -483,10 +483,14 @@ def publish(catalog_root: Path | str, recipe_dir: Path | str, *, key, snapshot_k
     repo = _git_repo(root) if use_git else None
     if repo is not None and _tag_exists(repo, tag) and not force:
         raise ConflictError("publish.tag_exists", tag=tag, repo=str(repo.working_tree_dir))
-    from ksad.catalog import DOCUMENTS_FILE, INDEX_FILE, write_index
+    from ksad.catalog import DOCUMENTS_FILE, ENTRIES_DIR, INDEX_FILE, write_index
 
-    ours = {f"apps/{app_id}.yaml", SNAPSHOT_FILE, INDEX_FILE, DOCUMENTS_FILE}
-    shipped = [root / INDEX_FILE, root / DOCUMENTS_FILE]
+    ours = {f"apps/{app_id}.yaml", SNAPSHOT_FILE, INDEX_FILE, DOCUMENTS_FILE, f"{ENTRIES_DIR}/{app_id}.json"}
+    # write_index may write any app's parsed entry (a catalog indexed before they were shipped
+    # has none) and removes those of app files gone: all are backed up and committed.
+    entries = {root / ENTRIES_DIR / f"{p.stem}.json" for p in (root / "apps").glob("*.yaml")}
+    entries |= set((root / ENTRIES_DIR).glob("*.json")) | {root / ENTRIES_DIR / f"{app_id}.json"}
+    shipped = [root / INDEX_FILE, root / DOCUMENTS_FILE, *sorted(entries)]
     previous = _snapshot_version(root / SNAPSHOT_FILE)
     result = PublishResult(
         app=app_id, version=version, entry_file=entry_file, compose_file=compose_file, release=release,
@@ -503,11 +507,17 @@ def publish(catalog_root: Path | str, recipe_dir: Path | str, *, key, snapshot_k
 
         write_index(root)  # what clients with no cache yet read instead of parsing every entry
         sign_snapshot(root, signers, now=now)
-        result.files = [str(p) for p in (compose_file, entry_file, *shipped, root / SNAPSHOT_FILE)]
+        changed = [p for p in shipped if _content(p) != (tx.saved[p][0] if tx.saved[p] else None)]
+        result.files = [str(p) for p in (compose_file, entry_file, *changed, root / SNAPSHOT_FILE)]
         if repo is not None:
-            result.commit = _commit_and_tag(repo, tx, [entry_file, *shipped, root / SNAPSHOT_FILE,
-                                                       recipe_dir], f"publish {app_id} {version}", tag, force)
+            result.commit = _commit_and_tag(repo, tx, [entry_file, root / INDEX_FILE, root / DOCUMENTS_FILE,
+                                                       root / ENTRIES_DIR, root / SNAPSHOT_FILE, recipe_dir],
+                                            f"publish {app_id} {version}", tag, force)
     return result
+
+
+def _content(path: Path) -> bytes | None:
+    return path.read_bytes() if path.exists() else None
 
 
 def _snapshot_version(path: Path) -> int:

@@ -7,13 +7,14 @@ bytes it hashes, so an edited app file is read again, and a broken index is igno
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 
 from catalog_factory import CatalogBuilder, two_service
 from ksad import catalog as catalog_mod
-from ksad.catalog import DOCUMENTS_FILE, INDEX_FILE, open_catalog, validate_catalog, write_index
+from ksad.catalog import DOCUMENTS_FILE, ENTRIES_DIR, INDEX_FILE, open_catalog, validate_catalog, write_index
 
 
 @pytest.fixture
@@ -112,8 +113,6 @@ def test_shipped_mous_are_still_checked_by_signature(tmp_path):
     assert find_grant(world.root, keyring, publisher="32.73", partner="52.04", app="e-budgeting",
                       version="1.5.0").ok
     _widen_shipped_grant(world.root)  # someone widens the grant in the index, not in the signed file
-    import shutil
-
     from ksad.settings import Settings
 
     shutil.rmtree(Settings.from_env().cache_dir)
@@ -177,6 +176,121 @@ def test_a_first_run_takes_the_trusted_keyring_from_the_index_and_checks_any_oth
     world.snapshot()
     shutil.rmtree(Settings.from_env().cache_dir)
     assert verify_snapshot(world.root, state).keyring.threshold == 2  # checked, refused, read from the YAML
+
+
+# --- the parsed entries shipped beside the index (entries/<id>.json): shown, never installed ---
+
+
+def _shipped(root: Path, app_id: str) -> Path:
+    return root / ENTRIES_DIR / f"{app_id}.json"
+
+
+def test_a_cold_show_reads_the_shipped_entry_not_the_yaml(built, tmp_path, monkeypatch):
+    write_index(built.catalog)
+    expected = open_catalog(built.catalog, cache_dir=tmp_path / "warm").app("uji-web").data
+
+    def no_parsing(*_a, **_k):
+        raise AssertionError("the app file was parsed although entries/ holds it")
+
+    monkeypatch.setattr(catalog_mod, "_parse_entry", no_parsing)
+    app = open_catalog(built.catalog, cache_dir=tmp_path / "cold").app("uji-web")
+    assert app.view == expected
+    assert [r.version for r in app.releases(app.view)] == ["1.1.0", "1.0.0"]
+
+
+def test_show_json_is_the_same_from_the_shipped_entry_as_from_the_yaml(built, run_ksad, tmp_path):
+    cat = ("--catalog", built.catalog)
+    write_index(built.catalog)
+    shipped = run_ksad(*cat, "catalog", "show", "uji-web", "--json", check=True).stdout
+    shutil.rmtree(built.catalog / ENTRIES_DIR)
+    parsed = run_ksad(*cat, "catalog", "show", "uji-web", "--json", env={"KSAD_HOME": str(tmp_path / "other")},
+                      check=True).stdout
+    assert shipped == parsed and '"1.1.0"' in shipped
+
+
+def test_an_older_signed_entry_in_entries_is_never_what_install_reads(built, tmp_path):
+    """Someone puts an older entry, validly signed by the publisher, in place of the shipped one."""
+    from ksad.errors import TrustError
+    from ksad.trust import KEYRING_FILE, load_keyring, verify_app_entry, verify_snapshot
+
+    write_index(built.catalog)
+    older = json.loads(_shipped(built.catalog, "uji-web").read_text())["data"]
+    yaml_file = built.catalog / "apps" / "uji-web.yaml"
+    yaml_file.write_text(yaml_file.read_text().replace("Release 1.1.0", "Release 1.1.0, revised"))
+    built.resign()
+    write_index(built.catalog)
+    built.world.snapshot()
+    blob = json.loads(_shipped(built.catalog, "uji-web").read_text())
+    _shipped(built.catalog, "uji-web").write_text(json.dumps({**blob, "data": older}))
+    keyring = load_keyring(built.catalog / KEYRING_FILE)
+
+    cache = tmp_path / "cache"
+    shown = open_catalog(built.catalog, cache_dir=cache).app("uji-web").view
+    assert verify_app_entry(shown, keyring)  # the stand-in is validly signed: only its place gives it away
+    assert shown["releases"][1]["changelog"]["en"] == "Release 1.1.0"
+    for _ in range(2):  # the same process after a show, then a later command with the same cache
+        installed = open_catalog(built.catalog, cache_dir=cache).app("uji-web").data
+        assert installed["releases"][1]["changelog"]["en"] == "Release 1.1.0, revised"
+    with pytest.raises(TrustError, match="entries/uji-web.json"):
+        verify_snapshot(built.catalog, tmp_path / "trust")
+
+
+def _other_bytes(blob: dict) -> dict:
+    return {**blob, "sha256": "0" * 64}
+
+
+def _older_format(blob: dict) -> dict:
+    return {**blob, "format": blob["format"] - 1}
+
+
+def _breaks_the_schema(blob: dict) -> dict:
+    blob["data"]["releases"][0]["recipe"]["sha256"] = "not a digest"
+    return blob
+
+
+def _drops_a_release(blob: dict) -> dict:
+    blob["data"]["releases"] = blob["data"]["releases"][:1]
+    return blob
+
+
+def _names_another_app(blob: dict) -> dict:
+    blob["data"]["id"] = "uji-lain"
+    return blob
+
+
+@pytest.mark.parametrize("tamper", [_other_bytes, _older_format, _breaks_the_schema, _drops_a_release,
+                                    _names_another_app])
+def test_an_unsound_shipped_entry_is_ignored_for_the_yaml(built, tmp_path, tamper):
+    write_index(built.catalog)
+    cache = tmp_path / "cache"
+    assert open_catalog(built.catalog, cache_dir=cache).app("uji-web").view  # a sound one first: its verdict is kept
+    expected = open_catalog(built.catalog, cache_dir=tmp_path / "parsed").app("uji-web").data
+    path = _shipped(built.catalog, "uji-web")
+    blob = json.loads(path.read_text())
+    blob["data"]["name"]["en"] = "Shown only if the unsound entry were used"
+    path.write_text(json.dumps(tamper(blob)))
+    app = open_catalog(built.catalog, cache_dir=cache).app("uji-web")
+    assert app.view == expected and [r.version for r in app.releases(app.view)] == ["1.1.0", "1.0.0"]
+
+
+def test_show_reads_an_app_file_changed_after_indexing(built, tmp_path):
+    write_index(built.catalog)
+    built.add_release("uji-web", "1.2.0", two_service())  # the shipped entry still stops at 1.1.0
+    app = open_catalog(built.catalog, cache_dir=tmp_path / "cold").app("uji-web")
+    assert [r.version for r in app.releases(app.view)] == ["1.2.0", "1.1.0", "1.0.0"]
+
+
+def test_entries_follow_the_app_files_and_validate_names_a_stale_one(built):
+    write_index(built.catalog)
+    assert sorted(p.name for p in (built.catalog / ENTRIES_DIR).iterdir()) == ["uji-lain.json", "uji-web.json"]
+    (built.catalog / "apps" / "uji-lain.yaml").unlink()
+    _, _, changed = write_index(built.catalog)
+    assert changed and [p.name for p in (built.catalog / ENTRIES_DIR).iterdir()] == ["uji-web.json"]
+    path = _shipped(built.catalog, "uji-web")
+    path.write_text(json.dumps(json.loads(path.read_text()), indent=2))  # same content, other bytes
+    _, problems = validate_catalog(built.catalog)
+    stale = [p for p in problems if p.file.endswith(INDEX_FILE)]
+    assert len(stale) == 1 and stale[0].warning and "entries/uji-web.json" in stale[0].message
 
 
 def test_cache_files_cut_short_are_ignored(built, tmp_path):

@@ -111,9 +111,11 @@ def test_publish_pins_the_registry_digest_signs_commits_tags_and_install_accepts
     assert pub.repo.tags["uji-web-1.1.0"].commit == head
     committed = {d.a_path for d in head.diff(head.parents[0])}
     assert committed == {"catalog/apps/uji-web.yaml", "catalog/index.json", "catalog/documents.json", "catalog/snapshot.json",
-                         "src/recipes/uji-web/1.1.0/compose.yaml"}
+                         "catalog/entries/uji-web.json", "src/recipes/uji-web/1.1.0/compose.yaml"}
     index = json.loads((pub.catalog / "index.json").read_text())["apps"]["uji-web.yaml"]
     assert index["versions"][0] == "1.1.0"  # clients with no cache see the new release at once
+    shipped = json.loads((pub.catalog / "entries" / "uji-web.json").read_text())
+    assert shipped["sha256"] == index["sha256"] and shipped["data"]["releases"][-1]["version"] == "1.1.0"
     assert pub.repo.git.status("--porcelain", "catalog", "src") == ""  # everything published is committed
 
     run_ksad(*INIT, env=pub.env, check=True)

@@ -62,13 +62,13 @@ def show(state: State, app_id: str, as_json: bool) -> None:
     """Metadata, releases and requirements of one app."""
     app = _open(state).app(app_id)
     lang = current_language()
-    releases = app.releases()
+    d = app.view
+    releases = app.releases(d)
     if as_json:
-        emit_json({**app.summary(lang), "metadata": app.data, "releases": [r.to_json() for r in releases]})
+        emit_json({**app.summary(lang), "metadata": d, "releases": [r.to_json() for r in releases]})
         return
     from ksad.cli.listing import print_listing
 
-    d = app.data
     desc = d["description"].get(lang) or d["description"]["en"]
     lines = [
         f"{app.text('name', lang)} ({app.id})",
@@ -127,8 +127,8 @@ def validate(state: State, path: str | None, as_json: bool) -> None:
 @pass_state
 def index(state: State, path: str | None, snapshot_key_files: tuple[str, ...], passphrase_env: str | None,
           dry_run: bool, as_json: bool) -> None:
-    """Write the catalog's index.json and documents.json (what a client with no cache reads instead
-    of every app file and MoU), like `helm repo index`. `ksad publish` keeps them current by itself."""
+    """Write the catalog's index.json, documents.json and entries/ (what a client with no cache reads
+    instead of every app file and MoU), like `helm repo index`. `ksad publish` keeps them current by itself."""
     from ksad.catalog import write_index
     from ksad.cli.trust import _load_key
     from ksad.trust import SNAPSHOT_FILE, sign_snapshot
