@@ -644,7 +644,7 @@ def _loader(cache: Path | None, hit: dict, path: Path, data: dict | None):
             except (OSError, ValueError):
                 pass
         if shipped_ok:
-            entry = _shipped_entry(path, digest, hit["versions"])
+            entry = _shipped_entry(cache, path, digest, hit["versions"])
             if entry is not None:
                 return entry
         raw = path.read_bytes()
@@ -661,7 +661,7 @@ def _loader(cache: Path | None, hit: dict, path: Path, data: dict | None):
     return load
 
 
-def _shipped_entry(path: Path, digest: str, versions: list[str]) -> dict | None:
+def _shipped_entry(cache: Path | None, path: Path, digest: str, versions: list[str]) -> dict | None:
     """The publisher's parse of the app file at *path* (bytes hashing to *digest*), if sound; else None.
 
     Sound: written for exactly these bytes, named for the file, with exactly the versions
@@ -679,10 +679,38 @@ def _shipped_entry(path: Path, digest: str, versions: list[str]) -> dict | None:
         return None
     if len(shipped) != len(versions) or set(shipped) != set(versions):
         return None
-    return data if _fast_valid("app", data) else None
+    return data if _schema_valid_once("app", data, raw, cache) else None
+
+
+def _schema_valid_once(kind: str, data: Any, raw: bytes, cache: Path | None) -> bool:
+    """_fast_valid(kind, data), remembered in *cache* for the exact bytes *data* was decoded from.
+
+    The check itself is quick; importing the validator is not (~10 ms), and a repeated
+    `catalog show` would pay it on every run for the same unchanged file. Only the verdict
+    is kept (the data is read from the catalog every time), keyed by the schema too.
+    """
+    marker = None
+    if cache is not None:
+        marker = cache / "valid" / hashlib.sha256(_schema_sha256(kind).encode() + raw).hexdigest()
+        if marker.exists():
+            return True
+    if not _fast_valid(kind, data):
+        return False
+    if marker is not None:
+        from ksad.fsutil import write_cache
+
+        try:
+            write_cache(marker, b"")
+        except OSError:
+            pass
+    return True
 
 
 _fast_validators: dict = {}
+
+
+def _schema_sha256(kind: str) -> str:
+    return hashlib.sha256((SCHEMA_DIR / f"{kind}.schema.json").read_bytes()).hexdigest()
 
 
 def _fast_valid(kind: str, data: Any) -> bool:
@@ -704,8 +732,7 @@ def _compiled_schema(kind: str):
     used only while it matches the schema file; otherwise it is generated here and its
     code object kept (marshalled) in the cache, which costs well under 1 ms to load.
     """
-    text = (SCHEMA_DIR / f"{kind}.schema.json").read_bytes()
-    digest = hashlib.sha256(text).hexdigest()
+    digest = _schema_sha256(kind)
     try:
         shipped = __import__(f"ksad.validators.{kind}", fromlist=["validate"])
         if shipped.SCHEMA_SHA256 == digest:
@@ -728,7 +755,7 @@ def _compiled_schema(kind: str):
         pass
     import fastjsonschema
 
-    source = fastjsonschema.compile_to_code(json.loads(text))
+    source = fastjsonschema.compile_to_code(json.loads((SCHEMA_DIR / f"{kind}.schema.json").read_bytes()))
     name = re.search(r"^def (\w+)\(", source, re.M).group(1)  # the first function is the schema's own
     code = compile(source, f"<schema {kind}>", "exec")
     exec(code, namespace)  # noqa: S102
