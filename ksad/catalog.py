@@ -353,7 +353,9 @@ def _stat_sig(path: Path) -> list[int]:
 # correctness. Whole entries are shipped parsed too, one file per app in ENTRIES_DIR
 # (in the index they made every list and search decode 6 MB), but only `catalog show`
 # reads them (App.view); install parses the YAML itself and checks the publisher's
-# signature on what it parsed.
+# signature on what it parsed. The index pins each entry file by sha256 ("entry"), and
+# the snapshot pins the index: listing 5 MB of entries in the snapshot instead would
+# make every snapshot check (install, mou list) hash them (+10 ms) for files it never reads.
 
 INDEX_FILE = "index.json"
 # MoUs, revocations and the keyring, parsed: a file of its own, since at 514 MoUs it is five
@@ -377,15 +379,16 @@ def build_index(root: Path) -> dict:
 
 
 def _build(root: Path) -> tuple[dict, dict[str, dict]]:
-    """(the index, {ENTRIES_DIR file name: shipped entry}), from one parse of each app file."""
+    """(the index, {ENTRIES_DIR file name: its text}), from one parse of each app file."""
     from ksad import yamlio
 
     apps, entries = {}, {}
     for path in sorted((Path(root) / "apps").glob("*.yaml")):
         raw = path.read_bytes()
         digest, data = hashlib.sha256(raw).hexdigest(), _parse_entry(path, raw)
-        apps[path.name] = _index_entry(digest, data)
-        entries[f"{path.stem}.json"] = {"format": CACHE_FORMAT, "sha256": digest, "data": data}
+        text = _entry_text({"format": CACHE_FORMAT, "sha256": digest, "data": data})
+        entries[f"{path.stem}.json"] = text
+        apps[path.name] = {**_index_entry(digest, data), "entry": hashlib.sha256(text.encode()).hexdigest()}
     blob: dict = {"format": CACHE_FORMAT, "apps": apps}
     meta_file = Path(root) / "catalog.yaml"
     if meta_file.exists():
@@ -415,7 +418,7 @@ def write_index(root: Path, *, dry_run: bool = False) -> tuple[list[Path], int, 
     texts = {root / INDEX_FILE: json.dumps(index, indent=1, sort_keys=True, ensure_ascii=False) + "\n",
              root / DOCUMENTS_FILE: json.dumps(build_documents(root), indent=1, sort_keys=True,
                                                ensure_ascii=False) + "\n"}
-    texts.update({root / ENTRIES_DIR / name: _entry_text(entry) for name, entry in entries.items()})
+    texts.update({root / ENTRIES_DIR / name: text for name, text in entries.items()})
     gone = [p for p in sorted((root / ENTRIES_DIR).glob("*.json")) if p.name not in entries]
     changed = bool(gone)
     for path, text in texts.items():
@@ -455,7 +458,7 @@ def index_problems(root: Path) -> list[Problem]:
     written = {p.name for p in (Path(root) / ENTRIES_DIR).glob("*.json")}
     for name in sorted(set(entries) | written):
         try:
-            current = (Path(root) / ENTRIES_DIR / name).read_text(encoding="utf-8") == _entry_text(entries[name])
+            current = (Path(root) / ENTRIES_DIR / name).read_text(encoding="utf-8") == entries[name]
         except (OSError, UnicodeDecodeError, KeyError):
             current = False
         if not current:
@@ -549,7 +552,7 @@ def _sound_entry(entry) -> bool:
                 and set(s) == _SUMMARY_KEYS and isinstance(s["name"]["en"], str)
                 and isinstance(s["description"]["en"], str) and isinstance(s["search"], str)
                 and all(isinstance(s[k], str) for k in ("publisher", "publisher_code", "category", "license"))
-                and isinstance(s["standin"], bool))
+                and isinstance(s["standin"], bool) and isinstance(entry.get("entry", ""), str))
     except (KeyError, TypeError):
         return False
 
@@ -644,7 +647,7 @@ def _loader(cache: Path | None, hit: dict, path: Path, data: dict | None):
             except (OSError, ValueError):
                 pass
         if shipped_ok:
-            entry = _shipped_entry(cache, path, digest, hit["versions"])
+            entry = _shipped_entry(cache, path, digest, hit)
             if entry is not None:
                 return entry
         raw = path.read_bytes()
@@ -661,15 +664,20 @@ def _loader(cache: Path | None, hit: dict, path: Path, data: dict | None):
     return load
 
 
-def _shipped_entry(cache: Path | None, path: Path, digest: str, versions: list[str]) -> dict | None:
+def _shipped_entry(cache: Path | None, path: Path, digest: str, hit: dict) -> dict | None:
     """The publisher's parse of the app file at *path* (bytes hashing to *digest*), if sound; else None.
 
-    Sound: written for exactly these bytes, named for the file, with exactly the versions
-    the index lists, and valid by the schema, so whatever shows it finds what it looks for.
+    Sound: the file the index entry *hit* pins, written for exactly these bytes, named for
+    the file, with exactly the versions the index lists, and valid by the schema, so
+    whatever shows it finds what it looks for.
     """
+    versions = hit["versions"]
+    pinned = hit.get("entry")  # none in an index from before entries were shipped, or in our own parse
     try:
         with open(path.parent.parent / ENTRIES_DIR / f"{path.stem}.json", "rb") as fh:
             raw = fh.read()
+        if hashlib.sha256(raw).hexdigest() != pinned:
+            return None
         blob = json.loads(raw)
         data = blob["data"]
         if blob["format"] != CACHE_FORMAT or blob["sha256"] != digest or data["id"] != path.stem:

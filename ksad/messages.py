@@ -83,9 +83,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "catalog.index_resign": {
         "en": "This catalog has a signed snapshot: sign it again (ksad catalog index --snapshot-key KEY), "
-              "or installs will refuse the changed index.json, documents.json and entries/.",
+              "or installs will refuse the changed index.json and documents.json.",
         "id": "Katalog ini memiliki snapshot bertanda tangan: tandatangani lagi (ksad catalog index --snapshot-key KUNCI), "
-              "atau pemasangan akan menolak index.json, documents.json dan entries/ yang berubah.",
+              "atau pemasangan akan menolak index.json dan documents.json yang berubah.",
     },
     "catalog.snapshot_signed": {
         "en": "Signed {file}: version {version}.",

@@ -485,7 +485,7 @@ def publish(catalog_root: Path | str, recipe_dir: Path | str, *, key, snapshot_k
         raise ConflictError("publish.tag_exists", tag=tag, repo=str(repo.working_tree_dir))
     from ksad.catalog import DOCUMENTS_FILE, ENTRIES_DIR, INDEX_FILE, write_index
 
-    ours = {f"apps/{app_id}.yaml", SNAPSHOT_FILE, INDEX_FILE, DOCUMENTS_FILE, f"{ENTRIES_DIR}/{app_id}.json"}
+    ours = {f"apps/{app_id}.yaml", SNAPSHOT_FILE, INDEX_FILE, DOCUMENTS_FILE}
     # write_index may write any app's parsed entry (a catalog indexed before they were shipped
     # has none) and removes those of app files gone: all are backed up and committed.
     entries = {root / ENTRIES_DIR / f"{p.stem}.json" for p in (root / "apps").glob("*.yaml")}

@@ -81,7 +81,7 @@ ROOT_PINS_FILE = "roots.txt"
 # so a file dropped into the catalog cannot grant or publish anything. Recipes are
 # covered through the tree hash each signed app entry pins.
 COVERED = ("catalog.yaml", "regions.json", "index.json", "documents.json", KEYRING_FILE, "apps/*.yaml", "mous/*.yaml",
-           "revocations/*.yaml", "entries/*.json")
+           "revocations/*.yaml")
 KEY_ROLES = ("region", "snapshot")
 DEFAULT_SNAPSHOT_DAYS = 180
 _HEX64 = re.compile(r"[0-9a-f]{64}")

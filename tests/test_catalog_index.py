@@ -6,6 +6,7 @@ bytes it hashes, so an edited app file is read again, and a broken index is igno
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -185,6 +186,20 @@ def _shipped(root: Path, app_id: str) -> Path:
     return root / ENTRIES_DIR / f"{app_id}.json"
 
 
+def _replace_shipped(root: Path, app_id: str, blob: dict, *, pin: str = "new") -> None:
+    """Write *blob* as the app's shipped entry. *pin*: "new" updates the index's pin on it (as the
+    publisher's tool would), "stale" leaves the old one, "none" removes it (an older index)."""
+    path = _shipped(root, app_id)
+    path.write_text(json.dumps(blob))
+    index = json.loads((root / INDEX_FILE).read_text())
+    app = index["apps"][f"{app_id}.yaml"]
+    if pin == "new":
+        app["entry"] = hashlib.sha256(path.read_bytes()).hexdigest()
+    elif pin == "none":
+        del app["entry"]
+    (root / INDEX_FILE).write_text(json.dumps(index))
+
+
 def test_a_cold_show_reads_the_shipped_entry_not_the_yaml(built, tmp_path, monkeypatch):
     write_index(built.catalog)
     expected = open_catalog(built.catalog, cache_dir=tmp_path / "warm").app("uji-web").data
@@ -221,7 +236,7 @@ def test_an_older_signed_entry_in_entries_is_never_what_install_reads(built, tmp
     write_index(built.catalog)
     built.world.snapshot()
     blob = json.loads(_shipped(built.catalog, "uji-web").read_text())
-    _shipped(built.catalog, "uji-web").write_text(json.dumps({**blob, "data": older}))
+    _replace_shipped(built.catalog, "uji-web", {**blob, "data": older})
     keyring = load_keyring(built.catalog / KEYRING_FILE)
 
     cache = tmp_path / "cache"
@@ -231,7 +246,7 @@ def test_an_older_signed_entry_in_entries_is_never_what_install_reads(built, tmp
     for _ in range(2):  # the same process after a show, then a later command with the same cache
         installed = open_catalog(built.catalog, cache_dir=cache).app("uji-web").data
         assert installed["releases"][1]["changelog"]["en"] == "Release 1.1.0, revised"
-    with pytest.raises(TrustError, match="entries/uji-web.json"):
+    with pytest.raises(TrustError, match="index.json"):  # which pins the entry: install refuses the catalog
         verify_snapshot(built.catalog, tmp_path / "trust")
 
 
@@ -258,9 +273,14 @@ def _names_another_app(blob: dict) -> dict:
     return blob
 
 
-@pytest.mark.parametrize("tamper", [_other_bytes, _older_format, _breaks_the_schema, _drops_a_release,
-                                    _names_another_app])
-def test_an_unsound_shipped_entry_is_ignored_for_the_yaml(built, tmp_path, tamper):
+def _as_is(blob: dict) -> dict:
+    return blob
+
+
+@pytest.mark.parametrize(("tamper", "pin"), [
+    (_other_bytes, "new"), (_older_format, "new"), (_breaks_the_schema, "new"), (_drops_a_release, "new"),
+    (_names_another_app, "new"), (_as_is, "stale"), (_as_is, "none")])
+def test_an_unsound_shipped_entry_is_ignored_for_the_yaml(built, tmp_path, tamper, pin):
     write_index(built.catalog)
     cache = tmp_path / "cache"
     assert open_catalog(built.catalog, cache_dir=cache).app("uji-web").view  # a sound one first: its verdict is kept
@@ -268,7 +288,7 @@ def test_an_unsound_shipped_entry_is_ignored_for_the_yaml(built, tmp_path, tampe
     path = _shipped(built.catalog, "uji-web")
     blob = json.loads(path.read_text())
     blob["data"]["name"]["en"] = "Shown only if the unsound entry were used"
-    path.write_text(json.dumps(tamper(blob)))
+    _replace_shipped(built.catalog, "uji-web", tamper(blob), pin=pin)
     app = open_catalog(built.catalog, cache_dir=cache).app("uji-web")
     assert app.view == expected and [r.version for r in app.releases(app.view)] == ["1.1.0", "1.0.0"]
 
