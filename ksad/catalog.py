@@ -160,6 +160,18 @@ class App:
         """
         return self.__dict__.get("data") or self._load(True)
 
+    @cached_property
+    def signed_versions(self) -> tuple[str, ...]:
+        """The versions of ``data`` (the entry install verifies), newest first.
+
+        ``versions`` is a copy: from the cache, or from the publisher's index.json, which
+        list and search take without checking the signed snapshot. Install resolves from
+        the entry itself, so that no such copy can choose the release it installs.
+        """
+        from ksad.versions import sort_versions
+
+        return tuple(sort_versions(str(raw["version"]) for raw in self.data["releases"]))
+
     @property
     def latest(self) -> str:
         return self.versions[0]
@@ -186,7 +198,8 @@ class App:
         for raw in self.data["releases"]:
             if str(raw["version"]) == version:
                 return self._release(raw, version)
-        raise NotFoundError("version.none_match", app=self.id, spec=f"=={version}", available=", ".join(self.versions))
+        raise NotFoundError("version.none_match", app=self.id, spec=f"=={version}",
+                            available=", ".join(self.signed_versions))
 
     def releases(self, entry: dict | None = None) -> list[Release]:
         """Every release, newest first, of *entry* (``data`` unless given, e.g. ``view``)."""
@@ -209,14 +222,15 @@ class App:
         """The newest release matching *spec* (a PEP 440 specifier or a bare version)."""
         from ksad.versions import parse_spec, parse_version
 
+        versions = self.signed_versions
         if not spec:
-            candidates = [v for v in self.versions if prereleases or not parse_version(v).is_prerelease] or list(self.versions)
+            candidates = [v for v in versions if prereleases or not parse_version(v).is_prerelease] or list(versions)
             return self.release(candidates[0])
         specifier = parse_spec(spec)
-        for v in self.versions:
+        for v in versions:
             if specifier.contains(parse_version(v), prereleases=prereleases or None):
                 return self.release(v)
-        raise NotFoundError("version.none_match", app=self.id, spec=spec, available=", ".join(self.versions))
+        raise NotFoundError("version.none_match", app=self.id, spec=spec, available=", ".join(versions))
 
     def summary(self, lang: str) -> dict:
         s = self._summary

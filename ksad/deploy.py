@@ -778,7 +778,7 @@ def upgrade_path(app, current: str, wanted: str) -> list[str] | None:
         specs = app.release(release_version).upgrades_from
         return not specs or any(parse_spec(s).contains(parse_version(from_version), prereleases=True) for s in specs)
 
-    versions = sorted(app.versions, key=parse_version)
+    versions = sorted(app.signed_versions, key=parse_version)
     frontier, seen = [(current, [])], {current}
     while frontier:
         here, path = frontier.pop(0)

@@ -40,15 +40,19 @@ class Gate:
         from ksad.mou import find_grant
         from ksad.trust import verify_app_entry
 
-        key = verify_app_entry(app.data, self.snapshot.keyring)
-        grant = find_grant(self.settings.catalog, self.snapshot.keyring, publisher=app.publisher_code,
-                           partner=region, app=app.id, version=version)
+        entry = app.data
+        key = verify_app_entry(entry, self.snapshot.keyring)
+        if entry["id"] != app.id:  # the index's copy (cache, index.json) named another app than the signed entry
+            raise TrustError("trust.app.index_mismatch", app=app.id, file=str(app.file), id=entry["id"])
+        # the publisher and versions come from the signed entry, never from the index's copies
+        grant = find_grant(self.settings.catalog, self.snapshot.keyring, publisher=str(entry["publisher"]["code"]),
+                           partner=region, app=entry["id"], version=version)
         return Clearance(grant.id, grant.demo, key.keyid, self.snapshot.version, self.snapshot.expires.timestamp())
 
     def newest_allowed(self, app, region: str, spec: str | None) -> str:
         """The newest release matching *spec* that an MoU grants here; the newest's refusal otherwise."""
         first_error: TrustError | None = None
-        candidates = [app.resolve(spec).version] if spec and spec.startswith("==") else app.versions
+        candidates = [app.resolve(spec).version] if spec and spec.startswith("==") else app.signed_versions
         for version in candidates:
             if spec and not _matches(version, spec):
                 continue

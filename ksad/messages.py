@@ -1102,6 +1102,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{what}: signed by {signer} (key {keyid}) of region {key_region}, but its publisher is region {region}.",
         "id": "{what}: ditandatangani {signer} (kunci {keyid}) dari daerah {key_region}, padahal penerbitnya daerah {region}.",
     },
+    "trust.app.index_mismatch": {
+        "en": "App {app}: its file {file} holds the signed entry of {id}; the catalog's index says otherwise.",
+        "id": "Aplikasi {app}: berkas {file} berisi entri bertanda tangan milik {id}; indeks katalog menyebut lain.",
+    },
+    "trust.app.index_mismatch.hint": {
+        "en": "Delete ksad's cache ($KSAD_HOME/cache) and rebuild the index (ksad catalog index), or ask the publisher.",
+        "id": "Hapus cache ksad ($KSAD_HOME/cache) dan bangun ulang indeks (ksad catalog index), atau tanyakan penerbit.",
+    },
     "trust.app.wrong_role": {
         "en": "{what}: key {keyid} may not sign app entries (it lacks the 'region' role in the keyring).",
         "id": "{what}: kunci {keyid} tidak boleh menandatangani entri aplikasi (tidak memiliki peran 'region' di keyring).",

@@ -104,3 +104,31 @@ def test_bundled_demo_mous(run_ksad, tmp_path, region, app):
     run_ksad("init", "--region", region, "--domain", "contoh.go.id", "--office", "Diskominfo", env=env, check=True)
     plan = data(run_ksad("install", app, "--name", "Uji", "--dry-run", "--json", env=env, check=True))
     assert plan["demo"] is True and plan["mou"]
+
+
+def test_the_index_copies_in_the_cache_cannot_choose_what_install_installs(catalog, run_ksad, ksad_env):
+    """list and search keep the index (versions, publisher, id) in the cache without checking the
+    signed snapshot. Whatever that copy says, install takes all three from the signed entry."""
+    import json
+    from pathlib import Path
+
+    catalog.add_release("uji-web", "1.1.0", two_service())
+    env = init(run_ksad, catalog)
+    run_ksad("catalog", "list", env=env, check=True)
+    [cached] = list((Path(ksad_env["KSAD_HOME"]) / "cache").glob("catalog-*/index.json"))
+    blob = json.loads(cached.read_text())
+    hit = blob["files"]["uji-web.yaml"]
+    assert hit["versions"] == ["1.1.0", "1.0.0"]
+    hit["versions"] = ["1.0.0"]  # the newest hidden, as an index served for a while by a bad mirror would
+    hit["summary"]["publisher_code"] = "36.71"  # another pioneer, which has no MoU for this app here
+    cached.write_text(json.dumps(blob))
+    listed = data(run_ksad("catalog", "list", "--json", env=env, check=True))
+    assert [a["latest"] for a in listed] == ["1.0.0"]  # the copy is what a listing shows
+    plan = data(run_ksad("install", "uji-web", "--name", "Uji", "--dry-run", "--json", env=env, check=True))
+    assert (plan["version"], plan["mou"]) == ("1.1.0", "uji-3273-5204")
+
+    hit["id"] = "uji-lain"  # the copy names another app than the signed entry in the file
+    cached.write_text(json.dumps(blob))
+    run_ksad("install", "uji-web", "--name", "Uji", "--dry-run", env=env, check=4)  # no such app now
+    proc = run_ksad("install", "uji-lain", "--name", "Uji", "--dry-run", env=env, check=6)
+    assert "uji-lain" in proc.stderr and "signed entry of uji-web" in proc.stderr
