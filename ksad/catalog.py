@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -526,7 +527,7 @@ def sound_document(kind: str, data: Any) -> bool:
     return isinstance(data, dict) and _fast_valid(kind, data)
 
 
-_blobs: dict[str, tuple[Any, dict]] = {}  # shipped file -> (stat signature, content): decoded once per process
+_blobs: dict[str, tuple[Any, dict, str]] = {}  # shipped file -> (stat signature, content, sha256): decoded once
 
 
 def _shipped_json(path: Path, key: str) -> dict:
@@ -540,13 +541,28 @@ def _shipped_json(path: Path, key: str) -> dict:
         return kept[1]
     try:
         with open(path, "rb") as fh:
-            blob = json.loads(fh.read())
+            raw = fh.read()
+        blob = json.loads(raw)
     except (OSError, ValueError):
         return {}
     if not isinstance(blob, dict) or blob.get("format") != CACHE_FORMAT or not isinstance(blob.get(key), dict):
         return {}
-    _blobs[path] = (sig, blob)
+    _blobs[path] = (sig, blob, hashlib.sha256(raw).hexdigest())
     return blob
+
+
+def shipped_documents_vouched(root: Path) -> bool:
+    """Whether the documents.json this process decoded is what the signed snapshot lists.
+
+    Content taken from it may be kept in the cache only then: a command that checks no
+    snapshot (validate, export) could otherwise keep, by a file's digest, content another
+    file's signature covers (a replaced revocation), for later installs to trust.
+    """
+    from ksad.parsecache import known_digest
+
+    path = str(Path(root) / DOCUMENTS_FILE)
+    kept = _blobs.get(path)
+    return kept is not None and known_digest(os.path.abspath(path)) == kept[2]
 
 
 def _shipped_blob(root: Path) -> dict:

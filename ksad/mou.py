@@ -179,8 +179,13 @@ def _parsed_cache(catalog_root: Path, *, revocation: bool, kind: str | None = No
 
         return sound_document("mou", data) and ("revokes" in data) == revocation
 
+    def vouched() -> bool:
+        from ksad.catalog import shipped_documents_vouched
+
+        return shipped_documents_vouched(catalog_root)
+
     return ParsedCache(kind or ("revocation" if revocation else "mou"), scope or catalog_root, shipped=shipped,
-                       sound=sound)
+                       sound=sound, vouched=vouched)
 
 
 def _yaml_names(directory: Path) -> list[str]:
@@ -235,21 +240,22 @@ def _region_mous(root: Path, region: str) -> list[tuple[Path, dict]]:
     shipped: dict | None = None
     full = _parsed_cache(root, revocation=False)
 
-    def parties(path: Path, digest: str) -> list:
+    def parties(path: Path, digest: str) -> tuple[list, bool]:
+        """(id, pioneer, partner), and whether they may be kept."""
+        from ksad.catalog import shipped_documents, shipped_documents_vouched  # only on a miss
+
         nonlocal shipped
         if shipped is None:
-            from ksad.catalog import shipped_documents
-
             shipped = shipped_documents(root)
         data = shipped.get(digest)
         try:
             found = [data["id"], data["pioneer"]["code"], data["partner"]["code"]]
             if all(isinstance(v, str) for v in found):
-                return found
+                return found, shipped_documents_vouched(root)
         except (KeyError, TypeError):
             pass
         data = full.load(path, lambda p, r: _load(p, revocation=False, raw=r))  # validated, or InputError
-        return [data["id"], data["pioneer"]["code"], data["partner"]["code"]]
+        return [data["id"], data["pioneer"]["code"], data["partner"]["code"]], True
 
     known = ParsedCache("parties-mou", root)
     directory = root / MOU_DIR
@@ -261,8 +267,9 @@ def _region_mous(root: Path, region: str) -> list[tuple[Path, dict]]:
         digest = known_digest(os.path.join(where, name)) or file_digest(directory / name)
         entry = known.get(digest)
         if entry is None:
-            entry = parties(directory / name, digest)
-            known.store(digest, entry, exact=True)
+            entry, keep = parties(directory / name, digest)
+            if keep:  # from the file itself, or from a documents.json the snapshot vouched for
+                known.store(digest, entry, exact=True)
         found.append(entry)
     chosen = []
     for name, (mid, pioneer, partner) in zip(names, found):  # after loading every file, as load_mous does

@@ -102,9 +102,12 @@ class ParsedCache:
 
     def __init__(self, kind: str, scope: Path, cache_dir: Path | None = None, *,
                  shipped: Callable[[], dict[str, Any]] | None = None,
-                 sound: Callable[[Any], bool] | None = None) -> None:
-        """*shipped*: content the catalog's publisher parsed already, by sha256 (index.json);
-        used for a miss when *sound* (a schema check) accepts it, else the file is parsed."""
+                 sound: Callable[[Any], bool] | None = None,
+                 vouched: Callable[[], bool] | None = None) -> None:
+        """*shipped*: content the catalog's publisher parsed already, by sha256 (documents.json);
+        used for a miss when *sound* (a schema check) accepts it, else the file is parsed.
+        Shipped content is kept in the cache only if *vouched()* (the signed snapshot lists
+        the shipped file this process decoded): else it serves this command only."""
         if cache_dir is None:
             from ksad.settings import Settings
 
@@ -115,7 +118,7 @@ class ParsedCache:
         self._kept: dict[str, Any] | None = None
         self._used: dict[str, Any] = {}
         self._new = False
-        self._shipped_fn, self._sound, self._shipped_docs = shipped, sound, None
+        self._shipped_fn, self._sound, self._vouched, self._shipped_docs = shipped, sound, vouched, None
 
     def _read(self) -> dict[str, Any]:
         if self._kept is None:
@@ -167,8 +170,9 @@ class ParsedCache:
         if data is not None:
             return data
         data = self._from_shipped(digest)
-        if data is not None:  # decoded from JSON: kept as is, no round trip to prove it is JSON
-            self._used[digest], self._new = data, True
+        if data is not None:
+            if self._vouched is not None and self._vouched():  # decoded from JSON: kept as is, no round trip
+                self._used[digest], self._new = data, True
             return data
         data = plain(parse(Path(path), raw))
         self.store(digest, data)

@@ -597,7 +597,9 @@ def load_keyring(path: Path | str, *, store: "TrustStore | None" = None, now: da
 
         return sound_document("keyring", data)
 
-    cache = ParsedCache("keyring", path, shipped=shipped, sound=sound)
+    # kept even when no snapshot vouched for documents.json: a keyring counts only if its roots
+    # sign it and it is no older than the one trusted, whatever file it was read from
+    cache = ParsedCache("keyring", path, shipped=shipped, sound=sound, vouched=lambda: True)
     data = cache.load(path, parse)  # new content is parsed and schema-checked; signatures are checked below
     cache.save(prune=True)
     prior = store.read().get("keyring") if store else None

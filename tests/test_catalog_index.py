@@ -121,6 +121,39 @@ def test_shipped_mous_are_still_checked_by_signature(tmp_path):
         find_grant(world.root, keyring, publisher="32.73", partner="52.04", app="e-budgeting", version="7.0.0")
 
 
+def test_documents_no_snapshot_vouched_for_are_never_kept_for_a_later_check(tmp_path):
+    """A command that checks no snapshot (export, validate) reads a documents.json from a bad
+    mirror that gives revocation A's file the content of revocation B (both validly signed).
+    Once the signed documents.json is back, A must be revoked again: what was taken from the
+    unvouched file served that command only, and was not kept by the file's digest."""
+    from trust_factory import World
+
+    from ksad.mou import load_revocations, revoke_mou
+    from ksad.trust import KEYRING_FILE, load_keyring, verify_snapshot
+
+    world = World(tmp_path)
+    world.write_app()
+    a, b = "3273-5204-119-2026", "3273-5204-120-2026"
+    world.write_mou(world.mou_doc(a))
+    world.write_mou(world.mou_doc(b))
+    keyring = load_keyring(world.root / KEYRING_FILE)
+    revoke_mou(world.root, a, world.key("sumbawa"), keyring, reason="diakhiri")
+    revoke_mou(world.root, b, world.key("bandung"), keyring, reason="diganti")
+    write_index(world.root)
+    world.snapshot()
+    signed = (world.root / DOCUMENTS_FILE).read_bytes()
+    blob = json.loads(signed)
+    docs = blob["documents"]
+    docs[f"revocations/{a}.yaml"]["data"] = docs[f"revocations/{b}.yaml"]["data"]
+    (world.root / DOCUMENTS_FILE).write_text(json.dumps(blob))
+    assert a not in load_revocations(world.root)  # that command was misled, as it checks nothing
+
+    (world.root / DOCUMENTS_FILE).write_bytes(signed)
+    verify_snapshot(world.root, tmp_path / "trust")  # what install and mou list do first
+    revoked = load_revocations(world.root)
+    assert [d["revokes"] for _, d in revoked[a]] == [a] and [d["revokes"] for _, d in revoked[b]] == [b]
+
+
 def test_a_shipped_document_that_fails_its_schema_is_parsed_instead(tmp_path):
     from trust_factory import World
 
