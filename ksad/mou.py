@@ -238,23 +238,25 @@ def _region_mous(root: Path, region: str) -> list[tuple[Path, dict]]:
     from ksad.parsecache import ParsedCache, file_digest, known_digest
 
     shipped: dict | None = None
+    vouched = False
     full = _parsed_cache(root, revocation=False)
 
-    def parties(path: Path, digest: str) -> tuple[list, bool]:
+    def parties(name: str, digest: str) -> tuple[list, bool]:
         """(id, pioneer, partner), and whether they may be kept."""
-        from ksad.catalog import shipped_documents, shipped_documents_vouched  # only on a miss
+        nonlocal shipped, vouched
+        if shipped is None:  # only on a miss
+            from ksad.catalog import shipped_documents, shipped_documents_vouched
 
-        nonlocal shipped
-        if shipped is None:
             shipped = shipped_documents(root)
+            vouched = shipped_documents_vouched(root)
         data = shipped.get(digest)
         try:
             found = [data["id"], data["pioneer"]["code"], data["partner"]["code"]]
             if all(isinstance(v, str) for v in found):
-                return found, shipped_documents_vouched(root)
+                return found, vouched
         except (KeyError, TypeError):
             pass
-        data = full.load(path, lambda p, r: _load(p, revocation=False, raw=r))  # validated, or InputError
+        data = full.load(directory / name, lambda p, r: _load(p, revocation=False, raw=r))  # validated, or InputError
         return [data["id"], data["pioneer"]["code"], data["partner"]["code"]], True
 
     known = ParsedCache("parties-mou", root)
@@ -267,7 +269,7 @@ def _region_mous(root: Path, region: str) -> list[tuple[Path, dict]]:
         digest = known_digest(os.path.join(where, name)) or file_digest(directory / name)
         entry = known.get(digest)
         if entry is None:
-            entry, keep = parties(directory / name, digest)
+            entry, keep = parties(name, digest)
             if keep:  # from the file itself, or from a documents.json the snapshot vouched for
                 known.store(digest, entry, exact=True)
         found.append(entry)

@@ -171,12 +171,18 @@ class ParsedCache:
             return data
         data = self._from_shipped(digest)
         if data is not None:
-            if self._vouched is not None and self._vouched():  # decoded from JSON: kept as is, no round trip
+            if self._vouched is not None and self._vouched_now():  # decoded from JSON: kept as is, no round trip
                 self._used[digest], self._new = data, True
             return data
         data = plain(parse(Path(path), raw))
         self.store(digest, data)
         return data
+
+    def _vouched_now(self) -> bool:
+        # asked once per cache: every shipped document of a command comes from one decoded file
+        if not isinstance(self._vouched, bool):
+            self._vouched = bool(self._vouched())
+        return self._vouched
 
     def _from_shipped(self, digest: str) -> Any:
         if self._shipped_fn is None:
