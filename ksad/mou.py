@@ -263,10 +263,11 @@ def _region_mous(root: Path, region: str) -> list[tuple[Path, dict]]:
     directory = root / MOU_DIR
     where = os.path.abspath(directory)
     names = _yaml_names(directory)
-    found = []
+    found, digests = [], set()
     for name in names:
         # Choosing needs no proof the file is unchanged since the snapshot check: the chosen are re-checked.
         digest = known_digest(os.path.join(where, name)) or file_digest(directory / name)
+        digests.add(digest)
         entry = known.get(digest)
         if entry is None:
             entry, keep = parties(name, digest)
@@ -279,8 +280,11 @@ def _region_mous(root: Path, region: str) -> list[tuple[Path, dict]]:
             raise InputError("mou.id_mismatch", file=str(directory / name), id=mid)
         if region in (pioneer, partner):
             chosen.append(directory / name)
+    if known.differs(digests):  # MoU files came or went: the whole catalog's cache follows them
+        full.save_only(digests)
+    else:
+        full.save()  # only if it parsed something new
     known.save(prune=True)
-    full.save()  # only if it parsed something new
     scope = root / MOU_DIR / hashlib.sha256(region.encode()).hexdigest()[:16]  # one per region; --region is free text
     cache = _parsed_cache(root, revocation=False, kind="region-mou", scope=scope)
     out = [(path, cache.load(path, lambda p, r: _load(p, revocation=False, raw=r))) for path in chosen]
@@ -548,7 +552,9 @@ def find_grant(catalog_root: Path | str, keyring: Keyring, *, publisher: str, pa
                version: str, now: datetime | None = None) -> MouStatus:
     """The valid MoU that grants *app* at *version* from *publisher* to *partner*; else TrustError saying why."""
     root = Path(catalog_root)
-    pair = [(p, d) for p, d in load_mous(root) if d["pioneer"]["code"] == publisher and d["partner"]["code"] == partner]
+    # the partner's MoUs only (load_mous' region selection): a missed one can only refuse, never grant
+    pair = [(p, d) for p, d in load_mous(root, region=partner)
+            if d["pioneer"]["code"] == publisher and d["partner"]["code"] == partner]
     if not pair:
         raise TrustError("mou.no_pair", publisher=publisher, partner=partner, app=app, catalog=str(root))
     revocations = load_revocations(root)

@@ -192,6 +192,18 @@ class ParsedCache:
         data = self._shipped_docs.get(digest)
         return data if data is not None and self._sound is not None and self._sound(data) else None
 
+    def differs(self, digests: set[str]) -> bool:
+        """Whether what was kept before this run is for other content than *digests* (files came or went)."""
+        return digests != set(self._read())
+
+    def save_only(self, digests: set[str]) -> None:
+        """Write the cache holding no content but *digests*' (what a run that saw every file saw)."""
+        kept = self._read()
+        for digest in digests:
+            if digest in kept:
+                self._used.setdefault(digest, kept[digest])
+        self.save(prune=True)
+
     def save(self, *, prune: bool = False) -> None:
         """Write newly parsed content; *prune*: keep only what this run saw (it saw every file)."""
         if not self._new and not (prune and set(self._used) != set(self._read())):

@@ -308,14 +308,16 @@ def test_an_edited_parse_cache_cannot_make_a_forged_grant_pass(world):
 
     world.write_mou()
     assert grant(world).ok
-    caches = list(Settings.from_env().cache_dir.glob("parsed-mou-*.json"))
-    assert len(caches) == 1
-    blob = json.loads(caches[0].read_bytes())
-    for data in blob["entries"].values():  # an attacker widens the grant in the cached copy
-        data["apps"][0]["versions"] = ">=1,<9"
-    caches[0].write_text(json.dumps(blob))
+    # every cached copy of the MoU (the whole catalog's, and the partner region's the gate reads)
+    caches = [c for c in Settings.from_env().cache_dir.glob("parsed-*mou-*.json") if "parties" not in c.name]
+    assert any("region-mou" in c.name for c in caches)
+    for cache in caches:
+        blob = json.loads(cache.read_bytes())
+        for data in blob["entries"].values():  # an attacker widens the grant in the cached copy
+            data["apps"][0]["versions"] = ">=1,<9"
+        cache.write_text(json.dumps(blob))
     assert "changed after it was signed" in refused(world, version="5.0.0")
-    assert os.stat(caches[0]).st_size > 0
+    assert all(os.stat(c).st_size > 0 for c in caches)
 
 
 def test_the_cache_drops_mous_that_are_gone(world):
