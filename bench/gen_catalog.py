@@ -9,9 +9,12 @@ Two kinds:
 - ``write_scale_catalog``: N apps x M releases laid out like the bundled catalog
   (``OUT/catalog``: catalog.yaml, apps/, regions.json; ``OUT/src``: recipes), for
   the scale benchmark. 165 x 60 = 9,900 releases is "national scale". Every
-  release pins one real recipe directory (the reference app's), so the entries
-  are valid and `install --dry-run` could resolve any of them; the catalog
-  commands never read recipe trees, so sharing one costs nothing they measure.
+  release has its own recipe directory (``src/recipes/<app>/<version>``, the
+  reference app's recipe with one comment line naming the release, so each pins
+  a different sha256), as a real catalog lays them out; all of them build the
+  two shared stand-in contexts. `catalog validate` hashes and loads all of them;
+  list, search, show and the MoU commands never read recipe trees. Each entry is
+  signed by its publisher's key, so a clean catalog validates clean.
 
 With ``mous=True`` (when ksad has MoU support, ksad/mou.py) the scale catalog
 also gets ``keys/keyring.yaml`` and one MoU per region: each of the 514
@@ -84,8 +87,9 @@ def _pins(src: Path, recipe: Path) -> tuple[str, dict[str, str]]:
     return tree_sha256(recipe), builds
 
 
-def app_yaml(app_id: str, versions: list[str], recipe_rel: str, recipe_sha: str, builds: dict[str, str],
+def app_yaml(app_id: str, versions: list[str], recipes: list[tuple[str, str]], builds: dict[str, str],
              publisher: str, rng: random.Random) -> str:
+    """An entry's YAML; *recipes* holds each release's (recipe path, sha256)."""
     words = rng.sample(WORDS, 3)
     title = " ".join(w.capitalize() for w in words[:2])
     lines = [
@@ -110,7 +114,7 @@ def app_yaml(app_id: str, versions: list[str], recipe_rel: str, recipe_sha: str,
     ]
     builds_text = ", ".join(f"{k}: {v}" for k, v in builds.items())
     previous = None
-    for i, version in enumerate(versions):
+    for i, (version, (recipe_rel, recipe_sha)) in enumerate(zip(versions, recipes)):
         lines += [
             f"  - version: {_q(version)}",
             f"    date: {2020 + i // 12}-{i % 12 + 1:02d}-15",
@@ -134,23 +138,41 @@ def versions_for(count: int) -> list[str]:
     return out
 
 
+def _release_recipes(src: Path, app_id: str, versions: list[str]) -> list[tuple[str, str]]:
+    """One recipe directory per release; [(path relative to src, its tree sha256)]."""
+    text = (REFAPP / "compose.yaml").read_text(encoding="utf-8")
+    out = []
+    for version in versions:
+        rel = f"recipes/{app_id}/{version}"
+        (src / rel).mkdir(parents=True, exist_ok=True)
+        (src / rel / "compose.yaml").write_text(f"# {app_id} {version} (generated)\n{text}", encoding="utf-8")
+        out.append((rel, tree_sha256(src / rel)))
+    return out
+
+
 def write_scale_catalog(root: Path, apps: int = 165, releases: int = 60, seed: int = 5,
                         mous: bool = True) -> Path:
     """A catalog of *apps* x *releases*; returns the catalog directory."""
     root = Path(root)
     catalog, recipe = _sources(root)
-    recipe_sha, builds = _pins(root / "src", recipe)
+    _, builds = _pins(root / "src", recipe)
     pioneers = pioneer_codes()
     rng = random.Random(seed)
     by_publisher: dict[str, list[str]] = {}
     for n in range(apps):
         app_id = f"app-{n:03d}-{rng.choice(WORDS)}"
         publisher = pioneers[n % len(pioneers)]
-        text = app_yaml(app_id, versions_for(releases), "recipes/refapp/1.0.0", recipe_sha, builds, publisher, rng)
+        versions = versions_for(releases)
+        text = app_yaml(app_id, versions, _release_recipes(root / "src", app_id, versions), builds, publisher, rng)
         (catalog / "apps" / f"{app_id}.yaml").write_text(text, encoding="utf-8")
         by_publisher.setdefault(publisher, []).append(app_id)
     if mous and has_mou_support():
         write_mous(catalog, by_publisher)
+        from ksad.trust import sign_document
+
+        for publisher, app_ids in by_publisher.items():
+            for app_id in app_ids:
+                sign_document(catalog / "apps" / f"{app_id}.yaml", bench_key(publisher), "publisher")
     try:
         from ksad.catalog import write_index
     except ImportError:  # a ksad from before the shipped index: clients parse every entry
@@ -253,7 +275,7 @@ def write_refapp_catalog(root: Path, app_id: str) -> Path:
     root = Path(root)
     catalog, recipe = _sources(root)
     recipe_sha, builds = _pins(root / "src", recipe)
-    text = app_yaml(app_id, ["1.0.0"], "recipes/refapp/1.0.0", recipe_sha, builds, "32.73", random.Random(1))
+    text = app_yaml(app_id, ["1.0.0"], [("recipes/refapp/1.0.0", recipe_sha)], builds, "32.73", random.Random(1))
     path = catalog / "apps" / f"{app_id}.yaml"
     path.write_text(text, encoding="utf-8")
     if has_mou_support():

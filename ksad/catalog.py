@@ -395,21 +395,33 @@ def build_index(root: Path) -> dict:
 
 def _build(root: Path) -> tuple[dict, dict[str, dict]]:
     """(the index, {ENTRIES_DIR file name: its text}), from one parse of each app file."""
-    from ksad import yamlio
-
     apps, entries = {}, {}
     for path in sorted((Path(root) / "apps").glob("*.yaml")):
         raw = path.read_bytes()
-        digest, data = hashlib.sha256(raw).hexdigest(), _parse_entry(path, raw)
-        text = _entry_text({"format": CACHE_FORMAT, "sha256": digest, "data": data})
-        entries[f"{path.stem}.json"] = text
-        apps[path.name] = {**_index_entry(digest, data), "entry": hashlib.sha256(text.encode()).hexdigest()}
+        apps[path.name], entries[f"{path.stem}.json"] = _build_entry(hashlib.sha256(raw).hexdigest(),
+                                                                     _parse_entry(path, raw))
     blob: dict = {"format": CACHE_FORMAT, "apps": apps}
-    meta_file = Path(root) / "catalog.yaml"
-    if meta_file.exists():
-        blob["catalog"] = {"sha256": hashlib.sha256(meta_file.read_bytes()).hexdigest(),
-                           "meta": _plain(yamlio.load_mapping(meta_file, with_lines=False).data)}
+    meta = _catalog_meta(root)
+    if meta is not None:
+        blob["catalog"] = meta
     return blob, entries
+
+
+def _build_entry(digest: str, data: dict) -> tuple[dict, str]:
+    """(the index's entry for an app file's content, the text of its ENTRIES_DIR file)."""
+    text = _entry_text({"format": CACHE_FORMAT, "sha256": digest, "data": data})
+    return {**_index_entry(digest, data), "entry": hashlib.sha256(text.encode()).hexdigest()}, text
+
+
+def _catalog_meta(root: Path) -> dict | None:
+    """The index's record of catalog.yaml (None without one)."""
+    from ksad import yamlio
+
+    meta_file = Path(root) / "catalog.yaml"
+    if not meta_file.exists():
+        return None
+    return {"sha256": hashlib.sha256(meta_file.read_bytes()).hexdigest(),
+            "meta": _plain(yamlio.load_mapping(meta_file, with_lines=False).data)}
 
 
 def _entry_text(entry: dict) -> str:
@@ -456,37 +468,6 @@ def write_index(root: Path, *, dry_run: bool = False) -> tuple[list[Path], int, 
             except OSError as exc:
                 raise InputError("file.unwritable", file=str(path), problem=exc.strerror or str(exc)) from None
     return [root / INDEX_FILE, root / DOCUMENTS_FILE, root / ENTRIES_DIR], len(index["apps"]), changed
-
-
-def index_problems(root: Path) -> list[Problem]:
-    """An index that no longer matches the app files: a warning (it only costs speed)."""
-    path = Path(root) / INDEX_FILE
-    if not path.exists():
-        return []
-    shipped = _shipped_blob(Path(root))
-    try:
-        fresh, entries = _build(root)
-    except InputError:
-        return []  # the entries' own problems are reported already
-    apps = _shipped_index(Path(root))
-    stale = sorted(name for name in set(fresh["apps"]) | set(apps) if apps.get(name) != fresh["apps"].get(name))
-    written = {p.name for p in (Path(root) / ENTRIES_DIR).glob("*.json")}
-    for name in sorted(set(entries) | written):
-        try:
-            current = (Path(root) / ENTRIES_DIR / name).read_text(encoding="utf-8") == entries[name]
-        except (OSError, UnicodeDecodeError, KeyError):
-            current = False
-        if not current:
-            stale.append(f"{ENTRIES_DIR}/{name}")
-    if shipped.get("catalog") != fresh.get("catalog"):
-        stale.append("catalog.yaml")
-    if _shipped_json(Path(root) / DOCUMENTS_FILE, "documents").get("documents") != _plain(
-            build_documents(root)["documents"]):
-        stale.append(DOCUMENTS_FILE)
-    if not stale:
-        return []
-    return [Problem(str(path), None, "", _msg("catalog.index_stale", files=", ".join(stale[:5]),
-                                               count=len(stale)), warning=True)]
 
 
 def _documents(root: Path) -> dict:
@@ -866,142 +847,3 @@ def _msg(key: str, **fields) -> str:
     from ksad.messages import t
 
     return t(key, **fields)
-
-
-# --- whole-catalog validation ---------------------------------------------------
-
-
-def validate_catalog(root: Path, trust_dir: Path | None = None) -> tuple[int, list[Problem]]:
-    """Check every file of the catalog at *root*; return (files checked, all problems).
-
-    A signed catalog (``snapshot.json`` or ``keys/keyring.yaml`` present) is also
-    checked for trust: see :func:`trust_problems`. Warnings come back as problems
-    with ``warning=True``.
-    """
-    from ksad import yamlio
-
-    root = Path(root)
-    problems: list[Problem] = []
-    checked = 0
-    if not (root / "apps").is_dir():
-        raise NotFoundError("catalog.missing", path=str(root))
-    meta: dict = {}
-    if (root / "catalog.yaml").exists():
-        checked += 1
-        try:
-            meta = yamlio.load_mapping(root / "catalog.yaml").data
-        except InputError as exc:
-            problems.append(Problem(str(root / "catalog.yaml"), None, "", exc.message))
-    sources = (root / meta.get("sources", ".")).resolve()
-    for path in sorted((root / "apps").glob("*.yaml")):
-        checked += 1
-        try:
-            doc = yamlio.load(path)
-        except InputError as exc:
-            problems.append(Problem(str(path), exc.fields.get("line"), "", exc.message))
-            continue
-        app_errors = app_problems(doc)
-        problems += app_errors
-        if app_errors:
-            continue
-        data = _plain(doc.data)
-        if not data["releases"]:
-            problems.append(Problem(str(path), doc.line_of(("releases",)), "releases",
-                                    _msg("catalog.draft", app=data["id"])))
-        for i, rel in enumerate(data["releases"]):
-            release_dir = (sources / rel["recipe"]["path"]).resolve()
-            checked += 1
-            problems += release_problems(release_dir, rel, sources, str(path), doc.line_of(("releases", i, "recipe")),
-                                         f"releases[{i}]", data["id"])
-    problems += index_problems(root)
-    problems += trust_problems(root, trust_dir)
-    return checked, problems
-
-
-def trust_problems(root: Path, trust_dir: Path | None = None) -> list[Problem]:
-    """Keyring, snapshot (checked, never recorded as trusted), each entry's publisher signature,
-    and each MoU's status. An expired MoU is a warning: it was valid, it grants nothing now,
-    and the catalog that keeps it as a record is still correct."""
-    from ksad import yamlio
-    from ksad.errors import KsadError
-    from ksad.mou import check_mou, load_mous, load_revocations
-    from ksad.trust import KEYRING_FILE, SNAPSHOT_FILE, TrustStore, load_keyring, verify_app_entry, verify_snapshot
-
-    root = Path(root).absolute()
-    if not (root / SNAPSHOT_FILE).exists() and not (root / KEYRING_FILE).exists():
-        return []
-    problems: list[Problem] = []
-    store = TrustStore(trust_dir, root) if trust_dir else None
-    try:
-        keyring = load_keyring(root / KEYRING_FILE, store=store)
-    except KsadError as exc:
-        return [Problem(str(root / KEYRING_FILE), None, "", exc.message)]
-    try:
-        if trust_dir:
-            verify_snapshot(root, trust_dir, record=False)
-        else:
-            import tempfile
-
-            with tempfile.TemporaryDirectory() as empty:  # nothing trusted yet: no replay check
-                verify_snapshot(root, empty, record=False)
-    except KsadError as exc:
-        problems.append(Problem(str(root / SNAPSHOT_FILE), None, "", exc.message))
-    for path in sorted((root / "apps").glob("*.yaml")):
-        try:
-            doc = yamlio.load_mapping(path)
-        except KsadError:
-            continue  # already reported with the schema problems
-        if not isinstance(doc.data.get("publisher"), dict):
-            continue
-        try:
-            verify_app_entry(doc.data, keyring, what=path.name)
-        except KsadError as exc:
-            problems.append(Problem(str(path), doc.line_of(("signatures",)), "signatures", exc.message))
-    try:
-        mous = load_mous(root)
-        revocations = load_revocations(root)
-    except KsadError as exc:
-        return problems + [Problem(str(root / "mous"), exc.fields.get("line"), "", exc.message)]
-    for path, data in mous:
-        status = check_mou(data, keyring, revocations, file=path)
-        if status.problem is not None:
-            problems.append(Problem(str(path), None, "", status.problem.message,
-                                    warning=status.problem.key == "mou.expired"))
-    return problems
-
-
-def release_problems(release_dir: Path, rel: dict, sources: Path, file: str, line: int | None,
-                     field_text: str, app_id: str) -> list[Problem]:
-    """The recipe loads, and the recipe and every build context match their pins."""
-    from ksad.errors import KsadError
-    from ksad.hashing import tree_sha256
-    from ksad.recipe import load_recipe
-
-    if not (release_dir / "compose.yaml").is_file():
-        return [Problem(file, line, f"{field_text}.recipe.path", _msg("catalog.recipe_missing", path=str(release_dir)))]
-    problems = []
-    actual = tree_sha256(release_dir)
-    if actual != rel["recipe"]["sha256"]:
-        problems.append(Problem(file, line, f"{field_text}.recipe.sha256", _msg(
-            "catalog.pin_mismatch", what="recipe", app=app_id, version=rel["version"],
-            expected=rel["recipe"]["sha256"][:12], actual=actual[:12])))
-    try:
-        recipe = load_recipe(release_dir / "compose.yaml", source_root=sources, allow=frozenset())
-    except KsadError as exc:
-        return problems + [Problem(str(release_dir / "compose.yaml"), exc.fields.get("line"), "", exc.message)]
-    builds = rel.get("builds") or {}
-    for name, service in recipe.services.items():
-        if service.build is None:
-            if not service.pinned:
-                problems.append(Problem(file, line, f"{field_text}.services.{name}.image",
-                                        _msg("catalog.image_unpinned", service=name, image=service.image)))
-            continue
-        pin = builds.get(name)
-        actual = tree_sha256(service.build.context)
-        if pin is None:
-            problems.append(Problem(file, line, f"{field_text}.builds.{name}", _msg("catalog.build_unpinned", service=name)))
-        elif pin != actual:
-            problems.append(Problem(file, line, f"{field_text}.builds.{name}", _msg(
-                "catalog.pin_mismatch", what=f"build context of {name}", app=app_id, version=rel["version"],
-                expected=pin[:12], actual=actual[:12])))
-    return problems

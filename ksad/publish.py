@@ -531,7 +531,7 @@ def _snapshot_version(path: Path) -> int:
 
 def _write(tx, compose_file: Path, compose_text: str | None, entry_file: Path, entry_text: str, entry_data: dict,
            key, publisher, keyring, sources: Path, release: dict, app_id: str) -> None:
-    from ksad.catalog import release_problems
+    from ksad.validate import release_problems
     from ksad.fsutil import atomic_write
     from ksad.trust import make_signature, verify_app_entry, write_signatures
 

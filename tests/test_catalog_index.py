@@ -15,7 +15,8 @@ import pytest
 
 from catalog_factory import CatalogBuilder, two_service
 from ksad import catalog as catalog_mod
-from ksad.catalog import DOCUMENTS_FILE, ENTRIES_DIR, INDEX_FILE, open_catalog, validate_catalog, write_index
+from ksad.catalog import DOCUMENTS_FILE, ENTRIES_DIR, INDEX_FILE, open_catalog, write_index
+from ksad.validate import validate_catalog
 
 
 @pytest.fixture

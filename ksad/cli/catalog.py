@@ -97,13 +97,13 @@ def show(state: State, app_id: str, as_json: bool) -> None:
 @pass_state
 def validate(state: State, path: str | None, as_json: bool) -> None:
     """Check every file of a catalog and report every problem at once."""
-    from ksad.catalog import validate_catalog
+    from ksad.validate import validate_catalog
     from ksad.errors import EXIT_INPUT, InputError
 
     from ksad.trust import trust_state_dir
 
     root = Path(path) if path else state.settings.catalog
-    checked, found = validate_catalog(root, trust_state_dir(state.settings))
+    checked, found = validate_catalog(root, trust_state_dir(state.settings), state.settings.cache_dir)
     problems = [p for p in found if not p.warning]
     if as_json:
         emit_json({"path": str(root), "checked": checked, "problems": [p.to_json() for p in found]})

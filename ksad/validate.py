@@ -1,0 +1,486 @@
+"""`ksad catalog validate`: every file of a catalog checked, and what passed before not checked twice.
+
+A national catalog (165 apps x 60 releases, a recipe directory per release,
+514 MoUs) reads ~6 MB of entries and 9,900 recipes; parsing and checking all
+of it takes tens of seconds, and a publisher re-runs validate after each edit.
+So a check that passed is remembered (``$KSAD_HOME/cache/validated-<catalog>.json``)
+under a key naming everything it read: the sha256 of the entry's bytes, of the
+recipe directory's tree, of each build context and template the recipe names,
+of the keyring and revocations, the day, and of ksad's own checking code and
+schemas. Every run still reads and hashes every byte it covers; only a check
+whose key is new runs again. Problems and warnings are never remembered: they
+are found again, with their lines.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any, Callable
+
+from ksad.catalog import (DOCUMENTS_FILE, ENTRIES_DIR, INDEX_FILE, SCHEMA_DIR, Problem, _build_entry, _catalog_meta,
+                          _msg, _plain, _shipped_blob, _shipped_index, _shipped_json, app_problems, build_documents)
+from ksad.errors import InputError, KsadError, NotFoundError
+from ksad.hashing import tree_sha256
+
+MEMO_FORMAT = 1
+
+
+def validate_catalog(root: Path, trust_dir: Path | None = None, cache_dir: Path | None = None) -> tuple[int, list[Problem]]:
+    """Check every file of the catalog at *root*; return (files checked, all problems).
+
+    A signed catalog (``snapshot.json`` or ``keys/keyring.yaml`` present) is also
+    checked for trust: see :func:`trust_problems`. Warnings come back as problems
+    with ``warning=True``. *cache_dir*: where clean verdicts are remembered (None:
+    nowhere, everything is checked).
+    """
+    from ksad import yamlio
+
+    root = Path(root)
+    if not (root / "apps").is_dir():
+        raise NotFoundError("catalog.missing", path=str(root))
+    run = Run(Memo(root, cache_dir))
+    problems: list[Problem] = []
+    checked = 0
+    meta: dict = {}
+    if (root / "catalog.yaml").exists():
+        checked += 1
+        try:
+            meta = yamlio.load_mapping(root / "catalog.yaml").data
+        except InputError as exc:
+            problems.append(Problem(str(root / "catalog.yaml"), None, "", exc.message))
+    sources = run.realpath(os.path.join(os.path.abspath(root), str(meta.get("sources", "."))))
+    entries: dict[str, Entry] = {}
+    files = sorted((root / "apps").glob("*.yaml"))
+    for path in files:
+        checked += 1
+        entry, found = _check_entry(run, path)
+        problems += found
+        if entry is None:
+            continue
+        entries[path.name] = entry
+        for i, rel in enumerate(entry.releases):
+            checked += 1
+            problems += _release(run, rel, sources, entry, i)
+    problems += index_problems(root, run, entries, all_clean=len(entries) == len(files))
+    problems += trust_problems(root, trust_dir, run=run, entries=entries)
+    run.memo.save()
+    return checked, problems
+
+
+# --- one run's memory -------------------------------------------------------------
+
+
+class Memo:
+    """Keys of checks that passed, from earlier runs; written back holding only this run's."""
+
+    def __init__(self, root: Path, cache_dir: Path | None) -> None:
+        self.file = None
+        if cache_dir is not None:
+            key = hashlib.sha256(str(Path(root).absolute()).encode()).hexdigest()[:16]
+            self.file = Path(cache_dir) / f"validated-{key}.json"
+        self._code = _code_sha256()
+        self._kept: dict[str, Any] | None = None
+        self._used: dict[str, Any] = {}
+        self._new = False
+
+    def _read(self) -> dict[str, Any]:
+        if self._kept is None:
+            self._kept = {}
+            if self.file is not None:
+                try:
+                    blob = json.loads(self.file.read_bytes())
+                    if blob["format"] == MEMO_FORMAT and blob["code"] == self._code:
+                        self._kept = blob["clean"]
+                except (OSError, ValueError, KeyError, TypeError):
+                    pass
+        return self._kept
+
+    def get(self, key: str) -> Any:
+        """What was kept with *key* when its check passed (None: not passed, or not remembered)."""
+        value = self._read().get(key)
+        if value is not None:
+            self._used[key] = value
+        return value
+
+    def keep(self, key: str, value: Any = 1) -> None:
+        self._used[key] = value
+        self._new = True
+
+    def save(self) -> None:
+        if self.file is None or not self._new and set(self._used) == set(self._read()):
+            return
+        from ksad.fsutil import atomic_write
+
+        try:
+            atomic_write(self.file, json.dumps({"format": MEMO_FORMAT, "code": self._code, "clean": self._used},
+                                               separators=(",", ":")), durable=False)
+        except OSError:
+            pass  # a read-only home only costs speed
+
+
+def _code_sha256() -> str:
+    """ksad's modules and schemas: a verdict of other checking code is not trusted."""
+    h = hashlib.sha256()
+    for directory in (Path(__file__).parent, SCHEMA_DIR):
+        for name in sorted(os.listdir(directory)):
+            if name.endswith((".py", ".json")):
+                with open(directory / name, "rb") as fh:
+                    h.update(name.encode() + b"\0" + hashlib.sha256(fh.read()).digest())
+    return h.hexdigest()
+
+
+class Run:
+    """Hashes and resolved paths of this run: thousands of releases share contexts and parents."""
+
+    def __init__(self, memo: Memo) -> None:
+        self.memo = memo
+        self._trees: dict[str, str] = {}
+        self._files: dict[str, str | None] = {}
+        self._real: dict[str, str] = {}
+
+    def tree(self, path: str) -> str:
+        digest = self._trees.get(path)
+        if digest is None:
+            digest = self._trees[path] = tree_sha256(path)
+        return digest
+
+    def file(self, path: str) -> str | None:
+        if path not in self._files:
+            try:
+                with open(path, "rb") as fh:
+                    self._files[path] = hashlib.sha256(fh.read()).hexdigest()
+            except OSError:
+                self._files[path] = None
+        return self._files[path]
+
+    def realpath(self, path: str) -> str:
+        """os.path.realpath(*path*), resolving each parent directory once per run."""
+        path = os.fspath(path)
+        hit = self._real.get(path)
+        if hit is not None:
+            return hit
+        parent, name = os.path.split(path)
+        if not os.path.isabs(path) or not name or parent == path:
+            result = os.path.realpath(path)
+        elif name in (".", ".."):  # as realpath takes them: after the links before them are resolved
+            result = self.realpath(parent) if name == "." else os.path.dirname(self.realpath(parent))
+        else:
+            candidate = os.path.join(self.realpath(parent), name)
+            result = os.path.realpath(candidate) if os.path.islink(candidate) else candidate
+        self._real[path] = result
+        return result
+
+
+# --- app entries ------------------------------------------------------------------
+
+
+class Entry:
+    """An app file that passed its own checks: its digest, id and releases, its content on demand."""
+
+    def __init__(self, path: Path, digest: str, app_id: str, releases: list[dict], data: dict | None,
+                 doc=None) -> None:
+        self.path, self.digest, self.id, self.releases = path, digest, app_id, releases
+        self._data, self._doc = data, doc
+
+    @property
+    def data(self) -> dict:
+        if self._data is None:
+            self._data = _plain(self.doc.data)
+        return self._data
+
+    @property
+    def doc(self):
+        """The parsed file with line numbers, parsed again only when a message needs a line."""
+        if self._doc is None:
+            from ksad import yamlio
+
+            self._doc = yamlio.load_mapping(self.path)
+        return self._doc
+
+    def line_of(self, pointer: tuple) -> int | None:
+        return self.doc.line_of(pointer)
+
+
+def _release_summary(rel: dict) -> dict:
+    return {"version": rel["version"], "recipe": {"path": rel["recipe"]["path"], "sha256": rel["recipe"]["sha256"]},
+            "builds": rel.get("builds") or {}}
+
+
+def _check_entry(run: Run, path: Path) -> tuple[Entry | None, list[Problem]]:
+    """(the entry, if it has no problems of its own; its problems)."""
+    from ksad import yamlio
+
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read()
+    except OSError as exc:
+        return None, [Problem(str(path), None, "", _msg("file.unreadable", file=str(path),
+                                                         problem=exc.strerror or str(exc)))]
+    digest = hashlib.sha256(raw).hexdigest()
+    key = f"entry:{digest}"
+    kept = run.memo.get(key)
+    if kept is not None:
+        return Entry(path, digest, kept["id"], kept["releases"], None), []
+    try:
+        doc = yamlio.load(path, raw=raw)
+    except InputError as exc:
+        return None, [Problem(str(path), exc.fields.get("line"), "", exc.message)]
+    found = app_problems(doc)
+    if found:
+        return None, found
+    data = _plain(doc.data)
+    releases = [_release_summary(r) for r in data["releases"]]
+    entry = Entry(path, digest, data["id"], releases, data, doc)
+    if not releases:
+        return entry, [Problem(str(path), doc.line_of(("releases",)), "releases", _msg("catalog.draft", app=data["id"]))]
+    run.memo.keep(key, {"id": data["id"], "releases": releases})
+    return entry, []
+
+
+# --- releases ---------------------------------------------------------------------
+
+
+def _release(run: Run, rel: dict, sources: str, entry: Entry, i: int) -> list[Problem]:
+    return _release_problems(run, run.realpath(os.path.join(sources, rel["recipe"]["path"])), rel, sources,
+                             str(entry.path), lambda: entry.line_of(("releases", i, "recipe")), f"releases[{i}]",
+                             entry.id)
+
+
+def release_problems(release_dir: Path, rel: dict, sources: Path, file: str, line: int | None,
+                     field_text: str, app_id: str) -> list[Problem]:
+    """The recipe loads, and the recipe and every build context match their pins."""
+    return _release_problems(Run(Memo(sources, None)), os.fspath(release_dir), rel, os.fspath(sources), file,
+                             lambda: line, field_text, app_id)
+
+
+def _release_problems(run: Run, directory: str, rel: dict, sources: str, file: str, where: Callable[[], int | None],
+                      field_text: str, app_id: str) -> list[Problem]:
+    # strings, not Paths: at 9,900 releases, building Path objects cost more than the checks
+    if not os.path.isfile(os.path.join(directory, "compose.yaml")):
+        return [Problem(file, where(), f"{field_text}.recipe.path", _msg("catalog.recipe_missing", path=directory))]
+    problems = []
+    actual = run.tree(directory)
+    if actual != rel["recipe"]["sha256"]:
+        problems.append(Problem(file, where(), f"{field_text}.recipe.sha256", _msg(
+            "catalog.pin_mismatch", what="recipe", app=app_id, version=rel["version"],
+            expected=rel["recipe"]["sha256"][:12], actual=actual[:12])))
+    try:
+        shape = _recipe_shape(run, directory, actual, sources)
+    except KsadError as exc:
+        return problems + [Problem(os.path.join(directory, "compose.yaml"), exc.fields.get("line"), "", exc.message)]
+    builds = rel.get("builds") or {}
+    for name, (kind, value) in shape["services"].items():
+        if kind == "image":
+            if value is not None:
+                problems.append(Problem(file, where(), f"{field_text}.services.{name}.image",
+                                        _msg("catalog.image_unpinned", service=name, image=value)))
+            continue
+        pin = builds.get(name)
+        actual = run.tree(value)
+        if pin is None:
+            problems.append(Problem(file, where(), f"{field_text}.builds.{name}",
+                                    _msg("catalog.build_unpinned", service=name)))
+        elif pin != actual:
+            problems.append(Problem(file, where(), f"{field_text}.builds.{name}", _msg(
+                "catalog.pin_mismatch", what=f"build context of {name}", app=app_id, version=rel["version"],
+                expected=pin[:12], actual=actual[:12])))
+    return problems
+
+
+def _recipe_shape(run: Run, directory: str, digest: str, sources: str) -> dict:
+    """What the release checks need of a recipe that loads: {"services": {name: ["build", context] |
+    ["image", unpinned image or None]}}; raises the recipe's problems.
+
+    Remembered by the recipe directory's tree and what it named outside itself: the
+    build contexts (their trees, which the context check reads) and templates.
+    """
+    from ksad.recipe import load_recipe
+
+    key = f"recipe:{sources}:{directory}:{digest}"
+    kept = run.memo.get(key)
+    if kept is not None and all(run.realpath(p) == p and (run.tree(p) if kind == "tree" else run.file(p)) == d
+                                for kind, p, d in kept["reads"]):
+        return kept
+    recipe = load_recipe(Path(directory) / "compose.yaml", source_root=Path(sources), allow=frozenset(),
+                         resolve=run.realpath, cached=False)
+    services, reads = {}, []
+    for name, service in recipe.services.items():
+        if service.build is None:
+            services[name] = ["image", None if service.pinned else service.image]
+        else:
+            context = os.fspath(service.build.context)
+            services[name] = ["build", context]
+            reads.append(["tree", context, run.tree(context)])
+    for spec in recipe.ksad.files:
+        if spec.template is not None:
+            reads.append(["file", os.fspath(spec.template), run.file(os.fspath(spec.template))])
+    shape = {"services": services, "reads": reads}
+    run.memo.keep(key, shape)
+    return shape
+
+
+# --- the index a client reads first -----------------------------------------------
+
+
+def index_problems(root: Path, run: Run, entries: dict[str, Entry], *, all_clean: bool) -> list[Problem]:
+    """An index that no longer matches the app files: a warning (it only costs speed).
+
+    Not judged while an entry has problems of its own (they are reported already).
+    """
+    root = Path(root)
+    path = root / INDEX_FILE
+    if not path.exists() or not all_clean:
+        return []
+    shipped = _shipped_index(root)
+    stale: list[str] = []
+    written = set()
+    try:
+        written = {n for n in os.listdir(root / ENTRIES_DIR) if n.endswith(".json")}
+    except OSError:
+        pass
+    for name in sorted(set(entries) | set(shipped)):
+        entry = entries.get(name)
+        if entry is None:
+            stale.append(name)
+            continue
+        entry_name = f"{Path(name).stem}.json"
+        entry_file = os.path.join(root, ENTRIES_DIR, entry_name)
+        key = "index:" + hashlib.sha256(json.dumps([entry.digest, shipped.get(name), run.file(entry_file)],
+                                                   sort_keys=True).encode()).hexdigest()
+        if run.memo.get(key) is not None:
+            continue
+        fresh, text = _build_entry(entry.digest, entry.data)
+        clean = True
+        if shipped.get(name) != fresh:
+            stale.append(name)
+            clean = False
+        if run.file(entry_file) != hashlib.sha256(text.encode()).hexdigest():
+            stale.append(f"{ENTRIES_DIR}/{entry_name}")
+            clean = False
+        if clean:
+            run.memo.keep(key)
+    stale += [f"{ENTRIES_DIR}/{n}" for n in sorted(written - {f"{Path(n).stem}.json" for n in entries})]
+    try:
+        if _shipped_blob(root).get("catalog") != _catalog_meta(root):
+            stale.append("catalog.yaml")
+    except InputError:
+        return []  # catalog.yaml's own problem is reported already
+    if not _documents_current(root, run):
+        stale.append(DOCUMENTS_FILE)
+    if not stale:
+        return []
+    return [Problem(str(path), None, "", _msg("catalog.index_stale", files=", ".join(stale[:5]), count=len(stale)),
+                    warning=True)]
+
+
+def _documents_current(root: Path, run: Run) -> bool:
+    """documents.json holds exactly the parse of every MoU, revocation and the keyring."""
+    from ksad.mou import MOU_DIR, REVOCATION_DIR
+    from ksad.trust import KEYRING_FILE
+
+    files = [KEYRING_FILE] + [f"{sub}/{n}" for sub in (MOU_DIR, REVOCATION_DIR)
+                              for n in sorted(_names(root / sub))]
+    key = "documents:" + hashlib.sha256(json.dumps(
+        [run.file(os.path.join(root, DOCUMENTS_FILE))] + [[f, run.file(os.path.join(root, f))] for f in files]
+    ).encode()).hexdigest()
+    if run.memo.get(key) is not None:
+        return True
+    current = _shipped_json(root / DOCUMENTS_FILE, "documents").get("documents") == _plain(
+        build_documents(root)["documents"])
+    if current:
+        run.memo.keep(key)
+    return current
+
+
+def _names(directory: Path) -> list[str]:
+    try:
+        return [n for n in os.listdir(directory) if n.endswith(".yaml")]
+    except OSError:
+        return []
+
+
+# --- trust ------------------------------------------------------------------------
+
+
+def trust_problems(root: Path, trust_dir: Path | None = None, *, run: Run | None = None,
+                   entries: dict[str, Entry] | None = None) -> list[Problem]:
+    """Keyring, snapshot (checked, never recorded as trusted), each entry's publisher signature,
+    and each MoU's status. An expired MoU is a warning: it was valid, it grants nothing now,
+    and the catalog that keeps it as a record is still correct."""
+    from ksad import yamlio
+    from ksad.mou import check_mou, load_mous, load_revocations
+    from ksad.trust import KEYRING_FILE, SNAPSHOT_FILE, TrustStore, load_keyring, today, verify_app_entry, verify_snapshot
+
+    root = Path(root).absolute()
+    if not (root / SNAPSHOT_FILE).exists() and not (root / KEYRING_FILE).exists():
+        return []
+    run = run or Run(Memo(root, None))
+    entries = entries or {}
+    problems: list[Problem] = []
+    store = TrustStore(trust_dir, root) if trust_dir else None
+    try:
+        keyring = load_keyring(root / KEYRING_FILE, store=store)
+    except KsadError as exc:
+        return [Problem(str(root / KEYRING_FILE), None, "", exc.message)]
+    try:
+        if trust_dir:
+            verify_snapshot(root, trust_dir, record=False)
+        else:
+            import tempfile
+
+            with tempfile.TemporaryDirectory() as empty:  # nothing trusted yet: no replay check
+                verify_snapshot(root, empty, record=False)
+    except KsadError as exc:
+        problems.append(Problem(str(root / SNAPSHOT_FILE), None, "", exc.message))
+    # a signature's verdict depends on the signed bytes, the keyring and the day (keys have windows)
+    trusted = f"{run.file(str(root / KEYRING_FILE))}:{today().isoformat()}"
+    for path in sorted((root / "apps").glob("*.yaml")):
+        entry = entries.get(path.name)
+        key = f"signed:{entry.digest}:{trusted}" if entry is not None else None
+        if key is not None and run.memo.get(key) is not None:
+            continue
+        try:
+            doc = entry.doc if entry is not None else yamlio.load_mapping(path)
+        except KsadError:
+            continue  # already reported with the schema problems
+        if not isinstance(doc.data, dict) or not isinstance(doc.data.get("publisher"), dict):
+            continue
+        try:
+            verify_app_entry(doc.data, keyring, what=path.name)
+        except KsadError as exc:
+            problems.append(Problem(str(path), doc.line_of(("signatures",)), "signatures", exc.message))
+            continue
+        if key is not None:
+            run.memo.keep(key)
+    return problems + _mou_problems(root, run, keyring, trusted, check_mou, load_mous, load_revocations)
+
+
+def _mou_problems(root: Path, run: Run, keyring, trusted: str, check_mou, load_mous, load_revocations) -> list[Problem]:
+    from ksad.mou import MOU_DIR, REVOCATION_DIR
+
+    revoked = hashlib.sha256(json.dumps(
+        [[n, run.file(os.path.join(root, REVOCATION_DIR, n))] for n in sorted(_names(root / REVOCATION_DIR))]
+    ).encode()).hexdigest()
+    keys = {n: f"mou:{run.file(os.path.join(root, MOU_DIR, n))}:{trusted}:{revoked}" for n in _names(root / MOU_DIR)}
+    if all(run.memo.get(k) is not None for k in keys.values()):
+        return []
+    try:
+        mous = load_mous(root)
+        revocations = load_revocations(root)
+    except KsadError as exc:
+        return [Problem(str(root / "mous"), exc.fields.get("line"), "", exc.message)]
+    problems = []
+    for path, data in mous:
+        key = keys.get(path.name)
+        if key is not None and run.memo.get(key) is not None:
+            continue
+        status = check_mou(data, keyring, revocations, file=path)
+        if status.problem is not None:
+            problems.append(Problem(str(path), None, "", status.problem.message,
+                                    warning=status.problem.key == "mou.expired"))
+        elif key is not None:
+            run.memo.keep(key)
+    return problems

@@ -1,0 +1,169 @@
+"""`ksad catalog validate` remembers what passed, and never hides what changed since.
+
+A second run over an unchanged catalog checks no recipe again (9,900 of them take
+tens of seconds at national scale); any edit to what a check read (the entry, the
+recipe's tree, a build context, a template outside the recipe, a directory turned
+into a link) is checked again and reported, and problems are reported on every run.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from catalog_factory import CatalogBuilder, two_service
+from ksad import recipe as recipe_mod
+from ksad import yamlio
+from ksad.hashing import tree_sha256
+from ksad.validate import validate_catalog
+
+TEMPLATED = two_service().replace(
+    "  secrets:\n", "  files:\n    - {service: web, target: /www/ksad.json, template: ../../shared/ksad.json}\n  secrets:\n")
+
+
+@pytest.fixture
+def built(tmp_path) -> CatalogBuilder:
+    b = CatalogBuilder(tmp_path, grant=False)
+    shared = b.src / "recipes" / "shared"
+    shared.mkdir(parents=True)
+    (shared / "ksad.json").write_text('{"name": "${name}"}\n', encoding="utf-8")
+    b.add_release("uji-web", "1.0.0", TEMPLATED)
+    b.add_release("uji-lain", "2.0.0", two_service())
+    return b
+
+
+def _problems(b: CatalogBuilder, cache: Path | None) -> list[str]:
+    return [str(p) for p in validate_catalog(b.catalog, cache_dir=cache)[1]]
+
+
+def _counting_loads(monkeypatch) -> list[Path]:
+    loaded: list[Path] = []
+    real = recipe_mod.load_recipe
+
+    def counting(path, **kw):
+        loaded.append(Path(path))
+        return real(path, **kw)
+
+    monkeypatch.setattr(recipe_mod, "load_recipe", counting)
+    return loaded
+
+
+def _repin(b: CatalogBuilder, service: str) -> None:
+    """Pin every release's build context of *service* to its content now, and sign again."""
+    for app_id, releases in b.apps.items():
+        for rel in releases:
+            if service in rel["builds"]:
+                rel["builds"][service] = tree_sha256(b.src / "recipes" / "standin" / service)
+        from catalog_factory import entry
+
+        (b.catalog / "apps" / f"{app_id}.yaml").write_text(yamlio.dump(entry(app_id, releases)), encoding="utf-8")
+    b.resign()
+
+
+def test_an_unchanged_catalog_is_not_checked_twice(built, tmp_path, monkeypatch):
+    loaded = _counting_loads(monkeypatch)
+    assert _problems(built, tmp_path / "cache") == []
+    assert len(loaded) == 2
+    assert _problems(built, tmp_path / "cache") == []
+    assert len(loaded) == 2  # nothing loaded again
+    assert _problems(built, None) == []  # without a cache, everything is checked
+    assert len(loaded) == 4
+
+
+def _edit_recipe(b: CatalogBuilder) -> str:
+    with open(b.recipe_dir("uji-lain", "2.0.0") / "compose.yaml", "a", encoding="utf-8") as fh:
+        fh.write("# edited after pinning\n")
+    return "releases[0].recipe.sha256: recipe of uji-lain 2.0.0 does not match its pin"
+
+
+def _dockerfile_gone_and_repinned(b: CatalogBuilder) -> str:
+    (b.src / "recipes" / "standin" / "web" / "Dockerfile").unlink()
+    _repin(b, "web")
+    return "services.web.build.dockerfile"
+
+
+def _context_now_a_link_outside(b: CatalogBuilder) -> str:
+    web = b.src / "recipes" / "standin" / "web"
+    outside = b.root / "elsewhere" / "web"
+    shutil.copytree(web, outside)
+    shutil.rmtree(web)
+    web.symlink_to(outside)  # same files, same pin: only where it resolves changed
+    return "points outside"
+
+
+def _template_outside_the_recipe(b: CatalogBuilder) -> str:
+    (b.src / "recipes" / "shared" / "ksad.json").write_text('{"call": "${hotline}"}\n', encoding="utf-8")
+    return "uses ${hotline}"
+
+
+def _duplicate_key(b: CatalogBuilder) -> str:
+    path = b.catalog / "apps" / "uji-lain.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "license: MIT\n", encoding="utf-8")
+    return "license"
+
+
+@pytest.mark.parametrize("edit", [_edit_recipe, _dockerfile_gone_and_repinned, _context_now_a_link_outside,
+                                  _template_outside_the_recipe, _duplicate_key])
+def test_an_edit_after_a_clean_run_is_reported(built, tmp_path, edit):
+    assert _problems(built, tmp_path / "cache") == []
+    needle = edit(built)
+    found = _problems(built, tmp_path / "cache")
+    assert any(needle in p for p in found), found
+    assert _problems(built, None) == found  # what a run with nothing remembered reports
+
+
+def test_problems_are_reported_on_every_run(built, tmp_path, monkeypatch):
+    _edit_recipe(built)
+    first = _problems(built, tmp_path / "cache")
+    assert first and first == _problems(built, tmp_path / "cache")
+    loaded = _counting_loads(monkeypatch)
+    (built.recipe_dir("uji-lain", "2.0.0") / "compose.yaml").write_text(two_service(), encoding="utf-8")
+    assert _problems(built, tmp_path / "cache") == []  # fixed: the recipe is loaded again
+    assert [p.parent.name for p in loaded] == ["2.0.0"]
+
+
+@pytest.mark.parametrize("content", ["{not json", "[]", '{"format": 1, "code": "other", "clean": {}}'])
+def test_a_broken_or_foreign_memory_is_ignored(built, tmp_path, content, monkeypatch):
+    cache = tmp_path / "cache"
+    assert _problems(built, cache) == []
+    for memo in cache.glob("validated-*.json"):
+        memo.write_text(content, encoding="utf-8")
+    loaded = _counting_loads(monkeypatch)
+    _edit_recipe(built)
+    assert any("recipe.sha256" in p for p in _problems(built, cache))
+    assert len(loaded) == 2
+
+
+def _reference_tree_sha256(root: Path) -> str:
+    """The tree hash as first written (pathlib): every release pinned before keeps its pin."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for p in sorted(p for p in root.rglob("*") if p.is_symlink() or p.is_file()):
+        rel = p.relative_to(root).as_posix()
+        if p.is_symlink():
+            h.update(f"L {rel} {p.readlink().as_posix()}\n".encode())
+        else:
+            mode = "x" if p.stat().st_mode & 0o111 else "-"
+            h.update(f"F {rel} {mode} {hashlib.sha256(p.read_bytes()).hexdigest()}\n".encode())
+    return h.hexdigest()
+
+
+def test_the_tree_hash_is_the_one_releases_were_pinned_with(tmp_path):
+    t = tmp_path / "tree"
+    (t / "a" / "c d").mkdir(parents=True)
+    (t / "a" / "b").write_text("1")
+    (t / "a-b").write_text("2")  # "a-b" sorts before "a/b" as text, after it as path parts
+    (t / ".hidden").write_text("h")
+    (t / "a" / "x").write_text("x")
+    (t / "a" / "x").chmod(0o755)
+    (t / "a" / "c d" / "é").write_text("u")
+    (t / "empty").mkdir()
+    (t / "link").symlink_to("/etc/passwd")
+    (t / "dirlink").symlink_to("a")  # hashed as a link, not followed
+    assert tree_sha256(t) == _reference_tree_sha256(t)
+    assert tree_sha256(t / "missing") == _reference_tree_sha256(t / "missing")
+    standin = Path(__file__).resolve().parent.parent / "recipes" / "standin"
+    assert tree_sha256(standin) == _reference_tree_sha256(standin)
