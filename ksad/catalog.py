@@ -346,10 +346,13 @@ def _load_meta(root: Path, cache_dir: Path | None) -> dict:
 
 
 def _cache_dir(catalog: Catalog) -> Path | None:
-    if catalog.cache_dir is None:
+    return _catalog_cache(catalog.root, catalog.cache_dir)
+
+
+def _catalog_cache(root: Path, cache_dir: Path | None) -> Path | None:
+    if cache_dir is None:
         return None
-    key = hashlib.sha256(str(catalog.root.resolve()).encode()).hexdigest()[:16]
-    return catalog.cache_dir / f"catalog-{key}"
+    return Path(cache_dir) / f"catalog-{hashlib.sha256(str(Path(root).resolve()).encode()).hexdigest()[:16]}"
 
 
 def _stat_sig(path: Path) -> list[int]:
@@ -390,21 +393,97 @@ def _index_entry(digest: str, data: dict) -> dict:
 
 def build_index(root: Path) -> dict:
     """The index of the catalog at *root*; an invalid entry stops it (InputError listing its problems)."""
-    return _build(root)[0]
+    return _build(root, None)[0]
 
 
-def _build(root: Path) -> tuple[dict, dict[str, dict]]:
-    """(the index, {ENTRIES_DIR file name: its text}), from one parse of each app file."""
-    apps, entries = {}, {}
+def _build(root: Path, cache: Path | None) -> tuple[dict, dict[str, tuple[str, Callable[[], str]]]]:
+    """(the index, {ENTRIES_DIR file name: (sha256 of its text, a function making the text)}).
+
+    *cache*: the catalog's cache directory. There install and list keep each entry's
+    parse by its sha256 (165 entries of 60 releases take ~2 s to parse), and this keeps
+    each content's index entry (which pins its entry text): an unchanged catalog is
+    re-indexed without decoding or encoding any entry.
+    """
+    memo_file = cache / "built.json" if cache is not None else None
+    memo = _read_memo(memo_file, "apps")
+    apps, entries, used = {}, {}, {}
     for path in sorted((Path(root) / "apps").glob("*.yaml")):
         raw = path.read_bytes()
-        apps[path.name], entries[f"{path.stem}.json"] = _build_entry(hashlib.sha256(raw).hexdigest(),
-                                                                     _parse_entry(path, raw))
+        digest = hashlib.sha256(raw).hexdigest()
+        kept = memo.get(digest)
+        if _sound_entry(kept) and kept.get("id") == path.stem:
+            entry, text = kept, (lambda p=path, r=raw, d=digest: _build_entry(d, _parsed_entry(cache, p, r, d))[1])
+        else:
+            entry, made = _build_entry(digest, _parsed_entry(cache, path, raw, digest))
+            text = lambda t=made: t  # noqa: E731
+        apps[path.name] = used[digest] = entry
+        entries[f"{path.stem}.json"] = (entry["entry"], text)
+    if memo_file is not None and used != memo:
+        _write_memo(memo_file, "apps", used)
     blob: dict = {"format": CACHE_FORMAT, "apps": apps}
-    meta = _catalog_meta(root)
+    meta = _catalog_meta(root, memo_file)
     if meta is not None:
         blob["catalog"] = meta
     return blob, entries
+
+
+def _read_memo(file: Path | None, part: str) -> dict:
+    """One part of the catalog cache's built.json: kept only for this code (a changed summary would go stale)."""
+    if file is None:
+        return {}
+    try:
+        blob = json.loads(file.read_bytes())
+        if blob["format"] == CACHE_FORMAT and blob["code"] == code_sha256() and isinstance(blob[part], dict):
+            return blob[part]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    return {}
+
+
+def _write_memo(file: Path, part: str, value: dict) -> None:
+    from ksad.fsutil import write_cache
+
+    blob = {"format": CACHE_FORMAT, "code": code_sha256(),
+            **{p: _read_memo(file, p) for p in ("apps", "documents", "catalog")}, part: value}
+    try:
+        write_cache(file, json.dumps(blob, separators=(",", ":")))
+    except OSError:
+        pass  # a read-only home only costs speed
+
+
+_code: list[str] = []
+
+
+def code_sha256() -> str:
+    """ksad's modules and schemas: a remembered result of other code is not used."""
+    if not _code:
+        h = hashlib.sha256()
+        for directory in (Path(__file__).parent, SCHEMA_DIR):
+            for name in sorted(os.listdir(directory)):
+                if name.endswith((".py", ".json")):
+                    with open(directory / name, "rb") as fh:
+                        h.update(name.encode() + b"\0" + hashlib.sha256(fh.read()).digest())
+        _code.append(h.hexdigest())
+    return _code[0]
+
+
+def _parsed_entry(cache: Path | None, path: Path, raw: bytes, digest: str) -> dict:
+    """The entry parsed from *raw*: as kept in the catalog's cache for this digest, else parsed and kept."""
+    if cache is not None:
+        try:
+            with open(cache / f"{digest}.json", "rb") as fh:
+                return json.loads(fh.read())
+        except (OSError, ValueError):
+            pass
+    data = _parse_entry(path, raw)
+    if cache is not None:
+        from ksad.fsutil import write_cache
+
+        try:
+            write_cache(cache / f"{digest}.json", json.dumps(data))
+        except OSError:
+            pass  # a read-only home only costs speed
+    return data
 
 
 def _build_entry(digest: str, data: dict) -> tuple[dict, str]:
@@ -413,15 +492,41 @@ def _build_entry(digest: str, data: dict) -> tuple[dict, str]:
     return {**_index_entry(digest, data), "entry": hashlib.sha256(text.encode()).hexdigest()}, text
 
 
-def _catalog_meta(root: Path) -> dict | None:
-    """The index's record of catalog.yaml (None without one)."""
+def _catalog_meta(root: Path, memo_file: Path | None = None) -> dict | None:
+    """The index's record of catalog.yaml (None without one); its parse remembered in *memo_file*."""
+    try:
+        with open(Path(root) / "catalog.yaml", "rb") as fh:
+            raw = fh.read()
+    except FileNotFoundError:
+        return None
+    digest = hashlib.sha256(raw).hexdigest()
+    kept = _read_memo(memo_file, "catalog").get(digest)
+    if isinstance(kept, dict):
+        return {"sha256": digest, "meta": kept}
     from ksad import yamlio
 
-    meta_file = Path(root) / "catalog.yaml"
-    if not meta_file.exists():
-        return None
-    return {"sha256": hashlib.sha256(meta_file.read_bytes()).hexdigest(),
-            "meta": _plain(yamlio.load_mapping(meta_file, with_lines=False).data)}
+    meta = _plain(yamlio.load_mapping(Path(root) / "catalog.yaml", with_lines=False, raw=raw).data)
+    if memo_file is not None:
+        _write_memo(memo_file, "catalog", {digest: meta})
+    return {"sha256": digest, "meta": meta}
+
+
+def _json_lines(blob: dict, key: str) -> str:
+    """*blob* as JSON with one line per item of blob[key] (one app, one MoU): a diff shows what changed.
+
+    Not indent=: json's indenting encoder is pure Python, ~0.3 s for 514 MoUs on every index.
+    """
+    def compact(value: Any) -> str:
+        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+    parts = []
+    for name in sorted(blob):
+        if name == key and blob[key]:
+            items = ",\n".join(f"{compact(k)}: {compact(v)}" for k, v in sorted(blob[key].items()))
+            parts.append(f"{compact(name)}: {{\n{items}\n}}")
+        else:
+            parts.append(f"{compact(name)}: {compact(blob[name])}")
+    return "{\n" + ",\n".join(parts) + "\n}\n"
 
 
 def _entry_text(entry: dict) -> str:
@@ -429,36 +534,43 @@ def _entry_text(entry: dict) -> str:
     return json.dumps(entry, separators=(",", ":"), ensure_ascii=False) + "\n"
 
 
-def build_documents(root: Path) -> dict:
-    return {"format": CACHE_FORMAT, "documents": _documents(Path(root))}
+def build_documents(root: Path, cache_dir: Path | None = None) -> dict:
+    return {"format": CACHE_FORMAT, "documents": _documents(Path(root), cache_dir)}
 
 
-def write_index(root: Path, *, dry_run: bool = False) -> tuple[list[Path], int, bool]:
+def write_index(root: Path, *, dry_run: bool = False, cache_dir: Path | None = None) -> tuple[list[Path], int, bool]:
     """([index file, documents file, entries directory], apps indexed, whether any changed).
 
     Writes only what changed (and removes entries of app files gone), nothing on *dry_run*.
+    *cache_dir*: ksad's cache (default: the environment's), where each file's parse is kept.
     """
     from ksad.fsutil import atomic_write
 
     root = Path(root)
-    index, entries = _build(root)
-    texts = {root / INDEX_FILE: json.dumps(index, indent=1, sort_keys=True, ensure_ascii=False) + "\n",
-             root / DOCUMENTS_FILE: json.dumps(build_documents(root), indent=1, sort_keys=True,
-                                               ensure_ascii=False) + "\n"}
-    texts.update({root / ENTRIES_DIR / name: text for name, text in entries.items()})
+    if cache_dir is None:
+        from ksad.settings import Settings
+
+        cache_dir = Settings.from_env().cache_dir
+    cache = _catalog_cache(root, cache_dir)
+    index, entries = _build(root, cache)
+    index_text = _json_lines(index, "apps")
+    texts = {root / INDEX_FILE: (_text_sha256(index_text), lambda: index_text),
+             root / DOCUMENTS_FILE: _documents_text(root, cache_dir, cache)}
+    texts.update({root / ENTRIES_DIR / name: made for name, made in entries.items()})
     gone = [p for p in sorted((root / ENTRIES_DIR).glob("*.json")) if p.name not in entries]
     changed = bool(gone)
-    for path, text in texts.items():
+    for path, (digest, text) in texts.items():
         try:
-            if path.read_text(encoding="utf-8") == text:
-                continue
-        except (OSError, UnicodeDecodeError):
+            with open(path, "rb") as fh:
+                if hashlib.sha256(fh.read()).hexdigest() == digest:
+                    continue
+        except OSError:
             pass
         changed = True
         if not dry_run:
             try:
                 path.parent.mkdir(exist_ok=True)
-                atomic_write(path, text)
+                atomic_write(path, text())
             except OSError as exc:
                 raise InputError("file.unwritable", file=str(path), problem=exc.strerror or str(exc)) from None
     if not dry_run:
@@ -470,9 +582,50 @@ def write_index(root: Path, *, dry_run: bool = False) -> tuple[list[Path], int, 
     return [root / INDEX_FILE, root / DOCUMENTS_FILE, root / ENTRIES_DIR], len(index["apps"]), changed
 
 
-def _documents(root: Path) -> dict:
-    """MoUs, revocations and the keyring, parsed: signatures are verified on them at every use."""
+def _text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _documents_text(root: Path, cache_dir: Path | None, cache: Path | None) -> tuple[str, Callable[[], str]]:
+    """(sha256 of documents.json's text, a function making it), remembered by its files' digests."""
+    from ksad.mou import MOU_DIR, REVOCATION_DIR
+    from ksad.trust import KEYRING_FILE
+
+    names = [f"{sub}/{n}" for sub in (MOU_DIR, REVOCATION_DIR) for n in _yaml_names(root / sub)] + [KEYRING_FILE]
+    inputs = []
+    for name in names:
+        try:
+            with open(root / name, "rb") as fh:
+                inputs.append([name, hashlib.sha256(fh.read()).hexdigest()])
+        except OSError:
+            pass
+    key = _text_sha256(json.dumps(inputs))
+    memo_file = cache / "built.json" if cache is not None else None
+    kept = _read_memo(memo_file, "documents").get(key)
+    if isinstance(kept, str):
+        return kept, lambda: _json_lines(build_documents(root, cache_dir), "documents")
+    text = _json_lines(build_documents(root, cache_dir), "documents")
+    if memo_file is not None:
+        _write_memo(memo_file, "documents", {key: _text_sha256(text)})
+    return _text_sha256(text), lambda: text
+
+
+def _yaml_names(directory: Path) -> list[str]:
+    try:
+        return sorted(n for n in os.listdir(directory) if n.endswith(".yaml"))
+    except OSError:
+        return []
+
+
+def _documents(root: Path, cache_dir: Path | None = None) -> dict:
+    """MoUs, revocations and the keyring, parsed: signatures are verified on them at every use.
+
+    With *cache_dir*, each file's parse is kept there by its sha256, in a cache of its own:
+    the MoU caches of install and list may hold content decoded from documents.json, and
+    what documents.json says must come from the files themselves.
+    """
     from ksad.mou import MOU_DIR, REVOCATION_DIR, _load
+    from ksad.parsecache import ParsedCache
     from ksad.trust import KEYRING_FILE
 
     from ksad import yamlio
@@ -483,14 +636,25 @@ def _documents(root: Path) -> dict:
                for p in sorted((root / sub).glob("*.yaml"))]
     parsers.append((KEYRING_FILE, root / KEYRING_FILE,
                     lambda p, raw: yamlio.load_mapping(p, with_lines=False, raw=raw).data))
+    cache = ParsedCache("indexed", root, cache_dir) if cache_dir is not None else None
     for rel, path, parse in parsers:
         if not path.exists():
             continue
         try:
-            digest, raw = read_hashed(path)  # what is hashed is what is parsed
-            docs[rel] = {"sha256": digest, "data": _plain(parse(path, raw))}
+            if cache is None:
+                digest, raw = read_hashed(path)  # what is hashed is what is parsed
+                kept = None
+            else:
+                digest, kept, raw = cache.lookup(path)
+            if kept is None:
+                kept = _plain(parse(path, raw))  # a miss comes with the bytes hashed
+                if cache is not None:
+                    cache.store(digest, kept)
+            docs[rel] = {"sha256": digest, "data": kept}
         except InputError:
             continue  # left out: clients parse it and report its problems themselves
+    if cache is not None:
+        cache.save(prune=True)
     return docs
 
 

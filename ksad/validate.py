@@ -20,8 +20,8 @@ import os
 from pathlib import Path
 from typing import Any, Callable
 
-from ksad.catalog import (DOCUMENTS_FILE, ENTRIES_DIR, INDEX_FILE, SCHEMA_DIR, Problem, _build_entry, _catalog_meta,
-                          _msg, _plain, _shipped_blob, _shipped_index, _shipped_json, app_problems, build_documents)
+from ksad.catalog import (DOCUMENTS_FILE, ENTRIES_DIR, INDEX_FILE, Problem, _build_entry, _catalog_meta, _msg, _plain,
+                          _shipped_blob, _shipped_index, _shipped_json, app_problems, build_documents, code_sha256)
 from ksad.errors import InputError, KsadError, NotFoundError
 from ksad.hashing import tree_sha256
 
@@ -41,7 +41,7 @@ def validate_catalog(root: Path, trust_dir: Path | None = None, cache_dir: Path 
     root = Path(root)
     if not (root / "apps").is_dir():
         raise NotFoundError("catalog.missing", path=str(root))
-    run = Run(Memo(root, cache_dir))
+    run = Run(Memo(root, cache_dir), cache_dir)
     problems: list[Problem] = []
     checked = 0
     meta: dict = {}
@@ -81,7 +81,7 @@ class Memo:
         if cache_dir is not None:
             key = hashlib.sha256(str(Path(root).absolute()).encode()).hexdigest()[:16]
             self.file = Path(cache_dir) / f"validated-{key}.json"
-        self._code = _code_sha256()
+        self._code = code_sha256()
         self._kept: dict[str, Any] | None = None
         self._used: dict[str, Any] = {}
         self._new = False
@@ -121,22 +121,11 @@ class Memo:
             pass  # a read-only home only costs speed
 
 
-def _code_sha256() -> str:
-    """ksad's modules and schemas: a verdict of other checking code is not trusted."""
-    h = hashlib.sha256()
-    for directory in (Path(__file__).parent, SCHEMA_DIR):
-        for name in sorted(os.listdir(directory)):
-            if name.endswith((".py", ".json")):
-                with open(directory / name, "rb") as fh:
-                    h.update(name.encode() + b"\0" + hashlib.sha256(fh.read()).digest())
-    return h.hexdigest()
-
-
 class Run:
     """Hashes and resolved paths of this run: thousands of releases share contexts and parents."""
 
-    def __init__(self, memo: Memo) -> None:
-        self.memo = memo
+    def __init__(self, memo: Memo, cache_dir: Path | None = None) -> None:
+        self.memo, self.cache_dir = memo, cache_dir
         self._trees: dict[str, str] = {}
         self._files: dict[str, str | None] = {}
         self._real: dict[str, str] = {}
@@ -389,7 +378,7 @@ def _documents_current(root: Path, run: Run) -> bool:
     if run.memo.get(key) is not None:
         return True
     current = _shipped_json(root / DOCUMENTS_FILE, "documents").get("documents") == _plain(
-        build_documents(root)["documents"])
+        build_documents(root, run.cache_dir)["documents"])
     if current:
         run.memo.keep(key)
     return current

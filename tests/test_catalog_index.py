@@ -365,3 +365,67 @@ def test_show_reads_only_its_own_app_file(built, run_ksad):
     assert "1.1.0" in shown.stderr
     listed = run_ksad(*cat, "catalog", "list")  # listing needs every file, so the broken one stops it
     assert listed.returncode != 0 and "uji-lain.yaml" in listed.stderr
+
+
+def _outputs(root: Path) -> dict[str, bytes]:
+    files = [root / INDEX_FILE, root / DOCUMENTS_FILE, *sorted((root / ENTRIES_DIR).glob("*.json"))]
+    return {str(p.relative_to(root)): p.read_bytes() for p in files}
+
+
+def _edit_entry_file(b: CatalogBuilder) -> None:
+    _shipped(b.catalog, "uji-web").write_text('{"format": 3}', encoding="utf-8")
+
+
+def _edit_documents(b: CatalogBuilder) -> None:
+    _widen_shipped_grant(b.catalog)
+
+
+def _new_release(b: CatalogBuilder) -> None:
+    b.add_release("uji-web", "1.2.0", two_service())
+
+
+def _entry_file_gone(b: CatalogBuilder) -> None:
+    _shipped(b.catalog, "uji-lain").unlink()
+
+
+@pytest.mark.parametrize("edit", [_edit_entry_file, _edit_documents, _new_release, _entry_file_gone])
+def test_a_remembering_index_writes_what_a_fresh_one_writes(tmp_path, edit):
+    """`catalog index` remembers each content's index entry and documents.json's digest; whatever
+    changed since (an output edited by hand, or an input), it writes what a run with nothing
+    remembered writes."""
+    b = CatalogBuilder(tmp_path, grant=True)
+    b.add_release("uji-web", "1.0.0", two_service())
+    b.add_release("uji-lain", "2.0.0", two_service())
+    write_index(b.catalog, cache_dir=tmp_path / "warm")
+    before = _outputs(b.catalog)
+    edit(b)
+    assert write_index(b.catalog, cache_dir=tmp_path / "warm")[2] is True
+    warm = _outputs(b.catalog)
+    assert write_index(b.catalog, cache_dir=tmp_path / "fresh")[2] is False  # nothing left to change
+    assert _outputs(b.catalog) == warm
+    if edit is not _new_release:
+        assert warm == before
+
+
+def test_documents_json_is_never_built_from_what_install_and_list_keep(tmp_path):
+    """Their MoU caches may hold content decoded from documents.json itself; the index is built
+    from the files (a cache of its own), so a wrong cached MoU cannot be published."""
+    from ksad.mou import load_mous
+    from ksad.settings import Settings
+
+    b = CatalogBuilder(tmp_path, grant=True)
+    b.add_release("uji-web", "1.0.0", two_service())
+    write_index(b.catalog, cache_dir=tmp_path / "fresh")
+    expected = (b.catalog / DOCUMENTS_FILE).read_bytes()
+    (b.catalog / DOCUMENTS_FILE).unlink()
+    load_mous(b.catalog)  # parses the files into the MoU parse cache
+    caches = list(Settings.from_env().cache_dir.glob("parsed-mou-*.json"))
+    assert caches
+    for cache in caches:
+        blob = json.loads(cache.read_text())
+        for data in blob["entries"].values():
+            data["apps"] = [{"app": "uji-web", "versions": ">=0"}, {"app": "bukan-milik", "versions": ">=0"}]
+        cache.write_text(json.dumps(blob))
+    assert any(d["apps"][1]["app"] == "bukan-milik" for _, d in load_mous(b.catalog))  # what they now say
+    write_index(b.catalog)
+    assert (b.catalog / DOCUMENTS_FILE).read_bytes() == expected

@@ -135,7 +135,7 @@ def index(state: State, path: str | None, snapshot_key_files: tuple[str, ...], p
 
     root = Path(path) if path else state.settings.catalog
     keys = [_load_key(f, passphrase_env) for f in snapshot_key_files]
-    files, count, changed = write_index(root, dry_run=dry_run)
+    files, count, changed = write_index(root, dry_run=dry_run, cache_dir=state.settings.cache_dir)
     file = ", ".join(map(str, files))
     signed = None
     if changed and keys and not dry_run:
