@@ -8,7 +8,7 @@ SCHEMA_SHA256 = "23d6f62cd09643d5b28e10319cdac4e1adbd5e7ccc926156b5698067d908a88
 VERSION = "2.22.3"
 from decimal import Decimal
 import re
-from fastjsonschema import JsonSchemaValueException, JsonSchemaValuesException
+from ksad.validators import JsonSchemaValueException, JsonSchemaValuesException
 
 
 REGEX_PATTERNS = {

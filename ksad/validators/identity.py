@@ -6,9 +6,8 @@
 SCHEMA_SHA256 = "3b8293306a734ed4b1f50882f338a65b78e6e6b27d0a17d302cb15ad5f9ab41e"
 
 VERSION = "2.22.3"
-from decimal import Decimal
 import re
-from fastjsonschema import JsonSchemaValueException, JsonSchemaValuesException
+from ksad.validators import JsonSchemaValueException, JsonSchemaValuesException
 
 
 REGEX_PATTERNS = {

@@ -8,7 +8,7 @@ SCHEMA_SHA256 = "05b2f3767de58337a917e8a547eb93774bcaba78a58df37d50d514a0896ed45
 VERSION = "2.22.3"
 from decimal import Decimal
 import re
-from fastjsonschema import JsonSchemaValueException, JsonSchemaValuesException
+from ksad.validators import JsonSchemaValueException, JsonSchemaValuesException
 
 
 REGEX_PATTERNS = {

@@ -6,9 +6,8 @@
 SCHEMA_SHA256 = "78361ebc274f543d4c215703caa568c55e1cad448d72f96d7416b8eab55412c8"
 
 VERSION = "2.22.3"
-from decimal import Decimal
 import re
-from fastjsonschema import JsonSchemaValueException, JsonSchemaValuesException
+from ksad.validators import JsonSchemaValueException, JsonSchemaValuesException
 
 
 REGEX_PATTERNS = {

@@ -8,7 +8,7 @@ SCHEMA_SHA256 = "f7c253b1216c3b7308caa5210b3e9216449c8423131a30fba5eb8541a826e0a
 VERSION = "2.22.3"
 from decimal import Decimal
 import re
-from fastjsonschema import JsonSchemaValueException, JsonSchemaValuesException
+from ksad.validators import JsonSchemaValueException, JsonSchemaValuesException
 
 
 REGEX_PATTERNS = {
