@@ -169,9 +169,9 @@ class Run:
 class Entry:
     """An app file that passed its own checks: its digest, id and releases, its content on demand."""
 
-    def __init__(self, path: Path, digest: str, app_id: str, releases: list[dict], data: dict | None,
+    def __init__(self, path: Path, raw: bytes, digest: str, app_id: str, releases: list[dict], data: dict | None,
                  doc=None) -> None:
-        self.path, self.digest, self.id, self.releases = path, digest, app_id, releases
+        self.path, self.raw, self.digest, self.id, self.releases = path, raw, digest, app_id, releases
         self._data, self._doc = data, doc
 
     @property
@@ -186,7 +186,7 @@ class Entry:
         if self._doc is None:
             from ksad import yamlio
 
-            self._doc = yamlio.load_mapping(self.path)
+            self._doc = yamlio.load_mapping(self.path, raw=self.raw)  # the bytes hashed, not the file now
         return self._doc
 
     def line_of(self, pointer: tuple) -> int | None:
@@ -212,7 +212,7 @@ def _check_entry(run: Run, path: Path) -> tuple[Entry | None, list[Problem]]:
     key = f"entry:{digest}"
     kept = run.memo.get(key)
     if kept is not None:
-        return Entry(path, digest, kept["id"], kept["releases"], None), []
+        return Entry(path, raw, digest, kept["id"], kept["releases"], None), []
     try:
         doc = yamlio.load(path, raw=raw)
     except InputError as exc:
@@ -222,7 +222,7 @@ def _check_entry(run: Run, path: Path) -> tuple[Entry | None, list[Problem]]:
         return None, found
     data = _plain(doc.data)
     releases = [_release_summary(r) for r in data["releases"]]
-    entry = Entry(path, digest, data["id"], releases, data, doc)
+    entry = Entry(path, raw, digest, data["id"], releases, data, doc)
     if not releases:
         return entry, [Problem(str(path), doc.line_of(("releases",)), "releases", _msg("catalog.draft", app=data["id"]))]
     run.memo.keep(key, {"id": data["id"], "releases": releases})
