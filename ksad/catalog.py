@@ -472,7 +472,9 @@ def _parsed_entry(cache: Path | None, path: Path, raw: bytes, digest: str) -> di
     if cache is not None:
         try:
             with open(cache / f"{digest}.json", "rb") as fh:
-                return json.loads(fh.read())
+                kept = json.loads(fh.read())
+            if isinstance(kept, dict) and kept.get("id") == path.stem:
+                return kept
         except (OSError, ValueError):
             pass
     data = _parse_entry(path, raw)
@@ -551,11 +553,14 @@ def write_index(root: Path, *, dry_run: bool = False, cache_dir: Path | None = N
         from ksad.settings import Settings
 
         cache_dir = Settings.from_env().cache_dir
+    from ksad.parsecache import collector_paused
+
     cache = _catalog_cache(root, cache_dir)
-    index, entries = _build(root, cache)
-    index_text = _json_lines(index, "apps")
-    texts = {root / INDEX_FILE: (_text_sha256(index_text), lambda: index_text),
-             root / DOCUMENTS_FILE: _documents_text(root, cache_dir, cache)}
+    with collector_paused():
+        index, entries = _build(root, cache)
+        index_text = _json_lines(index, "apps")
+        texts = {root / INDEX_FILE: (_text_sha256(index_text), lambda: index_text),
+                 root / DOCUMENTS_FILE: _documents_text(root, cache_dir, cache)}
     texts.update({root / ENTRIES_DIR / name: made for name, made in entries.items()})
     gone = [p for p in sorted((root / ENTRIES_DIR).glob("*.json")) if p.name not in entries]
     changed = bool(gone)

@@ -36,9 +36,15 @@ def validate_catalog(root: Path, trust_dir: Path | None = None, cache_dir: Path 
     with ``warning=True``. *cache_dir*: where clean verdicts are remembered (None:
     nowhere, everything is checked).
     """
+    from ksad.parsecache import collector_paused
+
+    with collector_paused():
+        return _validate(Path(root), trust_dir, cache_dir)
+
+
+def _validate(root: Path, trust_dir: Path | None, cache_dir: Path | None) -> tuple[int, list[Problem]]:
     from ksad import yamlio
 
-    root = Path(root)
     if not (root / "apps").is_dir():
         raise NotFoundError("catalog.missing", path=str(root))
     run = Run(Memo(root, cache_dir), cache_dir)
