@@ -842,7 +842,17 @@ def findings(results: dict, misses: list) -> list[str]:
         imp = p.get("help_imports") or {}
         out += [f"- **`ksad --help`** imports for {fmt(imp.get('total_s', float('nan')), 'ms')}; top packages: "
                 + ", ".join(f"{k} {us / 1000:.0f} ms" for k, us in (imp.get("packages") or [])[:6]) + "."]
-    if "catalog" in names:
+    maintainers = ("catalog validate", "catalog index")
+    if any(n in names for n in maintainers):
+        big = results["scale"][max(results["scale"])]
+        v, i, f = big["cli"]["catalog validate"], big["cli"]["catalog index --dry-run"], big.get("validate_floor")
+        floor = (f" against a floor of {fmt(f['seconds'])} (reading, hashing and YAML-parsing its {f['files']:,} "
+                 "files, nothing checked)") if f else ""
+        out += [f"- **`catalog validate` / `catalog index`** at {big['releases']:,} releases: validate cold "
+                f"{fmt(v['cold'].median)}{floor}, warm {fmt(v['warm'].median)} (every recipe tree hashed again, "
+                f"no recipe parsed); index cold {fmt(i['cold'].median)} (every entry and MoU parsed), warm "
+                f"{fmt(i['warm'].median)}."]
+    if any("catalog" in m[0] and not any(n in m[0] for n in maintainers) for m in misses):
         prof = p.get("list_warm_profile") or {}
         cold = p.get("list_cold_profile") or {}
         out += ["- **Catalog commands**: warm, the top of the profile is "
