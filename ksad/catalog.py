@@ -593,7 +593,7 @@ def _text_sha256(text: str) -> str:
 
 def _documents_text(root: Path, cache_dir: Path | None, cache: Path | None) -> tuple[str, Callable[[], str]]:
     """(sha256 of documents.json's text, a function making it), remembered by its files' digests."""
-    from ksad.mou import MOU_DIR, REVOCATION_DIR
+    from ksad.mou import MOU_DIR, REVOCATION_DIR, _yaml_names
     from ksad.trust import KEYRING_FILE
 
     names = [f"{sub}/{n}" for sub in (MOU_DIR, REVOCATION_DIR) for n in _yaml_names(root / sub)] + [KEYRING_FILE]
@@ -613,13 +613,6 @@ def _documents_text(root: Path, cache_dir: Path | None, cache: Path | None) -> t
     if memo_file is not None:
         _write_memo(memo_file, "documents", {key: _text_sha256(text)})
     return _text_sha256(text), lambda: text
-
-
-def _yaml_names(directory: Path) -> list[str]:
-    try:
-        return sorted(n for n in os.listdir(directory) if n.endswith(".yaml"))
-    except OSError:
-        return []
 
 
 def _documents(root: Path, cache_dir: Path | None = None) -> dict:

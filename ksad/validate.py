@@ -373,11 +373,10 @@ def index_problems(root: Path, run: Run, entries: dict[str, Entry], *, all_clean
 
 def _documents_current(root: Path, run: Run) -> bool:
     """documents.json holds exactly the parse of every MoU, revocation and the keyring."""
-    from ksad.mou import MOU_DIR, REVOCATION_DIR
+    from ksad.mou import MOU_DIR, REVOCATION_DIR, _yaml_names
     from ksad.trust import KEYRING_FILE
 
-    files = [KEYRING_FILE] + [f"{sub}/{n}" for sub in (MOU_DIR, REVOCATION_DIR)
-                              for n in sorted(_names(root / sub))]
+    files = [KEYRING_FILE] + [f"{sub}/{n}" for sub in (MOU_DIR, REVOCATION_DIR) for n in _yaml_names(root / sub)]
     key = "documents:" + hashlib.sha256(json.dumps(
         [run.file(os.path.join(root, DOCUMENTS_FILE))] + [[f, run.file(os.path.join(root, f))] for f in files]
     ).encode()).hexdigest()
@@ -388,13 +387,6 @@ def _documents_current(root: Path, run: Run) -> bool:
     if current:
         run.memo.keep(key)
     return current
-
-
-def _names(directory: Path) -> list[str]:
-    try:
-        return [n for n in os.listdir(directory) if n.endswith(".yaml")]
-    except OSError:
-        return []
 
 
 # --- trust ------------------------------------------------------------------------
@@ -454,12 +446,12 @@ def trust_problems(root: Path, trust_dir: Path | None = None, *, run: Run | None
 
 
 def _mou_problems(root: Path, run: Run, keyring, trusted: str, check_mou, load_mous, load_revocations) -> list[Problem]:
-    from ksad.mou import MOU_DIR, REVOCATION_DIR
+    from ksad.mou import MOU_DIR, REVOCATION_DIR, _yaml_names
 
     revoked = hashlib.sha256(json.dumps(
-        [[n, run.file(os.path.join(root, REVOCATION_DIR, n))] for n in sorted(_names(root / REVOCATION_DIR))]
+        [[n, run.file(os.path.join(root, REVOCATION_DIR, n))] for n in _yaml_names(root / REVOCATION_DIR)]
     ).encode()).hexdigest()
-    keys = {n: f"mou:{run.file(os.path.join(root, MOU_DIR, n))}:{trusted}:{revoked}" for n in _names(root / MOU_DIR)}
+    keys = {n: f"mou:{run.file(os.path.join(root, MOU_DIR, n))}:{trusted}:{revoked}" for n in _yaml_names(root / MOU_DIR)}
     if all(run.memo.get(k) is not None for k in keys.values()):
         return []
     try:
