@@ -167,3 +167,11 @@ def test_the_tree_hash_is_the_one_releases_were_pinned_with(tmp_path):
     assert tree_sha256(t / "missing") == _reference_tree_sha256(t / "missing")
     standin = Path(__file__).resolve().parent.parent / "recipes" / "standin"
     assert tree_sha256(standin) == _reference_tree_sha256(standin)
+
+
+def test_no_cache_checks_everything_and_keeps_nothing(built, run_ksad, ksad_env):
+    memos = lambda: list((Path(ksad_env["KSAD_HOME"]) / "cache").glob("validated-*.json"))  # noqa: E731
+    proc = run_ksad("--catalog", built.catalog, "catalog", "validate", "--no-cache", check=True)
+    assert "no problems" in proc.stderr and memos() == []
+    run_ksad("--catalog", built.catalog, "catalog", "validate", check=True)
+    assert len(memos()) == 1

@@ -93,9 +93,10 @@ def show(state: State, app_id: str, as_json: bool) -> None:
 
 @catalog.command()
 @click.argument("path", required=False, type=click.Path(file_okay=False))
+@click.option("--no-cache", is_flag=True, help="Check everything, without using or keeping what passed before.")
 @json_option
 @pass_state
-def validate(state: State, path: str | None, as_json: bool) -> None:
+def validate(state: State, path: str | None, no_cache: bool, as_json: bool) -> None:
     """Check every file of a catalog and report every problem at once."""
     from ksad.validate import validate_catalog
     from ksad.errors import EXIT_INPUT, InputError
@@ -103,7 +104,7 @@ def validate(state: State, path: str | None, as_json: bool) -> None:
     from ksad.trust import trust_state_dir
 
     root = Path(path) if path else state.settings.catalog
-    checked, found = validate_catalog(root, trust_state_dir(state.settings), state.settings.cache_dir)
+    checked, found = validate_catalog(root, trust_state_dir(state.settings), None if no_cache else state.settings.cache_dir)
     problems = [p for p in found if not p.warning]
     if as_json:
         emit_json({"path": str(root), "checked": checked, "problems": [p.to_json() for p in found]})
