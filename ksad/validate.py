@@ -60,9 +60,18 @@ def _validate(root: Path, trust_dir: Path | None, cache_dir: Path | None) -> tup
     sources = run.realpath(os.path.join(os.path.abspath(root), str(meta.get("sources", "."))))
     entries: dict[str, Entry] = {}
     files = sorted((root / "apps").glob("*.yaml"))
-    for path in files:
-        checked += 1
-        entry, found = _check_entry(run, path)
+    checked += len(files)
+    preload = Preloader(run, sources)
+    try:
+        read = []
+        for path in files:
+            read.append((path, *_check_entry(run, path)))
+            if read[-1][1] is not None:
+                preload.add(read[-1][1])  # its recipes load in workers while the next entry is parsed
+        preload.finish()
+    finally:
+        preload.close()
+    for path, entry, found in read:
         problems += found
         if entry is None:
             continue
@@ -132,6 +141,7 @@ class Run:
 
     def __init__(self, memo: Memo, cache_dir: Path | None = None) -> None:
         self.memo, self.cache_dir = memo, cache_dir
+        self.loaded: dict[str, tuple] = {}  # recipe directory -> what _load_shape gave, in a worker
         self._trees: dict[str, str] = {}
         self._files: dict[str, str | None] = {}
         self._real: dict[str, str] = {}
@@ -262,10 +272,9 @@ def _release_problems(run: Run, directory: str, rel: dict, sources: str, file: s
         problems.append(Problem(file, where(), f"{field_text}.recipe.sha256", _msg(
             "catalog.pin_mismatch", what="recipe", app=app_id, version=rel["version"],
             expected=rel["recipe"]["sha256"][:12], actual=actual[:12])))
-    try:
-        shape = _recipe_shape(run, directory, actual, sources)
-    except KsadError as exc:
-        return problems + [Problem(os.path.join(directory, "compose.yaml"), exc.fields.get("line"), "", exc.message)]
+    shape, refused = _recipe_shape(run, directory, actual, sources)
+    if refused is not None:
+        return problems + [Problem(os.path.join(directory, "compose.yaml"), refused[0], "", refused[1])]
     builds = rel.get("builds") or {}
     for name, (kind, value) in shape["services"].items():
         if kind == "image":
@@ -285,22 +294,47 @@ def _release_problems(run: Run, directory: str, rel: dict, sources: str, file: s
     return problems
 
 
-def _recipe_shape(run: Run, directory: str, digest: str, sources: str) -> dict:
-    """What the release checks need of a recipe that loads: {"services": {name: ["build", context] |
-    ["image", unpinned image or None]}}; raises the recipe's problems.
+def _recipe_key(sources: str, directory: str, digest: str) -> str:
+    return f"recipe:{sources}:{directory}:{digest}"
 
-    Remembered by the recipe directory's tree and what it named outside itself: the
-    build contexts (their trees, which the context check reads) and templates.
-    """
-    from ksad.recipe import load_recipe
 
-    key = f"recipe:{sources}:{directory}:{digest}"
+def _kept_shape(run: Run, key: str) -> dict | None:
+    """The shape remembered for *key*, if what the recipe named outside itself is unchanged."""
     kept = run.memo.get(key)
     if kept is not None and all(run.realpath(p) == p and (run.tree(p) if kind == "tree" else run.file(p)) == d
                                 for kind, p, d in kept["reads"]):
         return kept
-    recipe = load_recipe(Path(directory) / "compose.yaml", source_root=Path(sources), allow=frozenset(),
-                         resolve=run.realpath, cached=False)
+    return None
+
+
+def _recipe_shape(run: Run, directory: str, digest: str, sources: str) -> tuple[dict | None, tuple | None]:
+    """(what the release checks need of a recipe that loads: {"services": {name: ["build", context] |
+    ["image", unpinned image or None]}, "reads": ...}, or None; (line, message) of its problems, or None).
+
+    Remembered by the recipe directory's tree and what it named outside itself: the
+    build contexts (their trees, which the context check reads) and templates.
+    """
+    key = _recipe_key(sources, directory, digest)
+    kept = _kept_shape(run, key)
+    if kept is not None:
+        return kept, None
+    loaded = run.loaded.pop(directory, None) or _load_shape(run, directory, sources)
+    if loaded[0] == "refused":
+        return None, loaded[1:]
+    run.memo.keep(key, loaded[1])
+    return loaded[1], None
+
+
+def _load_shape(run: Run, directory: str, sources: str) -> tuple:
+    """("loaded", shape) or ("refused", line, message): what loading the recipe gives, as plain data
+    (a worker process sends it back)."""
+    from ksad.recipe import load_recipe
+
+    try:
+        recipe = load_recipe(Path(directory) / "compose.yaml", source_root=Path(sources), allow=frozenset(),
+                             resolve=run.realpath, cached=False)
+    except KsadError as exc:
+        return ("refused", exc.fields.get("line"), exc.message)
     services, reads = {}, []
     for name, service in recipe.services.items():
         if service.build is None:
@@ -312,9 +346,79 @@ def _recipe_shape(run: Run, directory: str, digest: str, sources: str) -> dict:
     for spec in recipe.ksad.files:
         if spec.template is not None:
             reads.append(["file", os.fspath(spec.template), run.file(os.fspath(spec.template))])
-    shape = {"services": services, "reads": reads}
-    run.memo.keep(key, shape)
-    return shape
+    return ("loaded", {"services": services, "reads": reads})
+
+
+# A worker's batch of recipes (~2 ms each), and how many a process must have to pay for starting it.
+BATCH = 25
+PER_WORKER = 50
+
+
+class Preloader:
+    """Loads the recipes no remembered check covers in worker processes, one per CPU.
+
+    A cold check of 9,900 recipes is mostly PyYAML and the recipe checks, all in Python:
+    processes divide it by the CPUs, and start while the entries are still being parsed.
+    What they load comes back as plain data and is used where a load in this process
+    would be, so the problems and their order do not change. Fewer than PER_WORKER
+    recipes to load (the bundled catalog has 12) start no process.
+    """
+
+    def __init__(self, run: Run, sources: str) -> None:
+        self.run, self.sources = run, sources
+        self.cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        self.seen: set[str] = set()
+        self.pending: list[str] = []
+        self.batches: list[tuple[list[str], Any]] = []
+        self.pool = None
+        self.workers = 0
+
+    def add(self, entry: Entry) -> None:
+        run = self.run
+        for rel in entry.releases:
+            directory = run.realpath(os.path.join(self.sources, rel["recipe"]["path"]))
+            if directory in self.seen or not os.path.isfile(os.path.join(directory, "compose.yaml")):
+                continue
+            self.seen.add(directory)
+            if _kept_shape(run, _recipe_key(self.sources, directory, run.tree(directory))) is None:
+                self.pending.append(directory)
+        if self.cpus > 1 and (self.pool is not None or len(self.pending) >= PER_WORKER):
+            self._submit()
+
+    def _submit(self) -> None:
+        if self.pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            # fork: the workers start with ksad imported; Python starts them all at the first submit
+            self.workers = self.cpus
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
+        for i in range(0, len(self.pending), BATCH):
+            batch = self.pending[i:i + BATCH]
+            self.batches.append((batch, self.pool.submit(_load_batch, batch, self.sources)))
+        self.pending = []
+
+    def finish(self) -> None:
+        """Wait for the workers (if any started); what is left pending loads in this process."""
+        if self.pool is None:
+            return
+        if self.pending:
+            self._submit()
+        for batch, future in self.batches:
+            self.run.loaded.update(zip(batch, future.result()))
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+
+_worker_run: list[Run] = []
+
+
+def _load_batch(directories: list[str], sources: str) -> list[tuple]:
+    if not _worker_run:  # one per worker process: it resolves and hashes the shared contexts once
+        _worker_run.append(Run(Memo(Path(sources), None)))
+    return [_load_shape(_worker_run[0], d, sources) for d in directories]
 
 
 # --- the index a client reads first -----------------------------------------------

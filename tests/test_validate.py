@@ -8,6 +8,7 @@ into a link) is checked again and reported, and problems are reported on every r
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -175,3 +176,38 @@ def test_no_cache_checks_everything_and_keeps_nothing(built, run_ksad, ksad_env)
     assert "no problems" in proc.stderr and memos() == []
     run_ksad("--catalog", built.catalog, "catalog", "validate", check=True)
     assert len(memos()) == 1
+
+
+def test_recipes_loaded_in_worker_processes_give_the_same_report(tmp_path, monkeypatch):
+    """A cold check loads recipes in one process per CPU; the report must be the one a single
+    process gives: the same problems (a refused recipe, a pin that no longer matches), in order."""
+    from ksad import validate as validate_mod
+
+    if len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("one CPU: validate starts no worker")
+    b = CatalogBuilder(tmp_path, grant=False)
+    for n in range(3):
+        for minor in range(3):
+            b.add_release(f"uji-{n}", f"1.{minor}.0", two_service(extra_web=f"labels: {{release: '{n}.{minor}'}}"))
+    b.add_release("uji-1", "2.0.0", two_service(extra_web="privileged: true"))
+    _edit_recipe_of(b, "uji-2", "1.1.0")
+    single = [str(p) for p in validate_catalog(b.catalog, cache_dir=None)[1]]
+    assert any("privileged" in p for p in single) and any("recipe of uji-2 1.1.0" in p for p in single)
+
+    monkeypatch.setattr(validate_mod, "PER_WORKER", 1)
+    monkeypatch.setattr(validate_mod, "BATCH", 2)
+    started = []
+    finish = validate_mod.Preloader.finish
+
+    def counting_finish(self):
+        finish(self)
+        started.append(self.workers)
+
+    monkeypatch.setattr(validate_mod.Preloader, "finish", counting_finish)
+    assert [str(p) for p in validate_catalog(b.catalog, cache_dir=None)[1]] == single
+    assert started and started[0] >= 2
+
+
+def _edit_recipe_of(b: CatalogBuilder, app_id: str, version: str) -> None:
+    with open(b.recipe_dir(app_id, version) / "compose.yaml", "a", encoding="utf-8") as fh:
+        fh.write("# edited after pinning\n")
