@@ -556,8 +556,8 @@ def _mou_problems(root: Path, run: Run, keyring, trusted: str, check_mou, load_m
         [[n, run.file(os.path.join(root, REVOCATION_DIR, n))] for n in _yaml_names(root / REVOCATION_DIR)]
     ).encode()).hexdigest()
     keys = {n: f"mou:{run.file(os.path.join(root, MOU_DIR, n))}:{trusted}:{revoked}" for n in _yaml_names(root / MOU_DIR)}
-    if all(run.memo.get(k) is not None for k in keys.values()):
-        return []
+    if keys and all(run.memo.get(k) is not None for k in keys.values()):
+        return []  # (with no MoU at all, revocations are still loaded: a broken one is reported)
     try:
         mous = load_mous(root)
         revocations = load_revocations(root)

@@ -211,3 +211,12 @@ def test_recipes_loaded_in_worker_processes_give_the_same_report(tmp_path, monke
 def _edit_recipe_of(b: CatalogBuilder, app_id: str, version: str) -> None:
     with open(b.recipe_dir(app_id, version) / "compose.yaml", "a", encoding="utf-8") as fh:
         fh.write("# edited after pinning\n")
+
+
+def test_a_broken_revocation_is_reported_with_no_mou_to_check(built, tmp_path):
+    revocations = built.catalog / "revocations"
+    revocations.mkdir(exist_ok=True)
+    (revocations / "rusak.yaml").write_text("revokes: [unclosed\n", encoding="utf-8")
+    built.resign()  # listed by the snapshot: only its own problem names it
+    for _ in range(2):  # the second run has a memory of the first
+        assert any("rusak.yaml" in p for p in _problems(built, tmp_path / "cache"))
