@@ -386,30 +386,40 @@ class Preloader:
             self._submit()
 
     def _submit(self) -> None:
-        if self.pool is None:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
+        try:
+            if self.pool is None:
+                import concurrent.futures
+                import multiprocessing
 
-            # fork: the workers start with ksad imported; Python starts them all at the first submit
-            self.workers = self.cpus
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
-        for i in range(0, len(self.pending), BATCH):
-            batch = self.pending[i:i + BATCH]
-            self.batches.append((batch, self.pool.submit(_load_batch, batch, self.sources)))
+                # fork: the workers start with ksad imported; Python starts them all at the first submit
+                self.workers = self.cpus
+                self.pool = concurrent.futures.ProcessPoolExecutor(
+                    self.workers, mp_context=multiprocessing.get_context("fork"))
+            for i in range(0, len(self.pending), BATCH):
+                batch = self.pending[i:i + BATCH]
+                self.batches.append((batch, self.pool.submit(_load_batch, batch, self.sources)))
+        except (OSError, RuntimeError, ValueError):
+            # no fork here, no process left (a container's pids limit), a pool already broken:
+            # it only costs speed, as everything not loaded by a worker loads in this process
+            self.cpus = 1
+            self.close()
         self.pending = []
 
     def finish(self) -> None:
         """Wait for the workers (if any started); what is left pending loads in this process."""
         if self.pool is None:
             return
-        if self.pending:
+        if self.pending and self.cpus > 1:
             self._submit()
         for batch, future in self.batches:
-            self.run.loaded.update(zip(batch, future.result()))
+            try:
+                self.run.loaded.update(zip(batch, future.result()))
+            except Exception:  # noqa: BLE001 - a worker that died: this process loads its batch (and
+                pass  # meets, with a traceback, any bug that made it die)
 
     def close(self) -> None:
         if self.pool is not None:
-            self.pool.shutdown(cancel_futures=True)
+            self.pool.shutdown(wait=False, cancel_futures=True)
 
 
 _worker_run: list[Run] = []

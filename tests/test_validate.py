@@ -208,6 +208,35 @@ def test_recipes_loaded_in_worker_processes_give_the_same_report(tmp_path, monke
     assert started and started[0] >= 2
 
 
+def _dying_batch(directories, sources):
+    os._exit(3)  # what the kernel's OOM killer leaves of a worker
+
+
+@pytest.mark.parametrize("failure", ["no processes", "a worker dies"])
+def test_workers_that_cannot_start_or_die_only_cost_speed(tmp_path, monkeypatch, failure):
+    import concurrent.futures
+
+    from ksad import validate as validate_mod
+
+    b = CatalogBuilder(tmp_path, grant=False)
+    for minor in range(4):
+        b.add_release("uji-web", f"1.{minor}.0", two_service(extra_web=f"labels: {{release: '{minor}'}}"))
+    b.add_release("uji-web", "2.0.0", two_service(extra_web="privileged: true"))
+    single = [str(p) for p in validate_catalog(b.catalog, cache_dir=None)[1]]
+    assert any("privileged" in p for p in single)
+    monkeypatch.setattr(validate_mod, "PER_WORKER", 1)
+    monkeypatch.setattr(validate_mod, "BATCH", 2)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1})
+    if failure == "no processes":
+        def no_fork(*_a, **_k):
+            raise OSError(11, "Resource temporarily unavailable")
+
+        monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_fork)
+    else:
+        monkeypatch.setattr(validate_mod, "_load_batch", _dying_batch)
+    assert [str(p) for p in validate_catalog(b.catalog, cache_dir=None)[1]] == single
+
+
 def _edit_recipe_of(b: CatalogBuilder, app_id: str, version: str) -> None:
     with open(b.recipe_dir(app_id, version) / "compose.yaml", "a", encoding="utf-8") as fh:
         fh.write("# edited after pinning\n")
