@@ -427,26 +427,42 @@ def _build(root: Path, cache: Path | None) -> tuple[dict, dict[str, tuple[str, C
     return blob, entries
 
 
-def _read_memo(file: Path | None, part: str) -> dict:
-    """One part of the catalog cache's built.json: kept only for this code (a changed summary would go stale)."""
-    if file is None:
-        return {}
+_MEMO_PARTS = ("apps", "documents", "catalog")
+_memos: dict[str, tuple[Any, dict]] = {}  # built.json -> (stat signature, its parts)
+
+
+def _memo_blob(file: Path) -> dict:
+    """The catalog cache's built.json, decoded once a process (again only if the file changed since)."""
+    from ksad.parsecache import stat_sig
+
+    sig = stat_sig(str(file))
+    kept = _memos.get(str(file))
+    if kept is not None and sig is not None and kept[0] == sig:
+        return kept[1]
+    blob: dict = {p: {} for p in _MEMO_PARTS}
     try:
-        blob = json.loads(file.read_bytes())
-        if blob["format"] == CACHE_FORMAT and blob["code"] == code_sha256() and isinstance(blob[part], dict):
-            return blob[part]
+        found = json.loads(file.read_bytes())
+        if found["format"] == CACHE_FORMAT and found["code"] == code_sha256():  # a changed summary would go stale
+            blob.update({p: found[p] for p in _MEMO_PARTS if isinstance(found.get(p), dict)})
     except (OSError, ValueError, KeyError, TypeError):
         pass
-    return {}
+    _memos[str(file)] = (sig, blob)
+    return blob
+
+
+def _read_memo(file: Path | None, part: str) -> dict:
+    """One part of the catalog cache's built.json ({} without a cache)."""
+    return _memo_blob(file)[part] if file is not None else {}
 
 
 def _write_memo(file: Path, part: str, value: dict) -> None:
     from ksad.fsutil import write_cache
+    from ksad.parsecache import stat_sig
 
-    blob = {"format": CACHE_FORMAT, "code": code_sha256(),
-            **{p: _read_memo(file, p) for p in ("apps", "documents", "catalog")}, part: value}
+    blob = {**_memo_blob(file), part: value}
     try:
-        write_cache(file, json.dumps(blob, separators=(",", ":")))
+        write_cache(file, json.dumps({"format": CACHE_FORMAT, "code": code_sha256(), **blob}, separators=(",", ":")))
+        _memos[str(file)] = (stat_sig(str(file)), blob)
     except OSError:
         pass  # a read-only home only costs speed
 

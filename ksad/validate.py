@@ -145,6 +145,8 @@ class Run:
         self._trees: dict[str, str] = {}
         self._files: dict[str, str | None] = {}
         self._real: dict[str, str] = {}
+        self._compose: dict[str, bool] = {}
+        self.verified: dict[str, dict] = {}  # remembered recipe shapes whose reads were re-checked this run
 
     def tree(self, path: str) -> str:
         digest = self._trees.get(path)
@@ -160,6 +162,11 @@ class Run:
             except OSError:
                 self._files[path] = None
         return self._files[path]
+
+    def has_compose(self, directory: str) -> bool:
+        if directory not in self._compose:
+            self._compose[directory] = os.path.isfile(os.path.join(directory, "compose.yaml"))
+        return self._compose[directory]
 
     def realpath(self, path: str) -> str:
         """os.path.realpath(*path*), resolving each parent directory once per run."""
@@ -264,7 +271,7 @@ def release_problems(release_dir: Path, rel: dict, sources: Path, file: str, lin
 def _release_problems(run: Run, directory: str, rel: dict, sources: str, file: str, where: Callable[[], int | None],
                       field_text: str, app_id: str) -> list[Problem]:
     # strings, not Paths: at 9,900 releases, building Path objects cost more than the checks
-    if not os.path.isfile(os.path.join(directory, "compose.yaml")):
+    if not run.has_compose(directory):
         return [Problem(file, where(), f"{field_text}.recipe.path", _msg("catalog.recipe_missing", path=directory))]
     problems = []
     actual = run.tree(directory)
@@ -299,10 +306,13 @@ def _recipe_key(sources: str, directory: str, digest: str) -> str:
 
 
 def _kept_shape(run: Run, key: str) -> dict | None:
-    """The shape remembered for *key*, if what the recipe named outside itself is unchanged."""
+    """The shape remembered for *key*, if what the recipe named outside itself is unchanged (checked once a run)."""
+    if key in run.verified:
+        return run.verified[key]
     kept = run.memo.get(key)
     if kept is not None and all(run.realpath(p) == p and (run.tree(p) if kind == "tree" else run.file(p)) == d
                                 for kind, p, d in kept["reads"]):
+        run.verified[key] = kept
         return kept
     return None
 
@@ -377,7 +387,7 @@ class Preloader:
         run = self.run
         for rel in entry.releases:
             directory = run.realpath(os.path.join(self.sources, rel["recipe"]["path"]))
-            if directory in self.seen or not os.path.isfile(os.path.join(directory, "compose.yaml")):
+            if directory in self.seen or not run.has_compose(directory):
                 continue
             self.seen.add(directory)
             if _kept_shape(run, _recipe_key(self.sources, directory, run.tree(directory))) is None:
@@ -512,7 +522,6 @@ def trust_problems(root: Path, trust_dir: Path | None = None, *, run: Run | None
     and each MoU's status. An expired MoU is a warning: it was valid, it grants nothing now,
     and the catalog that keeps it as a record is still correct."""
     from ksad import yamlio
-    from ksad.mou import check_mou, load_mous, load_revocations
     from ksad.trust import KEYRING_FILE, SNAPSHOT_FILE, TrustStore, load_keyring, today, verify_app_entry, verify_snapshot
 
     root = Path(root).absolute()
@@ -556,11 +565,11 @@ def trust_problems(root: Path, trust_dir: Path | None = None, *, run: Run | None
             continue
         if key is not None:
             run.memo.keep(key)
-    return problems + _mou_problems(root, run, keyring, trusted, check_mou, load_mous, load_revocations)
+    return problems + _mou_problems(root, run, keyring, trusted)
 
 
-def _mou_problems(root: Path, run: Run, keyring, trusted: str, check_mou, load_mous, load_revocations) -> list[Problem]:
-    from ksad.mou import MOU_DIR, REVOCATION_DIR, _yaml_names
+def _mou_problems(root: Path, run: Run, keyring, trusted: str) -> list[Problem]:
+    from ksad.mou import MOU_DIR, REVOCATION_DIR, _yaml_names, check_mou, load_mous, load_revocations
 
     revoked = hashlib.sha256(json.dumps(
         [[n, run.file(os.path.join(root, REVOCATION_DIR, n))] for n in _yaml_names(root / REVOCATION_DIR)]
