@@ -58,6 +58,7 @@ import json
 import math
 import os
 import re
+import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -1006,27 +1007,28 @@ def verify_snapshot(catalog_root: Path | str, trust_state_dir: Path | str, now: 
     expires = parse_datetime(data["expires"])
     if expires <= _now(now):
         raise TrustError("trust.snapshot.expired", file=str(path), date=iso_utc(expires))
-    from ksad.parsecache import read_with_stat, remember_digests
+    from ksad.parsecache import remember_digests
 
     files: dict[str, str] = data["files"]
     root_s = str(root)
     seen = {}
+    memo = DigestMemo(store)
     for rel, digest in files.items():
         target = os.path.join(root_s, rel)
         try:
-            sig, raw = read_with_stat(target)
-            actual = hashlib.sha256(raw).hexdigest()
+            st, actual = memo.digest(rel, target)
         except FileNotFoundError:
             raise TrustError("trust.snapshot.file_missing", file=rel, catalog=str(root)) from None
         except OSError as exc:
             raise InputError("file.unreadable", file=target, problem=exc.strerror or str(exc)) from None
         if actual != digest:
             raise TrustError("trust.snapshot.file_changed", file=rel, catalog=str(root))
-        seen[target] = (sig, digest)  # stat taken before the read: a later change shows in it
+        seen[target] = ((st.st_mtime_ns, st.st_size, st.st_ino), digest)  # stat of before the read
     for rel in covered_files(root):
         if rel not in files:
             raise TrustError("trust.snapshot.file_unlisted", file=rel, catalog=str(root))
     remember_digests(seen)
+    memo.save()
     snapshot = Snapshot(path, data["version"], expires, dict(files), sha, tuple(good.values()), keyring)
     if not record:
         return snapshot
@@ -1036,6 +1038,67 @@ def verify_snapshot(catalog_root: Path | str, trust_state_dir: Path | str, now: 
         # Without the record, replay protection would silently lapse: refuse instead.
         raise TrustError("trust.state.unwritable", file=str(store.file), problem=exc.strerror or str(exc)) from None
     return snapshot
+
+
+class DigestMemo:
+    """The sha256 of each catalog file an earlier snapshot check hashed, by the file's stat then.
+
+    As git's index does, a file whose stat signature is unchanged is not read again: at
+    684 files (7.5 MB) that is ~20 ms of every catalog command. The signature holds the
+    ctime, which no unprivileged process can set back, so an edit that restores the mtime
+    and size still shows; and device and inode, so a copied or replaced file is read.
+    A file changed less than ``RACY_NS`` before it was read could change again within the
+    same timestamp tick unseen, so it is not remembered (hashed again next time).
+
+    Kept beside the trust state, owner-only, not in the cache directory: a wrong entry
+    here would pass a changed file, so it is guarded like the versions trusted.
+    """
+
+    RACY_NS = 1_000_000_000
+
+    def __init__(self, store: TrustStore) -> None:
+        self.file = store.dir / f"{catalog_id(store.catalog_root)}.digests.json"
+        try:
+            kept = json.loads(self.file.read_bytes())
+            self._kept: dict = kept["files"] if kept.get("format") == 1 and isinstance(kept["files"], dict) else {}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            self._kept = {}  # no memo, or a torn one: every file is read, as without it
+        self._fresh: dict[str, list] = {}
+        self._since = time.time_ns() - self.RACY_NS
+
+    def digest(self, rel: str, target: str) -> tuple[os.stat_result, str]:
+        """(stat before reading, sha256) of the file; OSError as reading it raises."""
+        st = os.stat(target)
+        sig = [st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_dev]
+        kept = self._kept.get(rel)
+        if isinstance(kept, list) and len(kept) == 6 and kept[:5] == sig and isinstance(kept[5], str):
+            self._fresh[rel] = kept
+            return st, kept[5]
+        fd = os.open(target, os.O_RDONLY)
+        try:
+            st = os.fstat(fd)  # of the file read, before reading: a later change shows in it
+            parts = []
+            while chunk := os.read(fd, max(st.st_size + 1, 1 << 16)):
+                parts.append(chunk)
+        finally:
+            os.close(fd)
+        actual = hashlib.sha256(b"".join(parts)).hexdigest()
+        if max(st.st_mtime_ns, st.st_ctime_ns) < self._since:
+            self._fresh[rel] = [st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_dev, actual]
+        return st, actual
+
+    def save(self) -> None:
+        """Keep what this (passed) check saw, if it differs; a read-only home only costs speed."""
+        if self._fresh == self._kept:
+            return
+        from ksad.fsutil import atomic_write
+
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            atomic_write(self.file, json.dumps({"format": 1, "files": self._fresh}, separators=(",", ":")),
+                         mode=0o600, durable=False)
+        except OSError:
+            pass
 
 
 def trust_state_dir(settings) -> Path:

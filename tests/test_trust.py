@@ -250,6 +250,52 @@ def test_unlisted_file_is_refused(world, state_dir):
     assert "is not in the signed snapshot" in exc.value.message
 
 
+def _digests_kept(state_dir) -> dict:
+    (memo,) = state_dir.glob("*.digests.json")
+    assert memo.stat().st_mode & 0o777 == 0o600
+    return json.loads(memo.read_text())["files"]
+
+
+@pytest.mark.parametrize("rel, old, new", [
+    ("apps/e-budgeting.yaml", "cpus: 0.25", "cpus: 0.26"),
+    ("mous/3273-5204-119-2026.yaml", "45/2026", "46/2026"),
+])
+def test_an_edit_keeping_size_and_mtime_is_refused_after_a_check_that_remembered_digests(
+        world, state_dir, monkeypatch, rel, old, new):
+    from ksad.trust import DigestMemo
+
+    monkeypatch.setattr(DigestMemo, "RACY_NS", 0)  # the files were written just now
+    verify_snapshot(world.root, state_dir)
+    assert rel in _digests_kept(state_dir)
+    assert verify_snapshot(world.root, state_dir).version == 1  # from what was remembered
+    path = world.root / rel
+    before = path.stat()
+    flip_byte(path, old, new)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # a tamperer hiding the edit
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    with pytest.raises(TrustError) as exc:
+        verify_snapshot(world.root, state_dir)
+    assert exc.value.message == f"{rel} in the catalog {world.root} differs from the signed snapshot: it was changed after signing."
+
+
+def test_a_file_changed_within_the_last_second_is_not_remembered(world, state_dir):
+    verify_snapshot(world.root, state_dir)  # every file was written just now
+    assert not list(state_dir.glob("*.digests.json")) or _digests_kept(state_dir) == {}
+
+
+def test_a_torn_or_foreign_digest_memo_only_costs_a_read(world, state_dir, monkeypatch):
+    from ksad.trust import DigestMemo
+
+    monkeypatch.setattr(DigestMemo, "RACY_NS", 0)
+    verify_snapshot(world.root, state_dir)
+    (memo,) = state_dir.glob("*.digests.json")
+    for junk in ("{", "[]", '{"format": 1, "files": {"apps/e-budgeting.yaml": {"a": 1}}}',
+                 '{"format": 1, "files": {"apps/e-budgeting.yaml": [1, 2]}}'):
+        memo.write_text(junk)
+        assert verify_snapshot(world.root, state_dir).version == 1
+        assert "apps/e-budgeting.yaml" in _digests_kept(state_dir)
+
+
 def test_replayed_older_snapshot_is_refused(world, state_dir):
     old = (world.root / SNAPSHOT_FILE).read_text()
     world.snapshot()
