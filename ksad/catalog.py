@@ -23,9 +23,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from ksad.errors import InputError, NotFoundError
+from ksad.errors import ConflictError, InputError, NotFoundError
 from ksad.parsecache import plain as _plain
-from ksad.parsecache import read_hashed
+from ksad.parsecache import StatDigests, read_hashed
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "catalog" / "schema"
 CACHE_FORMAT = 3  # bump when the cached shape changes
@@ -396,25 +396,30 @@ def build_index(root: Path) -> dict:
     return _build(root, None)[0]
 
 
-def _build(root: Path, cache: Path | None) -> tuple[dict, dict[str, tuple[str, Callable[[], str]]]]:
+def _build(root: Path, cache: Path | None, digests: StatDigests | None = None
+           ) -> tuple[dict, dict[str, tuple[str, Callable[[], str]]]]:
     """(the index, {ENTRIES_DIR file name: (sha256 of its text, a function making the text)}).
 
     *cache*: the catalog's cache directory. There install and list keep each entry's
     parse by its sha256 (165 entries of 60 releases take ~2 s to parse), and this keeps
     each content's index entry (which pins its entry text): an unchanged catalog is
-    re-indexed without decoding or encoding any entry.
+    re-indexed without decoding or encoding any entry. *digests*: the app files' sha256
+    by stat signature, so an unchanged one is not even read.
     """
+    digests = digests or StatDigests(None)
     memo_file = cache / "built.json" if cache is not None else None
     memo = _read_memo(memo_file, "apps")
     apps, entries, used = {}, {}, {}
     for path in sorted((Path(root) / "apps").glob("*.yaml")):
-        raw = path.read_bytes()
-        digest = hashlib.sha256(raw).hexdigest()
+        try:
+            digest = digests.digest(f"apps/{path.name}", str(path))[1]
+        except OSError as exc:
+            raise InputError("file.unreadable", file=str(path), problem=exc.strerror or str(exc)) from None
         kept = memo.get(digest)
         if _sound_entry(kept) and kept.get("id") == path.stem:
-            entry, text = kept, (lambda p=path, r=raw, d=digest: _build_entry(d, _parsed_entry(cache, p, r, d))[1])
+            entry, text = kept, (lambda p=path, d=digest: _build_entry(d, _parsed_entry(cache, p, None, d))[1])
         else:
-            entry, made = _build_entry(digest, _parsed_entry(cache, path, raw, digest))
+            entry, made = _build_entry(digest, _parsed_entry(cache, path, None, digest))
             text = lambda t=made: t  # noqa: E731
         apps[path.name] = used[digest] = entry
         entries[f"{path.stem}.json"] = (entry["entry"], text)
@@ -483,8 +488,11 @@ def code_sha256() -> str:
     return _code[0]
 
 
-def _parsed_entry(cache: Path | None, path: Path, raw: bytes, digest: str) -> dict:
-    """The entry parsed from *raw*: as kept in the catalog's cache for this digest, else parsed and kept."""
+def _parsed_entry(cache: Path | None, path: Path, raw: bytes | None, digest: str) -> dict:
+    """The entry whose bytes hash to *digest*: as kept in the catalog's cache, else parsed and kept.
+
+    *raw*: the bytes, if read already; else the file is read, and must still be what was hashed.
+    """
     if cache is not None:
         try:
             with open(cache / f"{digest}.json", "rb") as fh:
@@ -493,6 +501,10 @@ def _parsed_entry(cache: Path | None, path: Path, raw: bytes, digest: str) -> di
                 return kept
         except (OSError, ValueError):
             pass
+    if raw is None:
+        actual, raw = read_hashed(path)
+        if actual != digest:  # edited while the index was being written: its entry would not match
+            raise ConflictError("catalog.changed_meanwhile", file=str(path))
     data = _parse_entry(path, raw)
     if cache is not None:
         from ksad.fsutil import write_cache
@@ -572,21 +584,19 @@ def write_index(root: Path, *, dry_run: bool = False, cache_dir: Path | None = N
     from ksad.parsecache import collector_paused
 
     cache = _catalog_cache(root, cache_dir)
+    # every input and output file's sha256 by stat signature: an unchanged catalog is re-indexed unread
+    digests = StatDigests(cache / "digests.json" if cache is not None else None)
     with collector_paused():
-        index, entries = _build(root, cache)
+        index, entries = _build(root, cache, digests)
         index_text = _json_lines(index, "apps")
         texts = {root / INDEX_FILE: (_text_sha256(index_text), lambda: index_text),
-                 root / DOCUMENTS_FILE: _documents_text(root, cache_dir, cache)}
+                 root / DOCUMENTS_FILE: _documents_text(root, cache_dir, cache, digests)}
     texts.update({root / ENTRIES_DIR / name: made for name, made in entries.items()})
     gone = [p for p in sorted((root / ENTRIES_DIR).glob("*.json")) if p.name not in entries]
     changed = bool(gone)
     for path, (digest, text) in texts.items():
-        try:
-            with open(path, "rb") as fh:
-                if hashlib.sha256(fh.read()).hexdigest() == digest:
-                    continue
-        except OSError:
-            pass
+        if digests.sha256(os.path.relpath(path, root), str(path)) == digest:
+            continue
         changed = True
         if not dry_run:
             try:
@@ -600,6 +610,7 @@ def write_index(root: Path, *, dry_run: bool = False, cache_dir: Path | None = N
                 path.unlink()
             except OSError as exc:
                 raise InputError("file.unwritable", file=str(path), problem=exc.strerror or str(exc)) from None
+    digests.save()  # outputs written just now are within the racy second: hashed again next time
     return [root / INDEX_FILE, root / DOCUMENTS_FILE, root / ENTRIES_DIR], len(index["apps"]), changed
 
 
@@ -607,19 +618,16 @@ def _text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _documents_text(root: Path, cache_dir: Path | None, cache: Path | None) -> tuple[str, Callable[[], str]]:
+def _documents_text(root: Path, cache_dir: Path | None, cache: Path | None,
+                    digests: StatDigests) -> tuple[str, Callable[[], str]]:
     """(sha256 of documents.json's text, a function making it), remembered by its files' digests."""
     from ksad.mou import MOU_DIR, REVOCATION_DIR, _yaml_names
     from ksad.trust import KEYRING_FILE
 
     names = [f"{sub}/{n}" for sub in (MOU_DIR, REVOCATION_DIR) for n in _yaml_names(root / sub)] + [KEYRING_FILE]
-    inputs = []
-    for name in names:
-        try:
-            with open(root / name, "rb") as fh:
-                inputs.append([name, hashlib.sha256(fh.read()).hexdigest()])
-        except OSError:
-            pass
+    root_s = str(root)
+    inputs = [[name, digest] for name in names
+              if (digest := digests.sha256(name, os.path.join(root_s, name))) is not None]
     key = _text_sha256(json.dumps(inputs))
     memo_file = cache / "built.json" if cache is not None else None
     kept = _read_memo(memo_file, "documents").get(key)

@@ -69,6 +69,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "index.json, documents.json atau entries/ tidak cocok dengan {count} berkas ({files}): perintah pertama membaca ulang berkas itu. "
               "Jalankan 'ksad catalog index' (ksad publish juga melakukannya), lalu tandatangani snapshot lagi.",
     },
+    "catalog.changed_meanwhile": {
+        "en": "{file} changed while the index was being written: run 'ksad catalog index' again.",
+        "id": "{file} berubah saat indeks sedang ditulis: jalankan 'ksad catalog index' lagi.",
+    },
     "catalog.index_written": {
         "en": "Wrote {file}: {count} app(s).",
         "id": "{file} ditulis: {count} aplikasi.",

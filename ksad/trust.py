@@ -58,13 +58,13 @@ import json
 import math
 import os
 import re
-import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterable, NamedTuple
 
 from ksad.errors import ConflictError, InputError, TrustError
+from ksad.parsecache import StatDigests
 
 PAYLOAD_TYPES = {
     "app": "application/vnd.ksad.app+json",
@@ -1023,7 +1023,7 @@ def verify_snapshot(catalog_root: Path | str, trust_state_dir: Path | str, now: 
             raise InputError("file.unreadable", file=target, problem=exc.strerror or str(exc)) from None
         if actual != digest:
             raise TrustError("trust.snapshot.file_changed", file=rel, catalog=str(root))
-        seen[target] = ((st.st_mtime_ns, st.st_size, st.st_ino), digest)  # stat of before the read
+        seen[target] = ((st.st_mtime_ns, st.st_size, st.st_ino), digest)  # the stat from before the read
     for rel in covered_files(root):
         if rel not in files:
             raise TrustError("trust.snapshot.file_unlisted", file=rel, catalog=str(root))
@@ -1040,65 +1040,15 @@ def verify_snapshot(catalog_root: Path | str, trust_state_dir: Path | str, now: 
     return snapshot
 
 
-class DigestMemo:
-    """The sha256 of each catalog file an earlier snapshot check hashed, by the file's stat then.
-
-    As git's index does, a file whose stat signature is unchanged is not read again: at
-    684 files (7.5 MB) that is ~20 ms of every catalog command. The signature holds the
-    ctime, which no unprivileged process can set back, so an edit that restores the mtime
-    and size still shows; and device and inode, so a copied or replaced file is read.
-    A file changed less than ``RACY_NS`` before it was read could change again within the
-    same timestamp tick unseen, so it is not remembered (hashed again next time).
+class DigestMemo(StatDigests):
+    """:class:`~ksad.parsecache.StatDigests` of the catalog's files for its snapshot check.
 
     Kept beside the trust state, owner-only, not in the cache directory: a wrong entry
     here would pass a changed file, so it is guarded like the versions trusted.
     """
 
-    RACY_NS = 1_000_000_000
-
     def __init__(self, store: TrustStore) -> None:
-        self.file = store.dir / f"{catalog_id(store.catalog_root)}.digests.json"
-        try:
-            kept = json.loads(self.file.read_bytes())
-            self._kept: dict = kept["files"] if kept.get("format") == 1 and isinstance(kept["files"], dict) else {}
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            self._kept = {}  # no memo, or a torn one: every file is read, as without it
-        self._fresh: dict[str, list] = {}
-        self._since = time.time_ns() - self.RACY_NS
-
-    def digest(self, rel: str, target: str) -> tuple[os.stat_result, str]:
-        """(stat before reading, sha256) of the file; OSError as reading it raises."""
-        st = os.stat(target)
-        sig = [st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_dev]
-        kept = self._kept.get(rel)
-        if isinstance(kept, list) and len(kept) == 6 and kept[:5] == sig and isinstance(kept[5], str):
-            self._fresh[rel] = kept
-            return st, kept[5]
-        fd = os.open(target, os.O_RDONLY)
-        try:
-            st = os.fstat(fd)  # of the file read, before reading: a later change shows in it
-            parts = []
-            while chunk := os.read(fd, max(st.st_size + 1, 1 << 16)):
-                parts.append(chunk)
-        finally:
-            os.close(fd)
-        actual = hashlib.sha256(b"".join(parts)).hexdigest()
-        if max(st.st_mtime_ns, st.st_ctime_ns) < self._since:
-            self._fresh[rel] = [st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_dev, actual]
-        return st, actual
-
-    def save(self) -> None:
-        """Keep what this (passed) check saw, if it differs; a read-only home only costs speed."""
-        if self._fresh == self._kept:
-            return
-        from ksad.fsutil import atomic_write
-
-        try:
-            self.file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            atomic_write(self.file, json.dumps({"format": 1, "files": self._fresh}, separators=(",", ":")),
-                         mode=0o600, durable=False)
-        except OSError:
-            pass
+        super().__init__(store.dir / f"{catalog_id(store.catalog_root)}.digests.json", private=True)
 
 
 def trust_state_dir(settings) -> Path:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -16,6 +17,8 @@ import pytest
 from catalog_factory import CatalogBuilder, two_service
 from ksad import catalog as catalog_mod
 from ksad.catalog import DOCUMENTS_FILE, ENTRIES_DIR, INDEX_FILE, open_catalog, write_index
+from ksad.errors import ConflictError
+from ksad.parsecache import StatDigests
 from ksad.validate import validate_catalog
 
 
@@ -388,11 +391,26 @@ def _entry_file_gone(b: CatalogBuilder) -> None:
     _shipped(b.catalog, "uji-lain").unlink()
 
 
-@pytest.mark.parametrize("edit", [_edit_entry_file, _edit_documents, _new_release, _entry_file_gone])
-def test_a_remembering_index_writes_what_a_fresh_one_writes(tmp_path, edit):
-    """`catalog index` remembers each content's index entry and documents.json's digest; whatever
-    changed since (an output edited by hand, or an input), it writes what a run with nothing
-    remembered writes."""
+def _hidden_app_edit(b: CatalogBuilder) -> None:
+    """The app file's short description changed, its size and mtime kept (only the ctime shows it)."""
+    path = b.catalog / "apps" / "uji-web.yaml"
+    before = path.stat()
+    text = path.read_text(encoding="utf-8")
+    assert "A test app" in text
+    path.write_text(text.replace("A test app", "A best app", 1), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+
+@pytest.mark.parametrize("remember_fresh_files", [False, True], ids=["racy-second", "remembered"])
+@pytest.mark.parametrize("edit", [_edit_entry_file, _edit_documents, _new_release, _entry_file_gone,
+                                  _hidden_app_edit])
+def test_a_remembering_index_writes_what_a_fresh_one_writes(tmp_path, monkeypatch, edit, remember_fresh_files):
+    """`catalog index` remembers each content's index entry and documents.json's digest, and each
+    file's sha256 by its stat signature; whatever changed since (an output edited by hand, or an
+    input, even with its size and mtime put back), it writes what a run with nothing remembered
+    writes. The files here are seconds old, so a second parametrisation remembers them anyway."""
+    if remember_fresh_files:
+        monkeypatch.setattr(StatDigests, "RACY_NS", 0)
     b = CatalogBuilder(tmp_path, grant=True)
     b.add_release("uji-web", "1.0.0", two_service())
     b.add_release("uji-lain", "2.0.0", two_service())
@@ -403,8 +421,28 @@ def test_a_remembering_index_writes_what_a_fresh_one_writes(tmp_path, edit):
     warm = _outputs(b.catalog)
     assert write_index(b.catalog, cache_dir=tmp_path / "fresh")[2] is False  # nothing left to change
     assert _outputs(b.catalog) == warm
-    if edit is not _new_release:
+    if edit in (_new_release, _hidden_app_edit):
+        assert warm != before
+    else:
         assert warm == before
+    if remember_fresh_files:
+        kept = json.loads(next((tmp_path / "warm").glob("catalog-*/digests.json")).read_text())["files"]
+        assert {"apps/uji-web.yaml", "index.json", "mous/" + next((b.catalog / "mous").glob("*.yaml")).name} <= set(kept)
+
+
+def test_an_app_file_not_what_was_hashed_when_its_entry_is_made_stops_the_index(built, tmp_path, monkeypatch):
+    """The app file changed between its hashing and its parse (doctored here through the digest memo):
+    the index would pin bytes it did not read, so it stops with a message instead."""
+    monkeypatch.setattr(StatDigests, "RACY_NS", 0)
+    write_index(built.catalog, cache_dir=tmp_path / "cache")
+    (memo,) = (tmp_path / "cache").glob("catalog-*/digests.json")
+    blob = json.loads(memo.read_text())
+    blob["files"]["apps/uji-web.yaml"][5] = "0" * 64
+    memo.write_text(json.dumps(blob))
+    with pytest.raises(ConflictError) as exc:
+        write_index(built.catalog, cache_dir=tmp_path / "cache")
+    assert exc.value.message == (f"{built.catalog / 'apps' / 'uji-web.yaml'} changed while the index was being "
+                                 "written: run 'ksad catalog index' again.")
 
 
 def test_documents_json_is_never_built_from_what_install_and_list_keep(tmp_path):
