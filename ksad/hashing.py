@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
+from typing import Callable
 
 
 def file_sha256(path: Path) -> str:
@@ -15,20 +16,21 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def tree_sha256(root: Path) -> str:
+def tree_sha256(root: Path, digest: Callable[[str, os.stat_result], str] | None = None) -> str:
     """A hash of a directory's files: paths, executable bit and contents.
 
     Independent of timestamps, ownership and file-system order, so the same
     source checked out anywhere hashes the same. Symlinks are hashed as their
     target text, never followed (a link must not pull host files in).
+    *digest(path, lstat)*: a regular file's sha256 (default: read and hashed now).
     """
     h = hashlib.sha256()
-    for line in tree_lines(root):
+    for line in tree_lines(root, digest):
         h.update(line)
     return h.hexdigest()
 
 
-def tree_lines(root: Path) -> list[bytes]:
+def tree_lines(root: Path, digest: Callable[[str, os.stat_result], str] | None = None) -> list[bytes]:
     """The lines :func:`tree_sha256` hashes, one per file or symlink under *root*.
 
     os.scandir, not Path.rglob: a catalog's validation hashes thousands of
@@ -37,12 +39,17 @@ def tree_lines(root: Path) -> list[bytes]:
     the hash is the one pinned by every release before this was rewritten.
     """
     found: list[tuple[tuple[str, ...], bytes]] = []
-    _scan(os.fspath(root), (), found)
+    _scan(os.fspath(root), (), found, digest or _read_sha256)
     found.sort(key=lambda item: item[0])
     return [line for _, line in found]
 
 
-def _scan(directory: str, parts: tuple[str, ...], found: list) -> None:
+def _read_sha256(path: str, _st: os.stat_result) -> str:
+    with open(path, "rb") as fh:  # recipe and source files are small: one read
+        return hashlib.sha256(fh.read()).hexdigest()
+
+
+def _scan(directory: str, parts: tuple[str, ...], found: list, digest: Callable[[str, os.stat_result], str]) -> None:
     try:
         entries = list(os.scandir(directory))
     except (FileNotFoundError, NotADirectoryError):
@@ -53,9 +60,8 @@ def _scan(directory: str, parts: tuple[str, ...], found: list) -> None:
         if entry.is_symlink():  # hashed as its text, never followed (nor recursed into)
             found.append((rel_parts, f"L {rel} {os.readlink(entry.path)}\n".encode()))
         elif entry.is_dir(follow_symlinks=False):
-            _scan(entry.path, rel_parts, found)
+            _scan(entry.path, rel_parts, found, digest)
         elif entry.is_file(follow_symlinks=False):
-            mode = "x" if entry.stat(follow_symlinks=False).st_mode & 0o111 else "-"
-            with open(entry.path, "rb") as fh:  # recipe and source files are small: one read
-                digest = hashlib.sha256(fh.read()).hexdigest()
-            found.append((rel_parts, f"F {rel} {mode} {digest}\n".encode()))
+            st = entry.stat(follow_symlinks=False)
+            mode = "x" if st.st_mode & 0o111 else "-"
+            found.append((rel_parts, f"F {rel} {mode} {digest(entry.path, st)}\n".encode()))

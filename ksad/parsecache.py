@@ -116,9 +116,12 @@ class StatDigests:
         self._fresh: dict[str, list] = {}
         self._since = time.time_ns() - self.RACY_NS
 
-    def digest(self, key: str, path: str) -> tuple[os.stat_result, str]:
-        """(stat taken before reading, sha256) of the file at *path*, kept under *key*; OSError as reading raises."""
-        st = os.stat(path)
+    def digest(self, key: str, path: str, st: os.stat_result | None = None) -> tuple[os.stat_result, str]:
+        """(stat taken before reading, sha256) of the file at *path*, kept under *key*; OSError as reading raises.
+
+        *st*: the file's stat, if the caller took it already (a directory scan does).
+        """
+        st = st or os.stat(path)
         kept = self._kept.get(key)
         if isinstance(kept, list) and len(kept) == 6 and isinstance(kept[5], str) \
                 and kept[:5] == [st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_dev]:

@@ -24,6 +24,7 @@ from ksad.catalog import (DOCUMENTS_FILE, ENTRIES_DIR, INDEX_FILE, Problem, _bui
                           _shipped_blob, _shipped_index, _shipped_json, app_problems, build_documents, code_sha256)
 from ksad.errors import InputError, KsadError, NotFoundError
 from ksad.hashing import tree_sha256
+from ksad.parsecache import StatDigests
 
 MEMO_FORMAT = 1
 
@@ -82,6 +83,7 @@ def _validate(root: Path, trust_dir: Path | None, cache_dir: Path | None) -> tup
     problems += index_problems(root, run, entries, all_clean=len(entries) == len(files))
     problems += trust_problems(root, trust_dir, run=run, entries=entries)
     run.memo.save()
+    run.digests.save()
     return checked, problems
 
 
@@ -147,21 +149,34 @@ class Run:
         self._real: dict[str, str] = {}
         self._compose: dict[str, bool] = {}
         self.verified: dict[str, dict] = {}  # remembered recipe shapes whose reads were re-checked this run
+        self._reads: dict[tuple[str, str, str], bool] = {}
+        # each file's sha256 by stat signature: an unchanged recipe tree is hashed without reading it
+        self.digests = StatDigests(memo.file.with_name(memo.file.name.replace("validated-", "digests-validate-"))
+                                   if memo.file is not None else None)
+
+    def _digest(self, path: str, st: os.stat_result) -> str:
+        return self.digests.digest(path, path, st)[1]
 
     def tree(self, path: str) -> str:
         digest = self._trees.get(path)
         if digest is None:
-            digest = self._trees[path] = tree_sha256(path)
+            digest = self._trees[path] = tree_sha256(path, self._digest)
         return digest
 
     def file(self, path: str) -> str | None:
         if path not in self._files:
-            try:
-                with open(path, "rb") as fh:
-                    self._files[path] = hashlib.sha256(fh.read()).hexdigest()
-            except OSError:
-                self._files[path] = None
+            self._files[path] = self.digests.sha256(path, path)
         return self._files[path]
+
+    def read_holds(self, kind: str, path: str, digest: str) -> bool:
+        """Whether what a remembered recipe read (a build context's tree, a template) is still at
+        *path*, resolving to itself, with *digest*: checked once a run, as releases share them."""
+        key = (kind, path, digest)
+        held = self._reads.get(key)
+        if held is None:
+            held = self._reads[key] = self.realpath(path) == path and (
+                self.tree(path) if kind == "tree" else self.file(path)) == digest
+        return held
 
     def has_compose(self, directory: str) -> bool:
         if directory not in self._compose:
@@ -310,8 +325,7 @@ def _kept_shape(run: Run, key: str) -> dict | None:
     if key in run.verified:
         return run.verified[key]
     kept = run.memo.get(key)
-    if kept is not None and all(run.realpath(p) == p and (run.tree(p) if kind == "tree" else run.file(p)) == d
-                                for kind, p, d in kept["reads"]):
+    if kept is not None and all(run.read_holds(kind, p, d) for kind, p, d in kept["reads"]):
         run.verified[key] = kept
         return kept
     return None
