@@ -3,7 +3,9 @@
 This is the only module that imports ``yaml``. It uses the safe loader only
 (never ``yaml.load``), refuses duplicate keys (PyYAML silently keeps the last
 one, which hides mistakes in hand-written files), and remembers the line of
-every value so validation errors can say "file, line, field".
+every value so validation errors can say "file, line, field". The safe loader's
+C parser composes the nodes; plain documents are then built in one walk with its
+own scalar constructors (see :func:`_build`), anything else by its constructor.
 """
 
 from __future__ import annotations
