@@ -978,23 +978,23 @@ def _parse_entry(path: Path, raw: bytes) -> dict:
     from ksad import yamlio
 
     text = raw.decode("utf-8", errors="replace")
-    doc = yamlio.parse(text, path, with_lines=False)
-    data = _plain(doc.data) if isinstance(doc.data, dict) else None
+    doc = yamlio.parse(text, path, with_lines=False, plain=True)
+    data = doc.data if isinstance(doc.data, dict) else None
     if data is not None and _fast_valid("app", data) and not _semantic_problems(data, doc):
         return data
     # something is wrong: parse again keeping line numbers, and report every problem
-    doc = yamlio.parse(text, path)
+    doc = yamlio.parse(text, path, plain=True)
     problems = app_problems(doc)
     if problems:
         raise InputError("validation.failed", count=len(problems), problems="\n".join(f"  {p}" for p in problems))
-    return _plain(doc.data)
+    return doc.data
 
 
 def app_problems(doc) -> list[Problem]:
     """Every problem of one app entry: schema, versions, identity of file and id."""
     if not isinstance(doc.data, dict):
         return [Problem(str(doc.path), 1, "", _msg("yaml.not_mapping_short"))]
-    data = _plain(doc.data)
+    data = doc.data if doc.plain else _plain(doc.data)
     return schema_problems("app", data, doc) + _semantic_problems(data, doc)
 
 

@@ -425,11 +425,8 @@ def load_recipe(path: Path, *, allow: frozenset[str] = frozenset(), source_root:
     path = Path(path)
     if not cached:
         from ksad import yamlio
-        from ksad.parsecache import plain
 
-        doc = yamlio.load_mapping(path)
-        doc.data = plain(doc.data)
-        return _recipe_from(doc, path, allow, source_root, resolve)
+        return _recipe_from(yamlio.load_mapping(path, plain=True), path, allow, source_root, resolve)
     from ksad.parsecache import validated
 
     # a recipe that loaded before is not parsed again (PyYAML is not even imported)

@@ -252,13 +252,13 @@ def _check_entry(run: Run, path: Path) -> tuple[Entry | None, list[Problem]]:
     if kept is not None:
         return Entry(path, raw, digest, kept["id"], kept["releases"], None), []
     try:
-        doc = yamlio.load(path, raw=raw)
+        doc = yamlio.load(path, raw=raw, plain=True)
     except InputError as exc:
         return None, [Problem(str(path), exc.fields.get("line"), "", exc.message)]
     found = app_problems(doc)
     if found:
         return None, found
-    data = _plain(doc.data)
+    data = doc.data
     releases = [_release_summary(r) for r in data["releases"]]
     entry = Entry(path, raw, digest, data["id"], releases, data, doc)
     if not releases:

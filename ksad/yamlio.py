@@ -31,6 +31,7 @@ class Document:
     path: Path
     data: Any
     lines: dict[Pointer, int] = field(default_factory=dict)
+    plain: bool = False  # dates are ISO strings already (parsecache.plain has nothing to do)
 
     def line_of(self, pointer: Pointer) -> int | None:
         """The line of *pointer*, or of its nearest ancestor that has one."""
@@ -59,6 +60,9 @@ _STR, _MAP, _SEQ = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.o
 # The scalar types of the safe loader, built by its own functions: what differs is only the walk.
 _SCALARS = {tag: fn for tag, fn in yaml.constructor.SafeConstructor.yaml_constructors.items()
             if tag in {f"tag:yaml.org,2002:{t}" for t in ("null", "bool", "int", "float", "binary", "timestamp")}}
+# ... with dates as ISO strings, as parsecache.plain makes them, for documents kept or checked as JSON
+_PLAIN_SCALARS = {**_SCALARS, "tag:yaml.org,2002:timestamp":
+                  lambda loader, node: _SCALARS["tag:yaml.org,2002:timestamp"](loader, node).isoformat()}
 
 
 class _Generic(Exception):
@@ -66,7 +70,8 @@ class _Generic(Exception):
     key, a set, an ordered map, a non-scalar key): it builds the document instead."""
 
 
-def _build(node: yaml.Node, pointer: Pointer, lines: dict | None, path: Path, loader, seen: set) -> Any:
+def _build(node: yaml.Node, pointer: Pointer, lines: dict | None, path: Path, loader, seen: set,
+           scalars: dict) -> Any:
     """The value of *node*, as the safe loader constructs it, with its line and its keys checked
     for duplicates in the same walk (*lines* None: neither).
 
@@ -79,7 +84,7 @@ def _build(node: yaml.Node, pointer: Pointer, lines: dict | None, path: Path, lo
         lines[pointer] = node.start_mark.line + 1
     cls = node.__class__
     if cls is yaml.ScalarNode:
-        return node.value if node.tag == _STR else _scalar(node, loader, path)
+        return node.value if node.tag == _STR else _scalar(node, loader, path, scalars)
     if id(node) in seen:  # an alias (or a recursive one): the safe loader shares the object
         raise _Generic
     seen.add(id(node))
@@ -94,16 +99,16 @@ def _build(node: yaml.Node, pointer: Pointer, lines: dict | None, path: Path, lo
                 if text in keys and text != "<<":  # as _walk: a repeated merge is the safe loader's to judge
                     raise InputError("yaml.duplicate_key", file=str(path), line=key_node.start_mark.line + 1, key=text)
                 keys[text] = True
-            key = text if key_node.tag == _STR else _scalar(key_node, loader, path)
-            out[key] = _build(value_node, pointer + (text,), lines, path, loader, seen)
+            key = text if key_node.tag == _STR else _scalar(key_node, loader, path, _SCALARS)  # plain keeps keys
+            out[key] = _build(value_node, pointer + (text,), lines, path, loader, seen, scalars)
         return out
     if cls is yaml.SequenceNode and node.tag == _SEQ:
-        return [_build(item, pointer + (i,), lines, path, loader, seen) for i, item in enumerate(node.value)]
+        return [_build(item, pointer + (i,), lines, path, loader, seen, scalars) for i, item in enumerate(node.value)]
     raise _Generic
 
 
-def _scalar(node: yaml.ScalarNode, loader, path: Path) -> Any:
-    construct = _SCALARS.get(node.tag)
+def _scalar(node: yaml.ScalarNode, loader, path: Path, scalars: dict) -> Any:
+    construct = scalars.get(node.tag)
     if construct is None:
         raise _Generic  # the safe loader refuses it, with its own message
     try:
@@ -112,18 +117,24 @@ def _scalar(node: yaml.ScalarNode, loader, path: Path) -> Any:
         raise InputError("yaml.malformed", file=str(path), line=node.start_mark.line + 1, problem=str(exc)) from None
 
 
-def parse(text: str, path: Path | str = "<text>", *, with_lines: bool = True) -> Document:
+def parse(text: str, path: Path | str = "<text>", *, with_lines: bool = True, plain: bool = False) -> Document:
+    """*plain*: dates as ISO strings (as ``parsecache.plain`` makes them), in the same walk."""
     path = Path(path)
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
         lines: dict = {}
         if node is None:
-            return Document(path, None, lines)
+            return Document(path, None, lines, plain)
         try:
-            data = _build(node, (), lines if with_lines else None, path, loader, set())
+            data = _build(node, (), lines if with_lines else None, path, loader, set(),
+                          _PLAIN_SCALARS if plain else _SCALARS)
         except _Generic:
             data, lines = _construct(loader, node, path, with_lines)
+            if plain:
+                from ksad.parsecache import plain as plain_data
+
+                data = plain_data(data)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
@@ -136,7 +147,7 @@ def parse(text: str, path: Path | str = "<text>", *, with_lines: bool = True) ->
         raise InputError("yaml.malformed", file=str(path), line=1, problem=str(exc)) from None
     finally:
         loader.dispose()
-    return Document(path, data, lines)
+    return Document(path, data, lines, plain)
 
 
 def _construct(loader, node: yaml.Node, path: Path, with_lines: bool) -> tuple[Any, dict]:
@@ -173,18 +184,19 @@ def _unbuildable_line(loader, root: yaml.Node) -> int:
     return root.start_mark.line + 1
 
 
-def load(path: Path | str, *, with_lines: bool = True, raw: bytes | None = None) -> Document:
+def load(path: Path | str, *, with_lines: bool = True, raw: bytes | None = None, plain: bool = False) -> Document:
     """The document at *path*; *raw*: its bytes, already read (and hashed) by the caller."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8") if raw is None else raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError("file.unreadable", file=str(path), problem=getattr(exc, "strerror", None) or str(exc)) from None
-    return parse(text, path, with_lines=with_lines)
+    return parse(text, path, with_lines=with_lines, plain=plain)
 
 
-def load_mapping(path: Path | str, *, with_lines: bool = True, raw: bytes | None = None) -> Document:
-    doc = load(path, with_lines=with_lines, raw=raw)
+def load_mapping(path: Path | str, *, with_lines: bool = True, raw: bytes | None = None,
+                 plain: bool = False) -> Document:
+    doc = load(path, with_lines=with_lines, raw=raw, plain=plain)
     if not isinstance(doc.data, dict):
         raise InputError("yaml.not_mapping", file=str(doc.path))
     return doc

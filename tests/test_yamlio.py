@@ -15,6 +15,7 @@ import yaml
 
 from ksad import yamlio
 from ksad.errors import InputError
+from ksad.parsecache import plain
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -26,6 +27,7 @@ EDGE_CASES = [
     "1: one\n2.5: two\nnull: three\ntrue: four\n2026-01-01: day\n",
     "nested:\n  - {a: [1, {b: c}]}\n  - - x\n    - y\n  - ''\n  -\n",
     "a: &x [1, 2]\nb: *x\n",
+    "a: &d 2026-11-23\nb: [*d, 2026-11-24T01:02:03Z]\n",
     "base: &b {x: 1}\nmine:\n  <<: *b\n  y: 2\n",
     "<<: {a: 1}\nb: 2\n",
     "s: !!set {a, b}\no: !!omap [{a: 1}, {b: 2}]\np: !!pairs [{a: 1}, {a: 2}]\n",
@@ -62,6 +64,8 @@ def _same(text: str) -> None:
     assert doc.data == expected.data == yaml.safe_load(text)
     assert doc.lines == expected.lines
     assert repr(doc.data) == repr(expected.data)  # same types too (1 vs 1.0 vs True compare equal)
+    flat = yamlio.parse(text, plain=True)
+    assert flat.plain and repr(flat.data) == repr(plain(expected.data)) and flat.lines == expected.lines
 
 
 @pytest.mark.parametrize("text", EDGE_CASES)
