@@ -38,22 +38,6 @@ def stat_sig(path: str) -> tuple[int, int, int] | None:
     return st.st_mtime_ns, st.st_size, st.st_ino
 
 
-def read_with_stat(path: str) -> tuple[tuple[int, int, int], bytes]:
-    """(stat_sig, bytes) of the file from one open: the stat is of the file read and taken before reading.
-
-    At 684 catalog files, stat then open costs ~10 ms more than this on every command.
-    """
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        st = os.fstat(fd)
-        parts = []
-        while chunk := os.read(fd, max(st.st_size + 1, 1 << 16)):  # to the end, even if it changes meanwhile
-            parts.append(chunk)
-    finally:
-        os.close(fd)
-    return (st.st_mtime_ns, st.st_size, st.st_ino), b"".join(parts)
-
-
 def remember_digests(digests: dict[str, tuple[tuple[int, int, int] | None, str]]) -> None:
     """{path: (stat_sig taken *before* reading the file, sha256 of what was read)}."""
     _known.update({path: entry for path, entry in digests.items() if entry[0] is not None})
@@ -121,12 +105,12 @@ class StatDigests:
 
         *st*: the file's stat, if the caller took it already (a directory scan does).
         """
-        st = st or os.stat(path)
         kept = self._kept.get(key)
-        if isinstance(kept, list) and len(kept) == 6 and isinstance(kept[5], str) \
-                and kept[:5] == [st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_dev]:
-            self._fresh[key] = kept
-            return st, kept[5]
+        if isinstance(kept, list) and len(kept) == 6 and isinstance(kept[5], str):
+            st = st or os.stat(path)  # only to compare: a file never hashed is opened at once
+            if kept[:5] == [st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_dev]:
+                self._fresh[key] = kept
+                return st, kept[5]
         fd = os.open(path, os.O_RDONLY)
         try:
             st = os.fstat(fd)  # of the file read, before reading: a later change shows in it
