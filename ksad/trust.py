@@ -972,7 +972,7 @@ def sign_snapshot(catalog_root: Path | str, keys: list[SigningKey], *, expires: 
 
 
 def verify_snapshot(catalog_root: Path | str, trust_state_dir: Path | str, now: datetime | None = None, *,
-                    record: bool = True) -> Snapshot:
+                    record: bool = True, stat_memo: bool = True) -> Snapshot:
     """Check the whole catalog against its signed snapshot, then remember the versions trusted.
 
     Refuses: a keyring or snapshot not signed as required, an older version than
@@ -982,6 +982,7 @@ def verify_snapshot(catalog_root: Path | str, trust_state_dir: Path | str, now: 
 
     ``record=False`` checks against what was trusted without remembering anything:
     ``ksad catalog validate`` and ``ksad publish`` look at a catalog, they do not adopt it.
+    ``stat_memo=False`` reads every file (:class:`DigestMemo` neither used nor kept).
     """
     root = Path(catalog_root).absolute()
     store = TrustStore(trust_state_dir, root)
@@ -1012,7 +1013,7 @@ def verify_snapshot(catalog_root: Path | str, trust_state_dir: Path | str, now: 
     files: dict[str, str] = data["files"]
     root_s = str(root)
     seen = {}
-    memo = DigestMemo(store)
+    memo = DigestMemo(store) if stat_memo else StatDigests(None)
     for rel, digest in files.items():
         target = os.path.join(root_s, rel)
         try:

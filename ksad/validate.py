@@ -550,13 +550,14 @@ def trust_problems(root: Path, trust_dir: Path | None = None, *, run: Run | None
     except KsadError as exc:
         return [Problem(str(root / KEYRING_FILE), None, "", exc.message)]
     try:
+        remember = run.digests.file is not None  # not with --no-cache
         if trust_dir:
-            verify_snapshot(root, trust_dir, record=False)
+            verify_snapshot(root, trust_dir, record=False, stat_memo=remember)
         else:
             import tempfile
 
             with tempfile.TemporaryDirectory() as empty:  # nothing trusted yet: no replay check
-                verify_snapshot(root, empty, record=False)
+                verify_snapshot(root, empty, record=False, stat_memo=False)
     except KsadError as exc:
         problems.append(Problem(str(root / SNAPSHOT_FILE), None, "", exc.message))
     # a signature's verdict depends on the signed bytes, the keyring and the day (keys have windows)
