@@ -57,7 +57,7 @@ COMPOSE_FILE = BENCH / "refapp" / "docker-compose.yml"
 POLL_S = 0.1  # the same poll interval as ksad's health wait, so granularity is not what we compare
 
 BUDGET = {"install_vs_floor": 1.05, "noop_s": 0.25, "help_s": 0.15, "catalog_s": 0.2}
-COLD_RUNS = 3  # per command and catalog size, each after deleting $KSAD_HOME/cache
+COLD_RUNS = 3  # per command and catalog size, each after deleting $KSAD_HOME/cache and the digest memo
 SLOW_COMMANDS = ("catalog validate", "catalog index --dry-run")
 
 
@@ -464,6 +464,8 @@ def scale_section(tmp: Path, sizes: list[int], warm_runs: int, cold_all: bool, r
             if cold_all or name == "catalog list" or slow:
                 for _ in range(1 if slow else COLD_RUNS):  # one sample on a shared machine is noise, not a figure
                     shutil.rmtree(home / "cache", ignore_errors=True)
+                    for memo in (home / "trust").glob("*.digests.json"):  # a fresh clone's files match none
+                        memo.unlink()
                     cold.add(run(cmd, env=env, timeout=900)[0])
             run(cmd, env=env)  # fills the cache when the cold run was skipped
             warm = Stat()
