@@ -103,7 +103,10 @@ def _build(node: yaml.Node, pointer: Pointer, lines: dict | None, path: Path, lo
             out[key] = _build(value_node, pointer + (text,), lines, path, loader, seen, scalars)
         return out
     if cls is yaml.SequenceNode and node.tag == _SEQ:
-        return [_build(item, pointer + (i,), lines, path, loader, seen, scalars) for i, item in enumerate(node.value)]
+        items = []  # a loop, not a comprehension: one frame per level, as deep as _walk goes
+        for i, item in enumerate(node.value):
+            items.append(_build(item, pointer + (i,), lines, path, loader, seen, scalars))
+        return items
     raise _Generic
 
 
@@ -145,6 +148,8 @@ def parse(text: str, path: Path | str = "<text>", *, with_lines: bool = True, pl
         raise InputError("yaml.malformed", file=str(path), line=line, problem=problem) from None
     except yaml.YAMLError as exc:
         raise InputError("yaml.malformed", file=str(path), line=1, problem=str(exc)) from None
+    except RecursionError:  # hundreds of levels: no catalog file, but a message, not a traceback
+        raise InputError("yaml.malformed", file=str(path), line=1, problem="nested too deeply") from None
     finally:
         loader.dispose()
     return Document(path, data, lines, plain)

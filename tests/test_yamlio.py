@@ -103,3 +103,11 @@ def test_a_value_its_type_cannot_hold_is_a_message_not_a_traceback(text, line, p
 def test_unsafe_tags_are_still_refused():
     with pytest.raises(InputError, match="could not determine a constructor"):
         yamlio.parse("a: !!python/object/apply:os.system ['true']\n")
+
+
+def test_deep_nesting_reads_as_deep_as_before_and_beyond_is_a_message():
+    _same("a: " + "[" * 200 + "]" * 200)
+    assert yamlio.parse("a: " + "[" * 700 + "]" * 700).lines[("a",) + (0,) * 699] == 1
+    with pytest.raises(InputError) as exc:
+        yamlio.parse("a: " + "[" * 5000 + "]" * 5000, "f.yaml")
+    assert exc.value.message == "f.yaml, line 1: not valid YAML (nested too deeply)."
