@@ -753,7 +753,7 @@ def scale_report(scale: dict) -> list[str]:
                        ("find_grant_s", "MoU: `find_grant`, warm (median of 5 partners)")):
         inproc.append([label] + [fmt(scale[s]["inproc"].get(key, float("nan")), "ms") for s in sizes])
     return ["", "## Scale: generated catalogs (60 releases per app)", "",
-            "Process wall times; cold = `$KSAD_HOME/cache` deleted first (the first command after a catalog "
+            "Process wall times; cold = `$KSAD_HOME/cache` and the digest memo deleted first (the first command after a catalog "
             "is cloned; after an update only changed files are re-parsed), warm = cache filled.", "",
             *_table(header, rows), "", "In-process (`bench/inproc.py`, a fresh process per size):", "",
             *_table(["in-process"] + header[1:], inproc), "",
