@@ -331,8 +331,7 @@ def validated(path: Path, kind: str, validate: Callable[[Any], Any]) -> Any:
 
     if raw is None:  # the digest was known from before: read the file now, and hash what is read
         digest, raw = read_hashed(path)
-    doc = yamlio.load_mapping(path, raw=raw)
-    doc.data = plain(doc.data)
+    doc = yamlio.load_mapping(path, raw=raw, plain=True)
     result = validate(doc)
     cache.store(digest, doc.data)
     cache.save(prune=True)
