@@ -30,8 +30,12 @@ def tree_sha256(root: Path, digest: Callable[[str, os.stat_result], str] | None 
     return h.hexdigest()
 
 
-def tree_lines(root: Path, digest: Callable[[str, os.stat_result], str] | None = None) -> list[bytes]:
+def tree_lines(root: Path, digest: Callable[[str, os.stat_result], str] | None = None,
+               top: dict[str, str] | None = None) -> list[bytes]:
     """The lines :func:`tree_sha256` hashes, one per file or symlink under *root*.
+
+    *top*: filled with the kind of each entry directly in *root* ("F" regular file, "L"
+    symlink, "D" directory), which the scan learns anyway.
 
     os.scandir, not Path.rglob: a catalog's validation hashes thousands of
     recipe directories, and pathlib's per-entry objects cost ~5x the hashing.
@@ -39,7 +43,7 @@ def tree_lines(root: Path, digest: Callable[[str, os.stat_result], str] | None =
     the hash is the one pinned by every release before this was rewritten.
     """
     found: list[tuple[tuple[str, ...], bytes]] = []
-    _scan(os.fspath(root), (), found, digest or _read_sha256)
+    _scan(os.fspath(root), (), found, digest or _read_sha256, top)
     found.sort(key=lambda item: item[0])
     return [line for _, line in found]
 
@@ -49,7 +53,8 @@ def _read_sha256(path: str, _st: os.stat_result) -> str:
         return hashlib.sha256(fh.read()).hexdigest()
 
 
-def _scan(directory: str, parts: tuple[str, ...], found: list, digest: Callable[[str, os.stat_result], str]) -> None:
+def _scan(directory: str, parts: tuple[str, ...], found: list, digest: Callable[[str, os.stat_result], str],
+          top: dict[str, str] | None = None) -> None:
     try:
         entries = list(os.scandir(directory))
     except (FileNotFoundError, NotADirectoryError):
@@ -59,9 +64,15 @@ def _scan(directory: str, parts: tuple[str, ...], found: list, digest: Callable[
         rel = "/".join(rel_parts)
         if entry.is_symlink():  # hashed as its text, never followed (nor recursed into)
             found.append((rel_parts, f"L {rel} {os.readlink(entry.path)}\n".encode()))
+            if top is not None:
+                top[entry.name] = "L"
         elif entry.is_dir(follow_symlinks=False):
+            if top is not None:
+                top[entry.name] = "D"
             _scan(entry.path, rel_parts, found, digest)
         elif entry.is_file(follow_symlinks=False):
+            if top is not None:
+                top[entry.name] = "F"
             st = entry.stat(follow_symlinks=False)
             mode = "x" if st.st_mode & 0o111 else "-"
             found.append((rel_parts, f"F {rel} {mode} {digest(entry.path, st)}\n".encode()))

@@ -23,10 +23,10 @@ from typing import Any, Callable
 from ksad.catalog import (DOCUMENTS_FILE, ENTRIES_DIR, INDEX_FILE, Problem, _build_entry, _catalog_meta, _msg, _plain,
                           _shipped_blob, _shipped_index, _shipped_json, app_problems, build_documents, code_sha256)
 from ksad.errors import InputError, KsadError, NotFoundError
-from ksad.hashing import tree_sha256
+from ksad.hashing import tree_lines
 from ksad.parsecache import StatDigests
 
-MEMO_FORMAT = 1
+MEMO_FORMAT = 2
 
 
 def validate_catalog(root: Path, trust_dir: Path | None = None, cache_dir: Path | None = None) -> tuple[int, list[Problem]]:
@@ -110,9 +110,10 @@ class Memo:
                 try:
                     blob = json.loads(self.file.read_bytes())
                     if blob["format"] == MEMO_FORMAT and blob["code"] == self._code:
-                        self._kept = blob["clean"]
-                except (OSError, ValueError, KeyError, TypeError):
-                    pass
+                        values = blob["values"]
+                        self._kept = {key: values[i] for key, i in blob["clean"].items()}
+                except (OSError, ValueError, KeyError, TypeError, IndexError):
+                    self._kept = {}
         return self._kept
 
     def get(self, key: str) -> Any:
@@ -131,11 +132,20 @@ class Memo:
             return
         from ksad.fsutil import atomic_write
 
+        # each distinct value once: 9,900 recipes of a national catalog share a few shapes,
+        # and decoding them all again was a tenth of a warm run
+        index: dict[str, int] = {}
+        clean = {key: index.setdefault(json.dumps(value, sort_keys=True, separators=(",", ":")), len(index))
+                 for key, value in self._used.items()}
         try:
-            atomic_write(self.file, json.dumps({"format": MEMO_FORMAT, "code": self._code, "clean": self._used},
-                                               separators=(",", ":")), durable=False)
+            atomic_write(self.file, '{"format":%d,"code":%s,"values":[%s],"clean":%s}' % (
+                MEMO_FORMAT, json.dumps(self._code), ",".join(index), json.dumps(clean, separators=(",", ":"))),
+                durable=False)
         except OSError:
             pass  # a read-only home only costs speed
+
+
+LINK_SCAN = 8  # a directory asked about this often is scanned once for its links
 
 
 class Run:
@@ -148,6 +158,8 @@ class Run:
         self._files: dict[str, str | None] = {}
         self._real: dict[str, str] = {}
         self._compose: dict[str, bool] = {}
+        self._links: dict[str, set[str]] = {}  # directory -> the names of the symlinks in it
+        self._asked: dict[str, int] = {}
         self.verified: dict[str, dict] = {}  # remembered recipe shapes whose reads were re-checked this run
         self._reads: dict[tuple[str, str, str], bool] = {}
         # each file's sha256 by stat signature: an unchanged recipe tree is hashed without reading it
@@ -160,7 +172,11 @@ class Run:
     def tree(self, path: str) -> str:
         digest = self._trees.get(path)
         if digest is None:
-            digest = self._trees[path] = tree_sha256(path, self._digest)
+            top: dict[str, str] = {}
+            digest = self._trees[path] = hashlib.sha256(b"".join(tree_lines(path, self._digest, top))).hexdigest()
+            if path not in self._compose:  # the scan shows it: no stat of its own
+                kind = top.get("compose.yaml")
+                self._compose[path] = kind == "F" or kind == "L" and os.path.isfile(os.path.join(path, "compose.yaml"))
         return digest
 
     def file(self, path: str) -> str | None:
@@ -179,8 +195,12 @@ class Run:
         return held
 
     def has_compose(self, directory: str) -> bool:
+        """Whether *directory* holds a compose.yaml (a file, or a link to one), learnt from hashing its tree."""
         if directory not in self._compose:
-            self._compose[directory] = os.path.isfile(os.path.join(directory, "compose.yaml"))
+            try:
+                self.tree(directory)
+            except OSError:  # unreadable: told as before, and hashing it fails again where it is needed
+                self._compose[directory] = os.path.isfile(os.path.join(directory, "compose.yaml"))
         return self._compose[directory]
 
     def realpath(self, path: str) -> str:
@@ -195,10 +215,26 @@ class Run:
         elif name in (".", ".."):  # as realpath takes them: after the links before them are resolved
             result = self.realpath(parent) if name == "." else os.path.dirname(self.realpath(parent))
         else:
-            candidate = os.path.join(self.realpath(parent), name)
-            result = os.path.realpath(candidate) if os.path.islink(candidate) else candidate
+            real_parent = self.realpath(parent)
+            candidate = os.path.join(real_parent, name)
+            result = os.path.realpath(candidate) if self._is_link(real_parent, name, candidate) else candidate
         self._real[path] = result
         return result
+
+    def _is_link(self, parent: str, name: str, path: str) -> bool:
+        """os.path.islink(*path*); once a directory has had LINK_SCAN of its entries asked about,
+        from one scan of it (a recipe directory per release: 60 siblings, one lstat each before)."""
+        links = self._links.get(parent)
+        if links is None:
+            asked = self._asked[parent] = self._asked.get(parent, 0) + 1
+            if asked < LINK_SCAN:
+                return os.path.islink(path)
+            try:
+                with os.scandir(parent) as entries:
+                    links = self._links[parent] = {e.name for e in entries if e.is_symlink()}
+            except OSError:
+                return os.path.islink(path)
+        return name in links
 
 
 # --- app entries ------------------------------------------------------------------

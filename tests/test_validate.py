@@ -159,6 +159,21 @@ def test_a_broken_or_foreign_memory_is_ignored(built, tmp_path, content, monkeyp
     assert len(loaded) == 2
 
 
+def test_a_memory_whose_values_are_gone_is_ignored(built, tmp_path, monkeypatch):
+    """Values are kept once each and keys point at them: keys left pointing nowhere check again."""
+    import json
+
+    cache = tmp_path / "cache"
+    assert _problems(built, cache) == []
+    (memo,) = cache.glob("validated-*.json")
+    blob = json.loads(memo.read_text(encoding="utf-8"))
+    assert len(blob["values"]) < len(blob["clean"])  # kept once each: checks that keep no value share one
+    memo.write_text(json.dumps({**blob, "values": []}), encoding="utf-8")
+    loaded = _counting_loads(monkeypatch)
+    assert _problems(built, cache) == []
+    assert len(loaded) == 2
+
+
 def _reference_tree_sha256(root: Path) -> str:
     """The tree hash as first written (pathlib): every release pinned before keeps its pin."""
     import hashlib
@@ -190,6 +205,56 @@ def test_the_tree_hash_is_the_one_releases_were_pinned_with(tmp_path):
     assert tree_sha256(t / "missing") == _reference_tree_sha256(t / "missing")
     standin = Path(__file__).resolve().parent.parent / "recipes" / "standin"
     assert tree_sha256(standin) == _reference_tree_sha256(standin)
+
+
+@pytest.mark.parametrize("linked", ["1.0.0", "1.0.9"], ids=["asked-first", "asked-after-its-siblings"])
+def test_a_recipe_directory_that_is_a_link_is_followed_among_many(tmp_path, linked):
+    """Once enough siblings are asked about, one scan of their directory says which are links
+    (an lstat each before): a link is followed as os.path.realpath follows it, wherever it comes."""
+    b = CatalogBuilder(tmp_path, grant=False)
+    for i in range(10):
+        b.add_release("uji-web", f"1.0.{i}", two_service())
+    assert _problems(b, None) == []
+    d = b.recipe_dir("uji-web", linked)
+    outside = tmp_path / "elsewhere" / linked
+    shutil.copytree(d, outside)
+    shutil.rmtree(d)
+    d.symlink_to(outside)  # same files, same pin: its build contexts now resolve from elsewhere
+    found = _problems(b, None)
+    assert found and all(str(outside) in p for p in found), found
+    assert any("points outside" in p for p in found)
+
+
+def _pin_recipes(b: CatalogBuilder) -> None:
+    from catalog_factory import entry
+
+    for app_id, releases in b.apps.items():
+        for rel in releases:
+            rel["recipe"]["sha256"] = tree_sha256(b.src / rel["recipe"]["path"])
+        (b.catalog / "apps" / f"{app_id}.yaml").write_text(yamlio.dump(entry(app_id, releases)), encoding="utf-8")
+    b.resign()
+
+
+@pytest.mark.parametrize("compose", ["missing", "a directory", "a link to a file"])
+def test_a_recipe_directory_needs_its_compose_file(tmp_path, compose):
+    """Whether compose.yaml is there is learnt from the scan that hashes the recipe's tree;
+    a link to a file counts, as os.path.isfile counts it."""
+    b = CatalogBuilder(tmp_path, grant=False)
+    d = b.add_release("uji-web", "1.0.0", two_service())
+    text = (d / "compose.yaml").read_text(encoding="utf-8")
+    (d / "compose.yaml").unlink()
+    if compose == "a directory":
+        (d / "compose.yaml").mkdir()
+    elif compose == "a link to a file":
+        (d / "real.yaml").write_text(text, encoding="utf-8")
+        (d / "compose.yaml").symlink_to("real.yaml")
+    _pin_recipes(b)
+    for cache in (tmp_path / "cache", tmp_path / "cache", None):  # cold, remembered, nothing kept
+        found = _problems(b, cache)
+        if compose == "a link to a file":
+            assert found == []
+        else:
+            assert len(found) == 1 and f"recipe directory {d} does not exist" in found[0], found
 
 
 def test_no_cache_checks_everything_and_keeps_nothing(built, run_ksad, ksad_env):
