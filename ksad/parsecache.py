@@ -105,12 +105,17 @@ class StatDigests:
 
         *st*: the file's stat, if the caller took it already (a directory scan does).
         """
+        st, digest, _ = self.read(key, path, st)
+        return st, digest
+
+    def read(self, key: str, path: str, st: os.stat_result | None = None) -> tuple[os.stat_result, str, bytes | None]:
+        """As :meth:`digest`, with the bytes hashed if the file had to be read (None if it was known)."""
         kept = self._kept.get(key)
         if isinstance(kept, list) and len(kept) == 6 and isinstance(kept[5], str):
             st = st or os.stat(path)  # only to compare: a file never hashed is opened at once
             if kept[:5] == [st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_dev]:
                 self._fresh[key] = kept
-                return st, kept[5]
+                return st, kept[5], None
         fd = os.open(path, os.O_RDONLY)
         try:
             st = os.fstat(fd)  # of the file read, before reading: a later change shows in it
@@ -119,10 +124,11 @@ class StatDigests:
                 parts.append(chunk)
         finally:
             os.close(fd)
-        actual = hashlib.sha256(b"".join(parts)).hexdigest()
+        raw = b"".join(parts)
+        actual = hashlib.sha256(raw).hexdigest()
         if max(st.st_mtime_ns, st.st_ctime_ns) < self._since:
             self._fresh[key] = [st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_dev, actual]
-        return st, actual
+        return st, actual, raw
 
     def sha256(self, key: str, path: str) -> str | None:
         """The file's sha256, None if it cannot be read."""

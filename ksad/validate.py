@@ -14,6 +14,7 @@ are found again, with their lines.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -415,23 +416,23 @@ PER_WORKER = 50
 
 
 class Preloader:
-    """Loads the recipes no remembered check covers in worker processes, one per CPU.
+    """Loads the recipes no remembered check covers in worker processes (ksad.workers).
 
-    A cold check of 9,900 recipes is mostly PyYAML and the recipe checks, all in Python:
-    processes divide it by the CPUs, and start while the entries are still being parsed.
-    What they load comes back as plain data and is used where a load in this process
-    would be, so the problems and their order do not change. Fewer than PER_WORKER
+    The workers start while the entries are still being parsed. Fewer than PER_WORKER
     recipes to load (the bundled catalog has 12) start no process.
     """
 
     def __init__(self, run: Run, sources: str) -> None:
+        from ksad.workers import Workers
+
         self.run, self.sources = run, sources
-        self.cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
         self.seen: set[str] = set()
         self.pending: list[str] = []
-        self.batches: list[tuple[list[str], Any]] = []
-        self.pool = None
-        self.workers = 0
+        self.pool = Workers(functools.partial(_load_batch, sources=sources))
+
+    @property
+    def workers(self) -> int:
+        return self.pool.started
 
     def add(self, entry: Entry) -> None:
         run = self.run
@@ -442,44 +443,28 @@ class Preloader:
             self.seen.add(directory)
             if _kept_shape(run, _recipe_key(self.sources, directory, run.tree(directory))) is None:
                 self.pending.append(directory)
-        if self.cpus > 1 and (self.pool is not None or len(self.pending) >= PER_WORKER):
+        if self.pool.started or len(self.pending) >= PER_WORKER:
             self._submit()
 
     def _submit(self) -> None:
-        try:
-            if self.pool is None:
-                import concurrent.futures
-                import multiprocessing
-
-                # fork: the workers start with ksad imported; Python starts them all at the first submit
-                self.workers = self.cpus
-                self.pool = concurrent.futures.ProcessPoolExecutor(
-                    self.workers, mp_context=multiprocessing.get_context("fork"))
-            for i in range(0, len(self.pending), BATCH):
-                batch = self.pending[i:i + BATCH]
-                self.batches.append((batch, self.pool.submit(_load_batch, batch, self.sources)))
-        except (OSError, RuntimeError, ValueError):
-            # no fork here, no process left (a container's pids limit), a pool already broken:
-            # it only costs speed, as everything not loaded by a worker loads in this process
-            self.cpus = 1
-            self.close()
+        # what no worker takes is left out of run.loaded: it loads in this process
+        for i in range(0, len(self.pending), BATCH):
+            if not self.pool.submit(self.pending[i:i + BATCH]):
+                break
         self.pending = []
 
     def finish(self) -> None:
         """Wait for the workers (if any started); what is left pending loads in this process."""
-        if self.pool is None:
+        if not self.pool.started:
             return
-        if self.pending and self.cpus > 1:
+        if self.pending:
             self._submit()
-        for batch, future in self.batches:
-            try:
-                self.run.loaded.update(zip(batch, future.result()))
-            except Exception:  # noqa: BLE001 - a worker that died: this process loads its batch (and
-                pass  # meets, with a traceback, any bug that made it die)
+        for batch, loaded in self.pool.results():
+            if loaded is not None:
+                self.run.loaded.update(zip(batch, loaded))
 
     def close(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=False, cancel_futures=True)
+        self.pool.close()
 
 
 _worker_run: list[Run] = []

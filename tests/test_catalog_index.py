@@ -467,3 +467,69 @@ def test_documents_json_is_never_built_from_what_install_and_list_keep(tmp_path)
     assert any(d["apps"][1]["app"] == "bukan-milik" for _, d in load_mous(b.catalog))  # what they now say
     write_index(b.catalog)
     assert (b.catalog / DOCUMENTS_FILE).read_bytes() == expected
+
+
+def _many_apps(tmp_path: Path) -> CatalogBuilder:
+    b = CatalogBuilder(tmp_path, grant=True)
+    for n in range(7):
+        b.add_release(f"uji-{n}", "1.0.0", two_service())
+    return b
+
+
+def _dying_parse_batch(items):
+    os._exit(3)  # what the kernel's OOM killer leaves of a worker
+
+
+@pytest.mark.parametrize("workers", ["in worker processes", "no processes", "a worker dies"])
+def test_app_files_parsed_in_worker_processes_index_the_same(tmp_path, monkeypatch, workers):
+    """A cold index of a national catalog parses its app files in one process per CPU; what it
+    writes is byte for byte what one process writes, and workers that cannot start or die only
+    cost speed."""
+    import concurrent.futures
+
+    b = _many_apps(tmp_path / "catalog")
+    write_index(b.catalog, cache_dir=tmp_path / "single")
+    expected = _outputs(b.catalog)
+    for p in _outputs(b.catalog):
+        (b.catalog / p).unlink()
+    monkeypatch.setattr(catalog_mod, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(catalog_mod, "PARSE_BATCH", 2)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1})
+    started = []
+    from ksad import workers as workers_mod
+
+    real_submit = workers_mod.Workers.submit
+
+    def counting_submit(self, batch):
+        took = real_submit(self, batch)
+        started.append(took)
+        return took
+
+    monkeypatch.setattr(workers_mod.Workers, "submit", counting_submit)
+    if workers == "no processes":
+        def no_fork(*_a, **_k):
+            raise OSError(11, "Resource temporarily unavailable")
+
+        monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_fork)
+    elif workers == "a worker dies":
+        monkeypatch.setattr(catalog_mod, "_parse_batch", _dying_parse_batch)
+    assert write_index(b.catalog, cache_dir=tmp_path / "workers")[2] is True
+    assert _outputs(b.catalog) == expected
+    assert started and all(started) == (workers != "no processes")
+
+
+def test_an_invalid_app_file_parsed_in_a_worker_stops_the_index_as_in_one_process(tmp_path, monkeypatch):
+    from ksad.errors import InputError
+
+    b = _many_apps(tmp_path / "catalog")
+    path = b.catalog / "apps" / "uji-3.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("version: 1.0.0", "version: satu"), encoding="utf-8")
+    with pytest.raises(InputError) as single:
+        write_index(b.catalog, cache_dir=tmp_path / "single")
+    assert "uji-3.yaml" in single.value.message and "satu" in single.value.message
+    monkeypatch.setattr(catalog_mod, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(catalog_mod, "PARSE_BATCH", 2)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1})
+    with pytest.raises(InputError) as parallel:
+        write_index(b.catalog, cache_dir=tmp_path / "workers")
+    assert (parallel.value.key, parallel.value.message) == (single.value.key, single.value.message)

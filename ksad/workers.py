@@ -1,0 +1,63 @@
+"""Batches of work in one forked process per CPU, for the commands that read a whole catalog.
+
+A cold `catalog validate` or `catalog index` at national scale is mostly PyYAML and
+checks written in Python: one process per CPU divides it. Workers are forked, so
+they start with ksad imported; what they return comes back as plain data (pickled)
+and is used where this process would have computed it, so results and their order
+do not change. Workers that cannot start (no fork, a container's pids limit) or that
+die (the OOM killer) only cost speed: their batches come back as None, and the
+caller does that part itself.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Callable, Iterator
+
+
+def cpus() -> int:
+    """The CPUs this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+class Workers:
+    """``fn(batch) -> list`` run in worker processes; :meth:`results` gives each batch back with its list."""
+
+    def __init__(self, fn: Callable[[list], list]) -> None:
+        self.fn = fn
+        self.count = cpus()
+        self.usable = self.count > 1
+        self.pool = None
+        self.started = 0  # processes started (0: everything is left to the caller)
+        self._futures: list[tuple[list, Any]] = []
+
+    def submit(self, batch: list) -> bool:
+        """Queue *batch*; False if no worker can take it (the caller keeps it)."""
+        if not self.usable:
+            return False
+        try:
+            if self.pool is None:
+                import concurrent.futures
+                import multiprocessing
+
+                self.pool = concurrent.futures.ProcessPoolExecutor(
+                    self.count, mp_context=multiprocessing.get_context("fork"))
+                self.started = self.count
+            self._futures.append((batch, self.pool.submit(self.fn, batch)))
+            return True
+        except (OSError, RuntimeError, ValueError):
+            self.usable = False
+            self.close()
+            return False
+
+    def results(self) -> Iterator[tuple[list, list | None]]:
+        """(batch, its results) in the order submitted; None where its worker failed."""
+        for batch, future in self._futures:
+            try:
+                yield batch, future.result()
+            except Exception:  # noqa: BLE001 - a worker that died: the caller computes the batch (and
+                yield batch, None  # meets, with a traceback, any bug that made it die)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
