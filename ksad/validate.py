@@ -159,6 +159,7 @@ class Run:
         self._files: dict[str, str | None] = {}
         self._real: dict[str, str] = {}
         self._compose: dict[str, bool] = {}
+        self._recipe_dirs: dict[tuple[str, str], str] = {}
         self._links: dict[str, set[str]] = {}  # directory -> the names of the symlinks in it
         self._asked: dict[str, int] = {}
         self.verified: dict[str, dict] = {}  # remembered recipe shapes whose reads were re-checked this run
@@ -203,6 +204,14 @@ class Run:
             except OSError:  # unreadable: told as before, and hashing it fails again where it is needed
                 self._compose[directory] = os.path.isfile(os.path.join(directory, "compose.yaml"))
         return self._compose[directory]
+
+    def recipe_dir(self, sources: str, rel: str) -> str:
+        """The resolved directory of a release's recipe path: the preloader and the check both ask."""
+        key = (sources, rel)
+        hit = self._recipe_dirs.get(key)
+        if hit is None:
+            hit = self._recipe_dirs[key] = self.realpath(os.path.join(sources, rel))
+        return hit
 
     def realpath(self, path: str) -> str:
         """os.path.realpath(*path*), resolving each parent directory once per run."""
@@ -308,7 +317,7 @@ def _check_entry(run: Run, path: Path) -> tuple[Entry | None, list[Problem]]:
 
 
 def _release(run: Run, rel: dict, sources: str, entry: Entry, i: int) -> list[Problem]:
-    return _release_problems(run, run.realpath(os.path.join(sources, rel["recipe"]["path"])), rel, sources,
+    return _release_problems(run, run.recipe_dir(sources, rel["recipe"]["path"]), rel, sources,
                              str(entry.path), lambda: entry.line_of(("releases", i, "recipe")), f"releases[{i}]",
                              entry.id)
 
@@ -437,7 +446,7 @@ class Preloader:
     def add(self, entry: Entry) -> None:
         run = self.run
         for rel in entry.releases:
-            directory = run.realpath(os.path.join(self.sources, rel["recipe"]["path"]))
+            directory = run.recipe_dir(self.sources, rel["recipe"]["path"])
             if directory in self.seen or not run.has_compose(directory):
                 continue
             self.seen.add(directory)
