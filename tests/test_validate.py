@@ -174,6 +174,25 @@ def test_a_memory_whose_values_are_gone_is_ignored(built, tmp_path, monkeypatch)
     assert len(loaded) == 2
 
 
+def test_a_remembered_recipe_reports_its_services_in_the_order_a_load_gives(tmp_path):
+    """Problems found with a remembered recipe shape come in the order a fresh load gives (each
+    service after what it depends on: zdb, then web), not sorted, as a memo could keep them."""
+    from catalog_factory import entry
+
+    b = CatalogBuilder(tmp_path, grant=False)
+    compose = (two_service().replace("  db:\n", "  zdb:\n").replace("{db: {condition", "{zdb: {condition")
+               .replace("db: DB_PASSWORD", "zdb: DB_PASSWORD"))
+    b.add_release("uji-web", "1.0.0", compose)
+    for rel in b.apps["uji-web"]:
+        rel["builds"] = {}  # neither build context pinned: one problem per service
+    (b.catalog / "apps" / "uji-web.yaml").write_text(yamlio.dump(entry("uji-web", b.apps["uji-web"])),
+                                                     encoding="utf-8")
+    b.resign()
+    fresh = _problems(b, tmp_path / "cache")
+    assert [p.split(": ")[1] for p in fresh] == ["releases[0].builds.zdb", "releases[0].builds.web"], fresh
+    assert _problems(b, tmp_path / "cache") == fresh  # the shape remembered this time
+
+
 def _reference_tree_sha256(root: Path) -> str:
     """The tree hash as first written (pathlib): every release pinned before keeps its pin."""
     import hashlib
