@@ -547,7 +547,7 @@ def _parsed_entry(cache: Path | None, path: Path, raw: bytes | None, digest: str
                 return kept
         except (OSError, ValueError):
             pass
-    if parsed is not None and raw is not None:
+    if parsed is not None:  # a worker's parse of *raw*
         if parsed[0] == "refused":
             raise InputError(parsed[1], parsed[2], **parsed[3])
         data = parsed[1]

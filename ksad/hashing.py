@@ -16,16 +16,18 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def tree_sha256(root: Path, digest: Callable[[str, os.stat_result], str] | None = None) -> str:
+def tree_sha256(root: Path, digest: Callable[[str, os.stat_result], str] | None = None,
+                top: dict[str, str] | None = None) -> str:
     """A hash of a directory's files: paths, executable bit and contents.
 
     Independent of timestamps, ownership and file-system order, so the same
     source checked out anywhere hashes the same. Symlinks are hashed as their
     target text, never followed (a link must not pull host files in).
     *digest(path, lstat)*: a regular file's sha256 (default: read and hashed now).
+    *top*: see :func:`tree_lines`.
     """
     h = hashlib.sha256()
-    for line in tree_lines(root, digest):
+    for line in tree_lines(root, digest, top):
         h.update(line)
     return h.hexdigest()
 

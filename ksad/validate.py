@@ -24,7 +24,7 @@ from typing import Any, Callable
 from ksad.catalog import (DOCUMENTS_FILE, ENTRIES_DIR, INDEX_FILE, Problem, _build_entry, _catalog_meta, _msg, _plain,
                           _shipped_blob, _shipped_index, _shipped_json, app_problems, build_documents, code_sha256)
 from ksad.errors import InputError, KsadError, NotFoundError
-from ksad.hashing import tree_lines
+from ksad.hashing import tree_sha256
 from ksad.parsecache import StatDigests
 
 MEMO_FORMAT = 2
@@ -176,7 +176,7 @@ class Run:
         digest = self._trees.get(path)
         if digest is None:
             top: dict[str, str] = {}
-            digest = self._trees[path] = hashlib.sha256(b"".join(tree_lines(path, self._digest, top))).hexdigest()
+            digest = self._trees[path] = tree_sha256(path, self._digest, top)
             if path not in self._compose:  # the scan shows it: no stat of its own
                 kind = top.get("compose.yaml")
                 self._compose[path] = kind == "F" or kind == "L" and os.path.isfile(os.path.join(path, "compose.yaml"))
