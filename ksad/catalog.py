@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from ksad.errors import ConflictError, InputError, NotFoundError
+from ksad.hashing import SCHEMA_DIR, code_files
 from ksad.parsecache import plain as _plain
 from ksad.parsecache import StatDigests, read_hashed
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "catalog" / "schema"
 CACHE_FORMAT = 3  # bump when the cached shape changes
 
 
@@ -491,11 +491,9 @@ def code_sha256() -> str:
     """ksad's modules and schemas: a remembered result of other code is not used."""
     if not _code:
         h = hashlib.sha256()
-        for directory in (Path(__file__).parent, SCHEMA_DIR):
-            for name in sorted(os.listdir(directory)):
-                if name.endswith((".py", ".json")):
-                    with open(directory / name, "rb") as fh:
-                        h.update(name.encode() + b"\0" + hashlib.sha256(fh.read()).digest())
+        for path in code_files((Path(__file__).parent, SCHEMA_DIR)):
+            with open(path, "rb") as fh:
+                h.update(path.name.encode() + b"\0" + hashlib.sha256(fh.read()).digest())
         _code.append(h.hexdigest())
     return _code[0]
 

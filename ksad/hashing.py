@@ -78,3 +78,23 @@ def _scan(directory: str, parts: tuple[str, ...], found: list, digest: Callable[
             st = entry.stat(follow_symlinks=False)
             mode = "x" if st.st_mode & 0o111 else "-"
             found.append((rel_parts, f"F {rel} {mode} {digest(entry.path, st)}\n".encode()))
+
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+SCHEMA_DIR = PACKAGE_DIR.parent / "catalog" / "schema"
+
+
+def code_files(directories: tuple[Path, ...] = (PACKAGE_DIR, SCHEMA_DIR)) -> list[Path]:
+    """ksad's modules and schemas: what a remembered result of ksad's checks was computed by."""
+    return [directory / name for directory in directories for name in sorted(os.listdir(directory))
+            if name.endswith((".py", ".json"))]
+
+
+def code_stamp() -> str:
+    """The files of :func:`code_files` by name, size and mtime, the way Python's bytecode cache
+    tells that a module changed: ~40 stats, where hashing their content costs ~10 ms."""
+    h = hashlib.sha256()
+    for path in code_files():
+        st = os.stat(path)
+        h.update(f"{path.name}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()

@@ -541,11 +541,110 @@ def verify_mou(data: dict, keyring: Keyring, revocations: dict | None = None, no
 
 
 def list_mous(catalog_root: Path | str, keyring: Keyring, now: datetime | None = None, *,
-              region: str | None = None) -> list[MouStatus]:
-    """Every MoU of the catalog judged today; with *region*, only those it is a party to."""
+              region: str | None = None, pinned: dict[str, str] | None = None) -> list[MouStatus]:
+    """Every MoU of the catalog judged today; with *region*, only those it is a party to.
+
+    *pinned*: the catalog's files and their sha256 as its signed snapshot lists them, checked
+    against the files just now (:func:`ksad.trust.verify_snapshot`). With them, the whole list
+    judged earlier the same day, from the same MoUs, revocations and keyring, is not judged
+    again (a region's few MoUs are judged in a few ms).
+    """
+    memo = _Verdicts(Path(catalog_root), keyring, today(now), pinned) if pinned is not None and not region else None
+    if memo is not None:
+        remembered = memo.get()
+        if remembered is not None:
+            return remembered
     revocations = load_revocations(catalog_root)
-    return [check_mou(data, keyring, revocations, now=now, file=path)
-            for path, data in load_mous(catalog_root, region=region)]
+    results = [check_mou(data, keyring, revocations, now=now, file=path)
+               for path, data in load_mous(catalog_root, region=region)]
+    if memo is not None:
+        memo.keep(results)
+    return results
+
+
+class _Verdicts:
+    """The catalog's MoUs as judged on a day, remembered by everything the judgement read.
+
+    ``mou list --all`` of a national catalog judges 514 MoUs: parsing (or decoding) them, the
+    canonical bytes of each for its two signatures, the revocations, the keys' windows; about
+    half of a warm run. Every input of a verdict is in the key: the sha256 of each MoU,
+    revocation and keyring file as the signed snapshot pins them (checked against the files
+    by the caller), the keyring's content, the day, ksad's own code
+    (:func:`ksad.hashing.code_stamp`) and the language (a problem's fields name a side in
+    words). The file is owner-only, like the signatures already verified
+    (``ksad.trust._VerifiedMemo``), whose trust it shares.
+    """
+
+    FORMAT = 1
+
+    def __init__(self, root: Path, keyring: Keyring, on: date, pinned: dict[str, str]) -> None:
+        import hashlib
+
+        from ksad.hashing import code_stamp
+        from ksad.messages import current_language
+        from ksad.settings import Settings
+        from ksad.trust import KEYRING_FILE, catalog_id
+
+        self.file = Settings.from_env().cache_dir / f"mou-verdicts-{catalog_id(root)}.json"
+        read = sorted(f"{rel}\0{digest}" for rel, digest in pinned.items()
+                      if rel.startswith((f"{MOU_DIR}/", f"{REVOCATION_DIR}/")) or rel == KEYRING_FILE)
+        self.key = hashlib.sha256("\n".join([str(self.FORMAT), code_stamp(), str(root.absolute()), keyring.sha256,
+                                             on.isoformat(), current_language(), *read]).encode()).hexdigest()
+
+    def get(self) -> list[MouStatus] | None:
+        import json
+
+        try:
+            blob = json.loads(self.file.read_bytes())
+            if blob["format"] != self.FORMAT or blob["key"] != self.key:
+                return None
+            return [_restored(row) for row in blob["mous"]]
+        except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
+            return None  # none yet, or written by other code: judged again
+
+    def keep(self, results: list[MouStatus]) -> None:
+        import json
+
+        from ksad.fsutil import atomic_write
+
+        rows = [_row(r) for r in results]
+        if any(row is None for row in rows):
+            return
+        try:
+            text = json.dumps(rows, separators=(",", ":"))
+            if json.loads(text) != rows:  # a field JSON would not give back as it was
+                return
+        except (TypeError, ValueError):
+            return
+        try:
+            atomic_write(self.file, '{"format":%d,"key":"%s","mous":%s}' % (self.FORMAT, self.key, text), mode=0o600,
+                         durable=False)
+        except OSError:
+            pass  # a read-only home only costs speed
+
+
+def _row(r: MouStatus) -> list | None:
+    p = r.problem
+    if p is not None and type(p) is not TrustError:
+        return None
+    rev = r.revocation
+    return [r.id, str(r.file) if r.file else None, list(r.pioneer), list(r.partner), r.document_sha256,
+            r.valid_from.isoformat(), r.valid_until.isoformat(), [list(g) for g in r.grants], r.terms, r.demo,
+            [list(s) for s in r.signers],
+            None if rev is None else [rev.mou, rev.side, rev.revoked_on.isoformat(), rev.reason, rev.signer,
+                                      str(rev.file) if rev.file else None],
+            None if p is None else [p.key, p.hint_key, p.fields], r.passed]
+
+
+def _restored(row: list) -> MouStatus:
+    mid, file, pioneer, partner, sha, valid_from, valid_until, grants, terms, demo, signers, rev, problem, passed = row
+    return MouStatus(
+        mid, Path(file) if file else None, Party(*pioneer), Party(*partner), sha, date.fromisoformat(valid_from),
+        date.fromisoformat(valid_until), tuple([Grant(*g) for g in grants]), terms, demo,
+        tuple([Signer(*s) for s in signers]),
+        None if rev is None else Revocation(rev[0], rev[1], date.fromisoformat(rev[2]), rev[3], rev[4],
+                                            Path(rev[5]) if rev[5] else None),
+        None if problem is None else TrustError(problem[0], problem[1], **problem[2]), passed)
 
 
 def find_grant(catalog_root: Path | str, keyring: Keyring, *, publisher: str, partner: str, app: str,

@@ -453,3 +453,81 @@ def test_a_regions_list_still_refuses_another_regions_mou_under_the_wrong_name(w
     out = run_ksad("--catalog", world.root, "mou", "list", "--region", "52.04")
     assert out.returncode == 3
     assert "3273-7373-renamed.yaml: the MoU id '3273-7373-1-2026' must match the file name." in out.stderr
+
+
+# --- the whole list, judged once a day ------------------------------------------------------------
+
+
+def _judged(world, monkeypatch, now=None):
+    """The catalog's MoUs listed as `mou list --all` lists them, and how many were judged to do it."""
+    from ksad import mou
+    from ksad.settings import Settings
+    from ksad.trust import trust_state_dir, verify_snapshot
+
+    judged = []
+
+    def counting(*args, **kw):
+        judged.append(args[0]["id"])
+        return check_mou(*args, **kw)
+
+    monkeypatch.setattr(mou, "check_mou", counting)
+    snapshot = verify_snapshot(world.root, trust_state_dir(Settings.from_env()))
+    listed = mou.list_mous(world.root, snapshot.keyring, now, pinned=snapshot.files)
+    return [r.to_json() for r in listed], len(judged)
+
+
+def test_the_whole_list_is_judged_once_a_day_from_the_same_files(world, monkeypatch):
+    from datetime import datetime, timezone
+
+    _region_world(world)
+    world.write_mou(world.mou_doc("3273-5204-ends-today", valid_until=TODAY.isoformat()))
+    world.snapshot()
+    first, judged = _judged(world, monkeypatch)
+    assert judged == 6
+    assert _judged(world, monkeypatch) == (first, 0)  # the same, remembered: nothing judged again
+    problems = {r["id"]: r["problem"] for r in first}
+    assert problems["3273-5204-ends-today"] is None and problems == {**_expected_52_04(world), **{
+        "3273-5204-ends-today": None, "3273-7373-1-2026": None, "3671-7373-1-2026": None}}
+    assert {r["id"]: r["revocation"] for r in first}["3273-5204-revoked"]["reason"] == "Diakhiri"
+
+    tomorrow = datetime.now(timezone.utc) + timedelta(days=1)
+    later, judged = _judged(world, monkeypatch, tomorrow)  # another day: every window judged again
+    assert judged == 6 and {r["id"]: r["problem"] for r in later}["3273-5204-ends-today"] == (
+        f"MoU 3273-5204-ends-today expired on {TODAY.isoformat()}.")
+
+    revoke_mou(world.root, "3273-7373-1-2026", world.key("palopo"), keyring(world), reason="Selesai")
+    world.snapshot()  # a revocation the snapshot now lists
+    after, judged = _judged(world, monkeypatch)
+    assert judged == 6 and "Selesai" in {r["id"]: r["problem"] for r in after}["3273-7373-1-2026"]
+
+
+def test_remembered_verdicts_are_owner_only_in_the_runs_language_and_never_trusted_when_broken(world, run_ksad):
+    import json
+    import stat
+
+    _region_world(world)
+    world.snapshot()
+
+    def listed(lang="en"):
+        out = run_ksad("--catalog", world.root, "mou", "list", "--all", "--json", env={"KSAD_LANG": lang}, check=True)
+        return {r["id"]: r["problem"] for r in json.loads(out.stdout)["data"]}
+
+    english = listed()
+    memo = next((world.base / "home" / "cache").glob("mou-verdicts-*.json"))
+    assert stat.S_IMODE(memo.stat().st_mode) == 0o600
+    indonesian = listed("id")  # not what the English run remembered: its fields name sides in English
+    assert "oleh daerah mitra (52.04)" in indonesian["3273-5204-revoked"]
+    assert listed("id") == indonesian and listed() == english
+    for broken in ("", "{", '{"format": 1, "key": "x", "mous": []}', json.dumps(
+            {**json.loads(memo.read_text()), "mous": [["3273-5204-tampered"]]})):
+        memo.write_text(broken)
+        assert listed() == english
+
+
+def test_a_list_against_a_keyring_file_remembers_nothing(world, run_ksad):
+    world.write_mou()
+    world.snapshot()
+    run_ksad("--catalog", world.root, "mou", "list", "--all", "--keyring", world.root / KEYRING_FILE, check=True)
+    assert not list((world.base / "home" / "cache").glob("mou-verdicts-*.json"))
+    run_ksad("--catalog", world.root, "mou", "list", "--all", check=True)
+    assert list((world.base / "home" / "cache").glob("mou-verdicts-*.json"))

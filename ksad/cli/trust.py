@@ -243,12 +243,14 @@ def list_(state: State, region: str | None, show_all: bool, keyring_file: str | 
         from ksad.identity import load_identity
 
         region = load_identity(state.settings).region_code
+    pinned = None
     if keyring_file:
         keyring = _keyring(state, keyring_file)
     else:
         # Listing the catalog's MoUs means trusting the catalog: check its signed snapshot first.
-        keyring = verify_snapshot(state.settings.catalog, trust_state_dir(state.settings)).keyring
-    results = list_mous(state.settings.catalog, keyring, region=region)
+        snapshot = verify_snapshot(state.settings.catalog, trust_state_dir(state.settings))
+        keyring, pinned = snapshot.keyring, snapshot.files
+    results = list_mous(state.settings.catalog, keyring, region=region, pinned=pinned)
     catalog = str(state.settings.catalog)
     if as_json:
         emit_json([r.to_json() for r in results])
