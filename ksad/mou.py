@@ -588,8 +588,10 @@ class _Verdicts:
         self.file = Settings.from_env().cache_dir / f"mou-verdicts-{catalog_id(root)}.json"
         read = sorted(f"{rel}\0{digest}" for rel, digest in pinned.items()
                       if rel.startswith((f"{MOU_DIR}/", f"{REVOCATION_DIR}/")) or rel == KEYRING_FILE)
-        self.key = hashlib.sha256("\n".join([str(self.FORMAT), code_stamp(), str(root.absolute()), keyring.sha256,
-                                             on.isoformat(), current_language(), *read]).encode()).hexdigest()
+        # the root as given too: the files listed are named from it
+        self.key = hashlib.sha256("\n".join([str(self.FORMAT), code_stamp(), str(root), str(root.absolute()),
+                                             keyring.sha256, on.isoformat(), current_language(), *read]).encode()
+                                  ).hexdigest()
 
     def get(self) -> list[MouStatus] | None:
         import json
