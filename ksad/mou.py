@@ -614,8 +614,6 @@ class _Verdicts:
             return
         try:
             text = json.dumps(rows, separators=(",", ":"))
-            if json.loads(text) != rows:  # a field JSON would not give back as it was
-                return
         except (TypeError, ValueError):
             return
         try:
@@ -626,8 +624,15 @@ class _Verdicts:
 
 
 def _row(r: MouStatus) -> list | None:
+    """*r* as JSON gives it back exactly, or None. All but a problem's fields are strings, dates,
+    booleans and the terms (decoded from JSON, or checked to be JSON's when parsed)."""
+    import json
+
     p = r.problem
-    if p is not None and type(p) is not TrustError:
+    try:
+        if p is not None and (type(p) is not TrustError or json.loads(json.dumps(p.fields)) != p.fields):
+            return None
+    except (TypeError, ValueError):
         return None
     rev = r.revocation
     return [r.id, str(r.file) if r.file else None, list(r.pioneer), list(r.partner), r.document_sha256,

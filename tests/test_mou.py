@@ -458,7 +458,7 @@ def test_a_regions_list_still_refuses_another_regions_mou_under_the_wrong_name(w
 # --- the whole list, judged once a day ------------------------------------------------------------
 
 
-def _judged(world, monkeypatch, now=None):
+def _judged(world, monkeypatch, now=None, judge=check_mou):
     """The catalog's MoUs listed as `mou list --all` lists them, and how many were judged to do it."""
     from ksad import mou
     from ksad.settings import Settings
@@ -468,7 +468,7 @@ def _judged(world, monkeypatch, now=None):
 
     def counting(*args, **kw):
         judged.append(args[0]["id"])
-        return check_mou(*args, **kw)
+        return judge(*args, **kw)
 
     monkeypatch.setattr(mou, "check_mou", counting)
     snapshot = verify_snapshot(world.root, trust_state_dir(Settings.from_env()))
@@ -531,3 +531,19 @@ def test_a_list_against_a_keyring_file_remembers_nothing(world, run_ksad):
     assert not list((world.base / "home" / "cache").glob("mou-verdicts-*.json"))
     run_ksad("--catalog", world.root, "mou", "list", "--all", check=True)
     assert list((world.base / "home" / "cache").glob("mou-verdicts-*.json"))
+
+
+@pytest.mark.parametrize("field", [date(2026, 1, 1), ("32.73", "52.04")])
+def test_a_verdict_json_would_not_give_back_as_it_was_is_not_remembered(world, monkeypatch, field):
+    from ksad.settings import Settings
+
+    world.write_mou()
+    world.snapshot()
+
+    def odd(*args, **kw):  # a problem whose field is a date or a tuple: JSON gives a string or a list
+        return check_mou(*args, **kw)._replace(problem=TrustError("mou.expired", id="x", date=field))
+
+    for _ in range(2):
+        listed, judged = _judged(world, monkeypatch, judge=odd)
+        assert judged == 1 and listed[0]["problem"] == f"MoU x expired on {field}."
+    assert not list(Settings.from_env().cache_dir.glob("mou-verdicts-*.json"))
