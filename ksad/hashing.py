@@ -7,6 +7,9 @@ import os
 from pathlib import Path
 from typing import Callable
 
+PACKAGE_DIR = Path(__file__).resolve().parent
+SCHEMA_DIR = PACKAGE_DIR.parent / "catalog" / "schema"
+
 
 def file_sha256(path: Path) -> str:
     h = hashlib.sha256()
@@ -78,10 +81,6 @@ def _scan(directory: str, parts: tuple[str, ...], found: list, digest: Callable[
             st = entry.stat(follow_symlinks=False)
             mode = "x" if st.st_mode & 0o111 else "-"
             found.append((rel_parts, f"F {rel} {mode} {digest(entry.path, st)}\n".encode()))
-
-
-PACKAGE_DIR = Path(__file__).resolve().parent
-SCHEMA_DIR = PACKAGE_DIR.parent / "catalog" / "schema"
 
 
 def code_files(directories: tuple[Path, ...] = (PACKAGE_DIR, SCHEMA_DIR)) -> list[Path]:

@@ -24,6 +24,8 @@ of the keys, because an official acts on those first.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
 from collections import Counter
@@ -233,8 +235,6 @@ def _region_mous(root: Path, region: str) -> list[tuple[Path, dict]]:
     file the index does not cover is still parsed and refused if it is not a valid MoU.
     The chosen MoUs have a parse cache of their own, so the catalog's whole one is not decoded.
     """
-    import hashlib
-
     from ksad.parsecache import ParsedCache, file_digest, known_digest
 
     shipped: dict | None = None
@@ -578,8 +578,6 @@ class _Verdicts:
     FORMAT = 1
 
     def __init__(self, root: Path, keyring: Keyring, on: date, pinned: dict[str, str]) -> None:
-        import hashlib
-
         from ksad.hashing import code_stamp
         from ksad.messages import current_language
         from ksad.settings import Settings
@@ -594,8 +592,6 @@ class _Verdicts:
                                   ).hexdigest()
 
     def get(self) -> list[MouStatus] | None:
-        import json
-
         try:
             blob = json.loads(self.file.read_bytes())
             if blob["format"] != self.FORMAT or blob["key"] != self.key:
@@ -605,8 +601,6 @@ class _Verdicts:
             return None  # none yet, or written by other code: judged again
 
     def keep(self, results: list[MouStatus]) -> None:
-        import json
-
         from ksad.fsutil import atomic_write
 
         rows = [_row(r) for r in results]
@@ -626,8 +620,6 @@ class _Verdicts:
 def _row(r: MouStatus) -> list | None:
     """*r* as JSON gives it back exactly, or None. All but a problem's fields are strings, dates,
     booleans and the terms (decoded from JSON, or checked to be JSON's when parsed)."""
-    import json
-
     p = r.problem
     try:
         if p is not None and (type(p) is not TrustError or json.loads(json.dumps(p.fields)) != p.fields):
