@@ -554,9 +554,11 @@ def list_mous(catalog_root: Path | str, keyring: Keyring, now: datetime | None =
         remembered = memo.get()
         if remembered is not None:
             return remembered
+    from ksad.workers import threaded_map
+
     revocations = load_revocations(catalog_root)
-    results = [check_mou(data, keyring, revocations, now=now, file=path)
-               for path, data in load_mous(catalog_root, region=region)]
+    results = threaded_map(lambda found: check_mou(found[1], keyring, revocations, now=now, file=found[0]),
+                           load_mous(catalog_root, region=region))
     if memo is not None:
         memo.keep(results)
     return results

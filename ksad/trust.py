@@ -58,6 +58,7 @@ import json
 import math
 import os
 import re
+import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -439,12 +440,15 @@ class _VerifiedMemo:
 
 
 _memo: _VerifiedMemo | None = None
+_memo_lock = threading.Lock()  # signatures are verified in two threads (ksad.workers.threaded_map)
 
 
 def _verified_memo() -> _VerifiedMemo:
     global _memo
     if _memo is None:
-        _memo = _VerifiedMemo()
+        with _memo_lock:
+            if _memo is None:
+                _memo = _VerifiedMemo()
     return _memo
 
 

@@ -616,6 +616,7 @@ def trust_problems(root: Path, trust_dir: Path | None = None, *, run: Run | None
 
 def _mou_problems(root: Path, run: Run, keyring, trusted: str) -> list[Problem]:
     from ksad.mou import MOU_DIR, REVOCATION_DIR, _yaml_names, check_mou, load_mous, load_revocations
+    from ksad.workers import threaded_map
 
     revoked = hashlib.sha256(json.dumps(
         [[n, run.file(os.path.join(root, REVOCATION_DIR, n))] for n in _yaml_names(root / REVOCATION_DIR)]
@@ -628,12 +629,11 @@ def _mou_problems(root: Path, run: Run, keyring, trusted: str) -> list[Problem]:
         revocations = load_revocations(root)
     except KsadError as exc:
         return [Problem(str(root / "mous"), exc.fields.get("line"), "", exc.message)]
+    todo = [(path, data, keys.get(path.name)) for path, data in mous]
+    todo = [(path, data, key) for path, data, key in todo if key is None or run.memo.get(key) is None]
+    statuses = threaded_map(lambda item: check_mou(item[1], keyring, revocations, file=item[0]), todo)
     problems = []
-    for path, data in mous:
-        key = keys.get(path.name)
-        if key is not None and run.memo.get(key) is not None:
-            continue
-        status = check_mou(data, keyring, revocations, file=path)
+    for (path, _, key), status in zip(todo, statuses):
         if status.problem is not None:
             problems.append(Problem(str(path), None, "", status.problem.message,
                                     warning=status.problem.key == "mou.expired"))

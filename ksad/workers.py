@@ -12,7 +12,10 @@ caller does that part itself.
 from __future__ import annotations
 
 import os
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Sequence, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 def cpus() -> int:
@@ -61,3 +64,42 @@ class Workers:
     def close(self) -> None:
         if self.pool is not None:
             self.pool.shutdown(wait=False, cancel_futures=True)
+
+
+# Fewer items than this are not worth a thread: starting one costs ~0.1 ms, but the two
+# threads hand the GIL to each other, which only pays when most of the time is C code.
+THREADED_LEAST = 64
+
+
+def threaded_map(fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
+    """``[fn(x) for x in items]``, a second thread taking every other item when there are two CPUs.
+
+    For work that is mostly C code releasing the GIL: ``cryptography`` verifies an Ed25519
+    signature (~0.15 ms) without it, so a second thread verifies while the first runs
+    Python (1,031 signatures of a national catalog's MoUs: ~0.16 s on one CPU, ~0.09 s on
+    two). Results keep their order; an exception from *fn* is raised here, as without a thread.
+    """
+    if len(items) < THREADED_LEAST or cpus() < 2:
+        return [fn(x) for x in items]
+    import threading
+
+    out: list[Any] = [None] * len(items)
+    failed: list[BaseException] = []
+
+    def odd() -> None:
+        try:
+            for i in range(1, len(items), 2):
+                out[i] = fn(items[i])
+        except BaseException as exc:  # noqa: BLE001 - raised again in the caller's thread
+            failed.append(exc)
+
+    helper = threading.Thread(target=odd, name="ksad-threaded-map", daemon=True)
+    helper.start()
+    try:
+        for i in range(0, len(items), 2):
+            out[i] = fn(items[i])
+    finally:
+        helper.join()
+    if failed:
+        raise failed[0]
+    return out

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -547,3 +548,60 @@ def test_a_verdict_json_would_not_give_back_as_it_was_is_not_remembered(world, m
         listed, judged = _judged(world, monkeypatch, judge=odd)
         assert judged == 1 and listed[0]["problem"] == f"MoU x expired on {field}."
     assert not list(Settings.from_env().cache_dir.glob("mou-verdicts-*.json"))
+
+
+# --- a national list, judged in two threads ---------------------------------------------------------
+
+
+def test_a_long_list_is_judged_in_two_threads_as_in_one(world, monkeypatch):
+    """Ed25519 verification releases the GIL, so a long list is judged in two threads: the verdicts,
+    and their order, are what one thread gives, a tampered MoU is caught whichever thread judges it,
+    and a failure in the second thread reaches the caller."""
+    from ksad import mou, workers
+
+    assert workers.THREADED_LEAST <= 70
+    ids = [f"3273-5204-{i:03d}" for i in range(70)]
+    for i, mou_id in enumerate(ids):
+        path = world.write_mou(world.mou_doc(mou_id))
+        if i in (8, 41):  # one judged by each thread (every other MoU goes to the second one)
+            flip_byte(path, ">=1,<2", ">=1,<9")
+    world.snapshot()
+    threads = []
+    real_check = mou.check_mou
+
+    def noting(*args, **kw):
+        import threading
+
+        threads.append(threading.current_thread().name)
+        return real_check(*args, **kw)
+
+    monkeypatch.setattr(mou, "check_mou", noting)
+    monkeypatch.setattr(workers, "cpus", lambda: 2)  # as on the machines CI runs on, whatever this one has
+    both = [r.to_json() for r in mou.list_mous(world.root, keyring(world))]
+    assert len(set(threads)) == 2 and threads.count("ksad-threaded-map") == 35
+    monkeypatch.setattr(workers, "cpus", lambda: 1)
+    threads.clear()
+    one = [r.to_json() for r in mou.list_mous(world.root, keyring(world))]
+    assert len(set(threads)) == 1 and "ksad-threaded-map" not in threads
+    assert both == one and [r["id"] for r in both] == ids
+    tampered = {r["id"] for r in both if r["problem"] is not None}
+    assert tampered == {ids[8], ids[41]}
+    assert all("does not match the content" in r["problem"] for r in both if r["id"] in tampered)
+    from ksad.validate import trust_problems  # catalog validate judges them the same way
+
+    for cpus in (2, 1):
+        monkeypatch.setattr(workers, "cpus", lambda: cpus)
+        found = trust_problems(world.root)
+        assert [Path(p.file).stem for p in found] == [ids[8], ids[41]]
+        assert all("does not match the content" in p.message for p in found)
+
+    monkeypatch.setattr(workers, "cpus", lambda: 2)
+
+    def failing_on_an_odd_one(data, *args, **kw):
+        if data["id"] == ids[41]:
+            raise RuntimeError("a bug in judging")
+        return real_check(data, *args, **kw)
+
+    monkeypatch.setattr(mou, "check_mou", failing_on_an_odd_one)
+    with pytest.raises(RuntimeError, match="a bug in judging"):
+        mou.list_mous(world.root, keyring(world))
