@@ -1,4 +1,4 @@
-"""Batches of work in one forked process per CPU, for the commands that read a whole catalog.
+"""Work spread over the CPUs, for the commands that read a whole catalog.
 
 A cold `catalog validate` or `catalog index` at national scale is mostly PyYAML and
 checks written in Python: one process per CPU divides it. Workers are forked, so
@@ -7,6 +7,9 @@ and is used where this process would have computed it, so results and their orde
 do not change. Workers that cannot start (no fork, a container's pids limit) or that
 die (the OOM killer) only cost speed: their batches come back as None, and the
 caller does that part itself.
+
+Work that is mostly C code releasing the GIL (signature verification) needs no
+process: :func:`threaded_map` gives it a second thread.
 """
 
 from __future__ import annotations
