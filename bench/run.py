@@ -434,16 +434,27 @@ def startup_section(tmp: Path, runs: int, results: dict) -> None:
 # --- 3. scale -------------------------------------------------------------------------
 
 
+def scale_home(command: str) -> str:
+    """The directory name of *command*'s KSAD_HOME in a scale catalog's homes/."""
+    return re.sub(r"[^a-z0-9]+", "-", command).strip("-")
+
+
 def scale_section(tmp: Path, sizes: list[int], warm_runs: int, cold_all: bool, results: dict) -> None:
-    rows: dict[int, dict] = {}
+    """Every size's commands and references sampled round by round, the sizes' order rotating.
+
+    Sizes measured one after the other put the machine's drift (other users of it) into
+    the growth from 1k to 10k releases: the 514 MoUs, the same at every size, once took
+    0.1 s longer at 10k than at 5k. Interleaved, a slow minute is shared by all sizes.
+    Each command has a KSAD_HOME of its own, so one command's cold run (its cache and
+    digest memo deleted) leaves the others' caches warm.
+    """
+    plans: dict[int, dict] = {}
     for size in sizes:
         apps = max(1, int(165 * size / 10_000 + 0.5))
         root = tmp / f"scale-{size}"
         say(f"scale: generating {apps} apps x 60 releases")
         catalog = gen_catalog.write_scale_catalog(root, apps=apps, releases=60)
         app_ids = sorted(p.stem for p in (catalog / "apps").glob("*.yaml"))
-        home = root / "home"
-        env = ksad_env(home, catalog)
         commands = {
             "catalog list": [KSAD, "catalog", "list"],
             "catalog list --json": [KSAD, "catalog", "list", "--json"],
@@ -457,29 +468,50 @@ def scale_section(tmp: Path, sizes: list[int], warm_runs: int, cold_all: bool, r
         # what a pioneer's maintainers run: every file checked (a recipe per release), the index rebuilt
         commands["catalog validate"] = [KSAD, "catalog", "validate"]
         commands["catalog index --dry-run"] = [KSAD, "catalog", "index", "--dry-run"]
-        row: dict[str, dict] = {}
+        envs = {name: ksad_env(root / "homes" / scale_home(name), catalog) for name in commands}
         for name, cmd in commands.items():
-            cold = Stat()
-            slow = name in SLOW_COMMANDS  # seconds cold: one sample each, and fewer warm ones
-            if cold_all or name == "catalog list" or slow:
-                for _ in range(1 if slow else COLD_RUNS):  # one sample on a shared machine is noise, not a figure
+            run(cmd, env=envs[name], timeout=900)  # the trust state a cold run keeps, and a warm cache
+        plans[size] = {"root": root, "catalog": catalog, "commands": commands, "envs": envs,
+                       "refs": reference_commands(catalog, root),
+                       "cli": {name: {"cold": Stat(), "warm": Stat()} for name in commands}}
+    rounds = max(COLD_RUNS, warm_runs)
+    for r in range(rounds):
+        say(f"scale: round {r + 1} of {rounds}")
+        for size in sizes[r % len(sizes):] + sizes[:r % len(sizes)]:
+            plan = plans[size]
+            for name, cmd in plan["commands"].items():
+                env, stats = plan["envs"][name], plan["cli"][name]
+                slow = name in SLOW_COMMANDS  # seconds cold: one sample each, and fewer warm ones
+                colds = (1 if slow else COLD_RUNS) if cold_all or name == "catalog list" or slow else 0
+                if r < colds:  # one sample on a shared machine is noise, not a figure
+                    home = Path(env["KSAD_HOME"])
                     shutil.rmtree(home / "cache", ignore_errors=True)
                     for memo in (home / "trust").glob("*.digests.json"):  # a fresh clone's files match none
                         memo.unlink()
-                    cold.add(run(cmd, env=env, timeout=900)[0])
-            run(cmd, env=env)  # fills the cache when the cold run was skipped
-            warm = Stat()
-            for _ in range(min(warm_runs, 3) if slow else warm_runs):
-                warm.add(run(cmd, env=env)[0])
-            row[name] = {"cold": cold, "warm": warm}
-        refs = references(catalog, root, warm_runs)
+                    stats["cold"].add(run(cmd, env=env, timeout=900)[0])
+                    run(cmd, env=env, timeout=900)  # whatever the first run did not keep
+                if r < (min(warm_runs, 3) if slow else warm_runs):
+                    stats["warm"].add(run(cmd, env=env, timeout=900)[0])
+            for ref in plan["refs"].values():
+                if r < ref["samples"]:
+                    seconds, proc = run(ref["cmd"], capture=True, timeout=900)
+                    ref["wall"].add(seconds)
+                    ref["reported"] = json_line(proc.stdout)
+    rows: dict[int, dict] = {}
+    for size, plan in plans.items():
+        refs = {}
+        for key, ref in plan["refs"].items():
+            if ref["reported"].get("failed") or ref["reported"].get("unchanged") is False:
+                raise BenchError(f"floors.py {ref['cmd'][2]}: not a reference of the same work: {ref['reported']}")
+            refs[key] = {"wall": ref["wall"], **ref["reported"]}
+        root, catalog = plan["root"], plan["catalog"]
         _, proc = run([PY, str(BENCH / "inproc.py"), str(catalog), str(root / "inproc-cache")], capture=True,
                       timeout=600, env=ksad_env(root / "inproc-home", catalog))
         inproc = json_line(proc.stdout)
-        rows[size] = {"apps": inproc["apps"], "releases": inproc["releases"], "cli": row, "inproc": inproc,
+        rows[size] = {"apps": inproc["apps"], "releases": inproc["releases"], "cli": plan["cli"], "inproc": inproc,
                       "catalog": str(catalog), "references": refs}
-        say(f"scale {inproc['releases']} releases: list warm {row['catalog list']['warm'].median:.3f} s, "
-            f"cold {row['catalog list']['cold'].median:.3f} s")
+        say(f"scale {inproc['releases']} releases: list warm {plan['cli']['catalog list']['warm'].median:.3f} s, "
+            f"cold {plan['cli']['catalog list']['cold'].median:.3f} s")
     results["scale"] = rows
 
 
@@ -496,9 +528,9 @@ REFERENCES = {
 }
 
 
-def references(catalog: Path, root: Path, runs: int) -> dict[str, dict]:
-    """The one-process references (bench/floors.py) of the whole-catalog commands: process wall
-    time, interpreter start-up included as for ksad, and what each reported."""
+def reference_commands(catalog: Path, root: Path) -> dict[str, dict]:
+    """The one-process references (bench/floors.py) of the whole-catalog commands, to be sampled
+    with them: process wall time, interpreter start-up included as for ksad."""
     out: dict[str, dict] = {}
     for (command, cache), (kind, samples, _) in REFERENCES.items():
         if kind == "mou-all-cold" and not (catalog / "mous").is_dir():
@@ -507,14 +539,7 @@ def references(catalog: Path, root: Path, runs: int) -> dict[str, dict]:
         if kind == "validate-warm":
             cmd.append(str(root / "floor-stats.json"))
             run(cmd, timeout=900)  # writes the stat signatures the timed runs compare with
-        wall, reported = Stat(), {}
-        for _ in range(min(samples, runs)):
-            seconds, proc = run(cmd, capture=True, timeout=900)
-            wall.add(seconds)
-            reported = json_line(proc.stdout)
-        if reported.get("failed") or reported.get("unchanged") is False:
-            raise BenchError(f"floors.py {kind}: not a reference of the same work: {reported}")
-        out[f"{command}|{cache}"] = {"wall": wall, **reported}
+        out[f"{command}|{cache}"] = {"cmd": cmd, "samples": samples, "wall": Stat(), "reported": {}}
     return out
 
 
@@ -614,15 +639,18 @@ def profile_section(tmp: Path, results: dict) -> None:
     scale = results.get("scale")
     if scale:
         biggest = max(scale)
-        senv = ksad_env(tmp / f"scale-{biggest}" / "home", Path(scale[biggest]["catalog"]))
-        run([KSAD, "catalog", "list"], env=senv)  # make sure the cache is warm (ksad may have changed since)
-        prof["list_warm_profile"] = cprofile(["catalog", "list"], senv)
+        def senv(command: str) -> dict:  # the command's own home in the scale section, its cache warm
+            return ksad_env(tmp / f"scale-{biggest}" / "homes" / scale_home(command), Path(scale[biggest]["catalog"]))
+
+        run([KSAD, "catalog", "list"], env=senv("catalog list"))  # make sure the cache is warm
+        prof["list_warm_profile"] = cprofile(["catalog", "list"], senv("catalog list"))
         smallest = min(scale)
         cold_env = ksad_env(tmp / "profile-cold-home", Path(scale[smallest]["catalog"]))
         prof["list_cold_profile"] = cprofile(["catalog", "list"], cold_env)
         prof["list_cold_profile"]["releases"] = scale[smallest]["releases"]
         if (Path(scale[biggest]["catalog"]) / "mous").is_dir():
-            prof["mou_list_profile"] = cprofile(["mou", "list", "--all"], senv)
+            run([KSAD, "mou", "list", "--all"], env=senv("mou list --all"))
+            prof["mou_list_profile"] = cprofile(["mou", "list", "--all"], senv("mou list --all"))
     results["profile"] = prof
 
 
