@@ -639,6 +639,7 @@ def profile_section(tmp: Path, results: dict) -> None:
     scale = results.get("scale")
     if scale:
         biggest = max(scale)
+
         def senv(command: str) -> dict:  # the command's own home in the scale section, its cache warm
             return ksad_env(tmp / f"scale-{biggest}" / "homes" / scale_home(command), Path(scale[biggest]["catalog"]))
 

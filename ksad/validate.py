@@ -629,8 +629,8 @@ def _mou_problems(root: Path, run: Run, keyring, trusted: str) -> list[Problem]:
         revocations = load_revocations(root)
     except KsadError as exc:
         return [Problem(str(root / "mous"), exc.fields.get("line"), "", exc.message)]
-    todo = [(path, data, keys.get(path.name)) for path, data in mous]
-    todo = [(path, data, key) for path, data, key in todo if key is None or run.memo.get(key) is None]
+    todo = [(path, data, key) for path, data in mous
+            if (key := keys.get(path.name)) is None or run.memo.get(key) is None]
     statuses = threaded_map(lambda item: check_mou(item[1], keyring, revocations, file=item[0]), todo)
     problems = []
     for (path, _, key), status in zip(todo, statuses):
