@@ -45,8 +45,6 @@ def validate_catalog(root: Path, trust_dir: Path | None = None, cache_dir: Path 
 
 
 def _validate(root: Path, trust_dir: Path | None, cache_dir: Path | None) -> tuple[int, list[Problem]]:
-    from ksad import yamlio
-
     if not (root / "apps").is_dir():
         raise NotFoundError("catalog.missing", path=str(root))
     run = Run(Memo(root, cache_dir), cache_dir)
@@ -55,10 +53,8 @@ def _validate(root: Path, trust_dir: Path | None, cache_dir: Path | None) -> tup
     meta: dict = {}
     if (root / "catalog.yaml").exists():
         checked += 1
-        try:
-            meta = yamlio.load_mapping(root / "catalog.yaml").data
-        except InputError as exc:
-            problems.append(Problem(str(root / "catalog.yaml"), None, "", exc.message))
+        meta, found = _catalog_file(run, root / "catalog.yaml")
+        problems += found
     sources = run.realpath(os.path.join(os.path.abspath(root), str(meta.get("sources", "."))))
     entries: dict[str, Entry] = {}
     files = sorted((root / "apps").glob("*.yaml"))
@@ -86,6 +82,30 @@ def _validate(root: Path, trust_dir: Path | None, cache_dir: Path | None) -> tup
     run.memo.save()
     run.digests.save()
     return checked, problems
+
+
+def _catalog_file(run: "Run", path: Path) -> tuple[dict, list[Problem]]:
+    """catalog.yaml's content, remembered by its bytes: a run with nothing new to parse never
+    imports PyYAML (~20-60 ms here)."""
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read()
+    except OSError as exc:
+        problem = exc.strerror or str(exc)
+        return {}, [Problem(str(path), None, "", _msg("file.unreadable", file=str(path), problem=problem))]
+    digest = hashlib.sha256(raw).hexdigest()
+    meta = run.memo.get(f"catalog:{digest}")
+    if not isinstance(meta, dict):
+        from ksad import yamlio
+
+        try:
+            meta = _plain(yamlio.load_mapping(path, raw=raw).data)
+        except InputError as exc:
+            return {}, [Problem(str(path), None, "", exc.message)]
+        if json.loads(json.dumps(meta)) == meta:  # kept only if JSON gives it back as parsed
+            run.memo.keep(f"catalog:{digest}", meta)
+    run.catalog_yaml = {"sha256": digest, "meta": meta}  # as the index records it
+    return meta, []
 
 
 # --- one run's memory -------------------------------------------------------------
@@ -155,6 +175,7 @@ class Run:
 
     def __init__(self, memo: Memo, cache_dir: Path | None = None) -> None:
         self.memo, self.cache_dir = memo, cache_dir
+        self.catalog_yaml: dict | None = None  # catalog.yaml as the index records it, once read
         self.loaded: dict[str, tuple] = {}  # recipe directory -> what _load_shape gave, in a worker
         self._trees: dict[str, str] = {}
         self._files: dict[str, str | None] = {}
@@ -285,8 +306,6 @@ def _release_summary(rel: dict) -> dict:
 
 def _check_entry(run: Run, path: Path) -> tuple[Entry | None, list[Problem]]:
     """(the entry, if it has no problems of its own; its problems)."""
-    from ksad import yamlio
-
     try:
         with open(path, "rb") as fh:
             raw = fh.read()
@@ -298,6 +317,8 @@ def _check_entry(run: Run, path: Path) -> tuple[Entry | None, list[Problem]]:
     kept = run.memo.get(key)
     if kept is not None:
         return Entry(path, raw, digest, kept["id"], kept["releases"], None), []
+    from ksad import yamlio
+
     try:
         doc = yamlio.load(path, raw=raw, plain=True)
     except InputError as exc:
@@ -528,7 +549,7 @@ def index_problems(root: Path, run: Run, entries: dict[str, Entry], *, all_clean
             run.memo.keep(key)
     stale += [f"{ENTRIES_DIR}/{n}" for n in sorted(written - {f"{Path(n).stem}.json" for n in entries})]
     try:
-        if _shipped_blob(root).get("catalog") != _catalog_meta(root):
+        if _shipped_blob(root).get("catalog") != (run.catalog_yaml or _catalog_meta(root)):
             stale.append("catalog.yaml")
     except InputError:
         return []  # catalog.yaml's own problem is reported already
@@ -566,7 +587,6 @@ def trust_problems(root: Path, trust_dir: Path | None = None, *, run: Run | None
     """Keyring, snapshot (checked, never recorded as trusted), each entry's publisher signature,
     and each MoU's status. An expired MoU is a warning: it was valid, it grants nothing now,
     and the catalog that keeps it as a record is still correct."""
-    from ksad import yamlio
     from ksad.trust import KEYRING_FILE, SNAPSHOT_FILE, TrustStore, load_keyring, today, verify_app_entry, verify_snapshot
 
     root = Path(root).absolute()
@@ -599,7 +619,12 @@ def trust_problems(root: Path, trust_dir: Path | None = None, *, run: Run | None
         if key is not None and run.memo.get(key) is not None:
             continue
         try:
-            doc = entry.doc if entry is not None else yamlio.load_mapping(path)
+            if entry is not None:
+                doc = entry.doc
+            else:
+                from ksad import yamlio
+
+                doc = yamlio.load_mapping(path)
         except KsadError:
             continue  # already reported with the schema problems
         if not isinstance(doc.data, dict) or not isinstance(doc.data.get("publisher"), dict):
@@ -615,8 +640,7 @@ def trust_problems(root: Path, trust_dir: Path | None = None, *, run: Run | None
 
 
 def _mou_problems(root: Path, run: Run, keyring, trusted: str) -> list[Problem]:
-    from ksad.mou import MOU_DIR, REVOCATION_DIR, _yaml_names, check_mou, load_mous, load_revocations
-    from ksad.workers import threaded_map
+    from ksad.mou import MOU_DIR, REVOCATION_DIR, _yaml_names, judge_mous, load_mous, load_revocations
 
     revoked = hashlib.sha256(json.dumps(
         [[n, run.file(os.path.join(root, REVOCATION_DIR, n))] for n in _yaml_names(root / REVOCATION_DIR)]
@@ -631,7 +655,7 @@ def _mou_problems(root: Path, run: Run, keyring, trusted: str) -> list[Problem]:
         return [Problem(str(root / "mous"), exc.fields.get("line"), "", exc.message)]
     todo = [(path, data, key) for path, data in mous
             if (key := keys.get(path.name)) is None or run.memo.get(key) is None]
-    statuses = threaded_map(lambda item: check_mou(item[1], keyring, revocations, file=item[0]), todo)
+    statuses = judge_mous([(path, data) for path, data, _ in todo], keyring, revocations)
     problems = []
     for (path, _, key), status in zip(todo, statuses):
         if status.problem is not None:

@@ -117,9 +117,20 @@ def _hidden_recipe_edit(b: CatalogBuilder) -> str:
     return "releases[0].recipe.sha256: recipe of uji-lain 2.0.0 does not match its pin"
 
 
+def _catalog_file_broken(b: CatalogBuilder) -> str:
+    (b.catalog / "catalog.yaml").write_text("name: [unclosed\nsources: ../src\n", encoding="utf-8")
+    return "catalog.yaml: (top): " + str(b.catalog / "catalog.yaml") + ", line 2: not valid YAML"
+
+
+def _sources_moved(b: CatalogBuilder) -> str:
+    (b.catalog / "catalog.yaml").write_text("name: test catalog\nsources: ../elsewhere\n", encoding="utf-8")
+    return f"recipe directory {b.root / 'elsewhere' / 'recipes' / 'uji-lain' / '2.0.0'} does not exist"
+
+
 @pytest.mark.parametrize("remember_fresh_files", [False, True], ids=["racy-second", "remembered"])
 @pytest.mark.parametrize("edit", [_edit_recipe, _dockerfile_gone_and_repinned, _context_now_a_link_outside,
-                                  _template_outside_the_recipe, _duplicate_key, _hidden_recipe_edit])
+                                  _template_outside_the_recipe, _duplicate_key, _hidden_recipe_edit,
+                                  _catalog_file_broken, _sources_moved])
 def test_an_edit_after_a_clean_run_is_reported(built, tmp_path, monkeypatch, edit, remember_fresh_files):
     """Files hashed by a clean run are remembered by stat signature; the files here are seconds old,
     which a run does not remember (they could change again within the timestamp tick), so the
