@@ -553,36 +553,44 @@ def test_a_verdict_json_would_not_give_back_as_it_was_is_not_remembered(world, m
 # --- a national list, judged in two threads ---------------------------------------------------------
 
 
-def test_a_long_list_is_judged_in_two_threads_as_in_one(world, monkeypatch):
-    """Ed25519 verification releases the GIL, so a long list is judged in two threads: the verdicts,
-    and their order, are what one thread gives, a tampered MoU is caught whichever thread judges it,
-    and a failure in the second thread reaches the caller."""
-    from ksad import mou, workers
+def test_a_long_list_is_verified_in_two_threads_as_in_one(world, monkeypatch):
+    """Ed25519 verification releases the GIL, so a long list's signatures are verified in two
+    threads before the MoUs are judged: the verdicts, and their order, are what one thread gives,
+    a tampered MoU is caught whichever thread verified it, and a failure in the second thread
+    reaches the caller."""
+    from ksad import mou, trust, workers
 
-    assert workers.THREADED_LEAST <= 70
+    assert workers.THREADED_LEAST <= 140
     ids = [f"3273-5204-{i:03d}" for i in range(70)]
     for i, mou_id in enumerate(ids):
         path = world.write_mou(world.mou_doc(mou_id))
-        if i in (8, 41):  # one judged by each thread (every other MoU goes to the second one)
+        if i in (8, 41):  # signatures 16-17 and 82-83: the first thread takes even ones, the second odd ones
             flip_byte(path, ">=1,<2", ">=1,<9")
     world.snapshot()
     threads = []
-    real_check = mou.check_mou
+    real_verified = trust._verified
 
-    def noting(*args, **kw):
+    def noting(*args):
         import threading
 
         threads.append(threading.current_thread().name)
-        return real_check(*args, **kw)
+        return real_verified(*args)
 
-    monkeypatch.setattr(mou, "check_mou", noting)
+    def nothing_verified_yet():
+        monkeypatch.setattr(trust, "_memo", None)
+        trust._verified_memo().tokens.clear()
+        ring = keyring(world)
+        threads.clear()  # the keyring's own signatures are not counted
+        return ring
+
+    monkeypatch.setattr(trust, "_verified", noting)
     monkeypatch.setattr(workers, "cpus", lambda: 2)  # as on the machines CI runs on, whatever this one has
-    both = [r.to_json() for r in mou.list_mous(world.root, keyring(world))]
-    assert len(set(threads)) == 2 and threads.count("ksad-threaded-map") == 35
+    both = [r.to_json() for r in mou.list_mous(world.root, nothing_verified_yet())]
+    # 140 ahead, 70 in each thread; the 4 of the tampered MoUs that failed, once more as they are judged
+    assert threads.count("ksad-threaded-map") == 70 and len(threads) == 144
     monkeypatch.setattr(workers, "cpus", lambda: 1)
-    threads.clear()
-    one = [r.to_json() for r in mou.list_mous(world.root, keyring(world))]
-    assert len(set(threads)) == 1 and "ksad-threaded-map" not in threads
+    one = [r.to_json() for r in mou.list_mous(world.root, nothing_verified_yet())]
+    assert "ksad-threaded-map" not in threads and len(threads) == 144
     assert both == one and [r["id"] for r in both] == ids
     tampered = {r["id"] for r in both if r["problem"] is not None}
     assert tampered == {ids[8], ids[41]}
@@ -590,18 +598,22 @@ def test_a_long_list_is_judged_in_two_threads_as_in_one(world, monkeypatch):
     from ksad.validate import trust_problems  # catalog validate judges them the same way
 
     for cpus in (2, 1):
+        nothing_verified_yet()
         monkeypatch.setattr(workers, "cpus", lambda: cpus)
         found = trust_problems(world.root)
         assert [Path(p.file).stem for p in found] == [ids[8], ids[41]]
         assert all("does not match the content" in p.message for p in found)
 
     monkeypatch.setattr(workers, "cpus", lambda: 2)
+    odd = mou.canonical_bytes(world.mou_doc(ids[40]), string_keys=True)
 
-    def failing_on_an_odd_one(data, *args, **kw):
-        if data["id"] == ids[41]:
-            raise RuntimeError("a bug in judging")
-        return real_check(data, *args, **kw)
+    def failing_on_an_odd_one(raw, sig, message):
+        import threading
 
-    monkeypatch.setattr(mou, "check_mou", failing_on_an_odd_one)
-    with pytest.raises(RuntimeError, match="a bug in judging"):
-        mou.list_mous(world.root, keyring(world))
+        if message.endswith(odd) and threading.current_thread().name == "ksad-threaded-map":
+            raise RuntimeError("a bug in verifying")
+        return real_verified(raw, sig, message)
+
+    monkeypatch.setattr(trust, "_verified", failing_on_an_odd_one)
+    with pytest.raises(RuntimeError, match="a bug in verifying"):
+        mou.list_mous(world.root, nothing_verified_yet())
