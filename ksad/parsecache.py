@@ -215,17 +215,20 @@ class ParsedCache:
                 self._kept = {}
         return self._kept
 
-    def lookup(self, path: Path) -> tuple[str, Any, bytes | None]:
+    def lookup(self, path: Path, *, need_bytes: bool = True) -> tuple[str, Any, bytes | None]:
         """(sha256 of the file, its kept content or None, the bytes read or None if none were).
 
-        A miss always comes with the bytes, so the caller parses exactly what was hashed
-        (reading the file again could store another content under this digest).
+        A miss comes with the bytes, so the caller parses exactly what was hashed (reading
+        the file again could store another content under this digest); with *need_bytes*
+        False, a file this process hashed already and unchanged since is not read even then.
         """
         where = os.path.abspath(path)
         sig, known = _known.get(where, (None, None))
-        if known is not None and known in self._read() and stat_sig(where) == sig:
-            self._used[known] = self._read()[known]
-            return known, self._used[known], None
+        if known is not None and (not need_bytes or known in self._read()) and stat_sig(where) == sig:
+            kept = self._read().get(known)
+            if kept is not None:
+                self._used[known] = kept
+            return known, kept, None
         digest, raw = read_hashed(path)
         kept = self._read().get(digest)
         if kept is not None:
@@ -252,7 +255,8 @@ class ParsedCache:
 
     def load(self, path: Path, parse: Callable[[Path, bytes], Any]) -> Any:
         """``parse(path, raw)`` (made plain) for the file's content; parsed only for content not kept."""
-        digest, data, raw = self.lookup(path)
+        # with shipped content, a file the snapshot check hashed is not read again: its digest finds it
+        digest, data, raw = self.lookup(path, need_bytes=self._shipped_fn is None)
         if data is not None:
             return data
         data = self._from_shipped(digest)
@@ -260,6 +264,8 @@ class ParsedCache:
             if self._vouched is not None and self._vouched_now():  # decoded from JSON: kept as is, no round trip
                 self._used[digest], self._new = data, True
             return data
+        if raw is None:
+            digest, raw = read_hashed(path)  # what is parsed is what is hashed
         data = plain(parse(Path(path), raw))
         self.store(digest, data)
         return data

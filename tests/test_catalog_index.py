@@ -177,6 +177,36 @@ def test_a_shipped_document_that_fails_its_schema_is_parsed_instead(tmp_path):
                       version="1.5.0").ok
 
 
+def test_a_file_the_snapshot_check_hashed_is_taken_from_the_index_unread_unless_the_index_fails(
+        tmp_path, monkeypatch):
+    from trust_factory import World
+
+    from ksad import parsecache
+    from ksad.mou import load_mous
+    from ksad.settings import Settings
+    from ksad.trust import verify_snapshot
+
+    world = World(tmp_path)
+    world.write_app()
+    path = world.write_mou()
+    write_index(world.root)
+    world.snapshot()
+    read: list[str] = []
+    real = parsecache.read_hashed
+    monkeypatch.setattr(parsecache, "read_hashed", lambda p: read.append(Path(p).name) or real(p))
+    verify_snapshot(world.root, tmp_path / "trust")  # hashes every catalog file, after reading the keyring
+    read.clear()
+    assert load_mous(world.root)[0][1]["partner"]["code"] == "52.04"
+    assert read == []  # its content came from documents.json, by the digest the snapshot check took
+    blob = json.loads((world.root / DOCUMENTS_FILE).read_text())
+    for d in blob["documents"].values():
+        d["data"] = {"broken": True}
+    (world.root / DOCUMENTS_FILE).write_text(json.dumps(blob))
+    shutil.rmtree(Settings.from_env().cache_dir)
+    assert load_mous(world.root)[0][1]["partner"]["code"] == "52.04"
+    assert read == [path.name]  # parsed from what was read, and hashed as read
+
+
 def test_an_unwritable_catalog_gets_a_message_not_a_traceback(built, run_ksad):
     import os
 
