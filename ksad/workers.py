@@ -77,10 +77,11 @@ THREADED_LEAST = 64
 def threaded_map(fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
     """``[fn(x) for x in items]``, a second thread taking every other item when there are two CPUs.
 
-    For work that is mostly C code releasing the GIL: ``cryptography`` verifies an Ed25519
-    signature (~0.15 ms) without it, so a second thread verifies while the first runs
-    Python (1,031 signatures of a national catalog's MoUs: ~0.16 s on one CPU, ~0.09 s on
-    two). Results keep their order; an exception from *fn* is raised here, as without a thread.
+    For work that is almost all C code releasing the GIL: ``cryptography`` verifies an
+    Ed25519 signature (~0.15 ms) without it (1,000 signatures: ~0.16 s in one thread, ~0.09 s
+    in two). Python between the C calls makes the threads hand the GIL to each other at each
+    one, which can cost what the second thread gains (``ksad.trust.verify_ahead`` runs nothing
+    else). Results keep their order; an exception from *fn* is raised here, as without a thread.
     """
     if len(items) < THREADED_LEAST or cpus() < 2:
         return [fn(x) for x in items]
