@@ -57,7 +57,8 @@ COMPOSE_FILE = BENCH / "refapp" / "docker-compose.yml"
 POLL_S = 0.1  # the same poll interval as ksad's health wait, so granularity is not what we compare
 
 BUDGET = {"install_vs_floor": 1.05, "noop_s": 0.25, "help_s": 0.15, "catalog_s": 0.2}
-COLD_RUNS = 3  # per command and catalog size, each after deleting $KSAD_HOME/cache and the digest memo
+COLD_RUNS = 5  # per command and catalog size, each after deleting $KSAD_HOME/cache and the digest memo
+# (3 made a growth row miss on noise: one slow size's median of 3 turned the lower slope negative)
 SLOW_COMMANDS = ("catalog validate", "catalog index --dry-run")
 
 
