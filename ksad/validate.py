@@ -551,8 +551,8 @@ def index_problems(root: Path, run: Run, entries: dict[str, Entry], *, all_clean
     try:
         if _shipped_blob(root).get("catalog") != (run.catalog_yaml or _catalog_meta(root)):
             stale.append("catalog.yaml")
-    except InputError:
-        return []  # catalog.yaml's own problem is reported already
+    except (InputError, OSError):
+        return []  # catalog.yaml's own problem (not YAML, unreadable) is reported already
     if not _documents_current(root, run):
         stale.append(DOCUMENTS_FILE)
     if not stale:

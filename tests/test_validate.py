@@ -148,6 +148,16 @@ def test_an_edit_after_a_clean_run_is_reported(built, tmp_path, monkeypatch, edi
     assert _problems(built, None) == found  # what a run with nothing remembered reports
 
 
+def test_an_unreadable_catalog_file_is_a_problem_not_a_crash(built, tmp_path):
+    from ksad.catalog import write_index
+
+    write_index(built.catalog)  # the index check compares catalog.yaml with the index's record of it
+    (built.catalog / "catalog.yaml").unlink()
+    (built.catalog / "catalog.yaml").mkdir()  # unreadable even for root
+    found = _problems(built, tmp_path / "cache")
+    assert any("catalog.yaml: (top): " in p and "cannot read" in p for p in found), found
+
+
 def test_problems_are_reported_on_every_run(built, tmp_path, monkeypatch):
     _edit_recipe(built)
     first = _problems(built, tmp_path / "cache")
