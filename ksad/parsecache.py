@@ -98,7 +98,7 @@ class StatDigests:
                 pass  # none yet, or torn: every file is read, as without it
         self._kept: dict = kept
         self._fresh: dict[str, list] = {}
-        self._since = time.time_ns() - self.RACY_NS
+        self.since = time.time_ns() - self.RACY_NS  # a file changed since then is not remembered
 
     def digest(self, key: str, path: str, st: os.stat_result | None = None) -> tuple[os.stat_result, str]:
         """(stat taken before reading, sha256) of the file at *path*, kept under *key*; OSError as reading raises.
@@ -126,7 +126,7 @@ class StatDigests:
             os.close(fd)
         raw = b"".join(parts)
         actual = hashlib.sha256(raw).hexdigest()
-        if max(st.st_mtime_ns, st.st_ctime_ns) < self._since:
+        if max(st.st_mtime_ns, st.st_ctime_ns) < self.since:
             self._fresh[key] = [st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_dev, actual]
         return st, actual, raw
 

@@ -60,12 +60,16 @@ def _validate(root: Path, trust_dir: Path | None, cache_dir: Path | None) -> tup
     files = sorted((root / "apps").glob("*.yaml"))
     checked += len(files)
     preload = Preloader(run, sources)
+    unsettled: dict[str, tuple[str, bool] | None] = {}  # entry file -> its releases' stat signature, None: settled
     try:
         read = []
         for path in files:
             read.append((path, *_check_entry(run, path)))
-            if read[-1][1] is not None:
-                preload.add(read[-1][1])  # its recipes load in workers while the next entry is parsed
+            entry = read[-1][1]
+            if entry is not None:
+                unsettled[path.name] = _unsettled(run, entry, sources)
+                if unsettled[path.name] is not None:
+                    preload.add(entry)  # its recipes load in workers while the next entry is parsed
         preload.finish()
     finally:
         preload.close()
@@ -74,9 +78,15 @@ def _validate(root: Path, trust_dir: Path | None, cache_dir: Path | None) -> tup
         if entry is None:
             continue
         entries[path.name] = entry
+        checked += len(entry.releases)
+        sig = unsettled[path.name]
+        if sig is None:
+            continue
+        before = len(problems)
         for i, rel in enumerate(entry.releases):
-            checked += 1
             problems += _release(run, rel, sources, entry, i)
+        if sig[1] and not found and len(problems) == before:
+            _keep_releases(run, entry, sources, sig[0])
     problems += index_problems(root, run, entries, all_clean=len(entries) == len(files))
     problems += trust_problems(root, trust_dir, run=run, entries=entries)
     run.memo.save()
@@ -144,6 +154,9 @@ class Memo:
             self._used[key] = value
         return value
 
+    def drop(self, key: str) -> None:
+        self._used.pop(key, None)
+
     def keep(self, key: str, value: Any = 1) -> None:
         self._used[key] = value
         self._new = True
@@ -182,9 +195,11 @@ class Run:
         self._real: dict[str, str] = {}
         self._compose: dict[str, bool] = {}
         self._recipe_dirs: dict[tuple[str, str], str] = {}
+        self._parents: dict[tuple[str, str], tuple[str, set[str] | None]] = {}
         self._links: dict[str, set[str]] = {}  # directory -> the names of the symlinks in it
         self._asked: dict[str, int] = {}
         self.verified: dict[str, dict] = {}  # remembered recipe shapes whose reads were re-checked this run
+        self.shapes: dict[str, dict] = {}  # recipe directory -> its shape, as checked this run
         self._reads: dict[tuple[str, str, str], bool] = {}
         # each file's sha256 by stat signature: an unchanged recipe tree is hashed without reading it
         self.digests = StatDigests(memo.file.with_name(memo.file.name.replace("validated-", "digests-validate-"))
@@ -235,6 +250,34 @@ class Run:
             hit = self._recipe_dirs[key] = self.realpath(os.path.join(sources, rel))
         return hit
 
+    def recipe_dirs(self, sources: str, rels: list[str]) -> list[str]:
+        """:meth:`recipe_dir` of each of *rels*, at ~1 us each where the last part of the path is no
+        link: its parent is resolved, and scanned for links, once a run (60 releases share it)."""
+        found = []
+        for rel in rels:
+            head, _, name = rel.rpartition("/")
+            key = (sources, head)
+            parent = self._parents.get(key)
+            if parent is None:
+                real = self.realpath(os.path.join(sources, head))
+                parent = self._parents[key] = (real, self._link_names(real))
+            links = parent[1]
+            if links is None or name in links or name in ("", ".", ".."):
+                found.append(self.recipe_dir(sources, rel))
+            else:
+                found.append(parent[0] + "/" + name if parent[0] != "/" else "/" + name)
+        return found
+
+    def _link_names(self, directory: str) -> set[str] | None:
+        links = self._links.get(directory)
+        if links is None:
+            try:
+                with os.scandir(directory) as entries:
+                    links = self._links[directory] = {e.name for e in entries if e.is_symlink()}
+            except OSError:
+                return None
+        return links
+
     def realpath(self, path: str) -> str:
         """os.path.realpath(*path*), resolving each parent directory once per run."""
         path = os.fspath(path)
@@ -261,10 +304,8 @@ class Run:
             asked = self._asked[parent] = self._asked.get(parent, 0) + 1
             if asked < LINK_SCAN:
                 return os.path.islink(path)
-            try:
-                with os.scandir(parent) as entries:
-                    links = self._links[parent] = {e.name for e in entries if e.is_symlink()}
-            except OSError:
+            links = self._link_names(parent)
+            if links is None:
                 return os.path.islink(path)
         return name in links
 
@@ -338,6 +379,76 @@ def _check_entry(run: Run, path: Path) -> tuple[Entry | None, list[Problem]]:
 # --- releases ---------------------------------------------------------------------
 
 
+def _releases_key(sources: str, entry: Entry) -> str:
+    return f"releases:{sources}:{entry.digest}"
+
+
+def _unsettled(run: Run, entry: Entry, sources: str) -> tuple[str, bool] | None:
+    """None if every release of *entry* passed in an earlier run and nothing they read changed
+    since; else (the stat signature of their recipe trees now, whether it may be kept).
+
+    A national catalog's 9,900 releases cost ~60 us each to check again one by one (resolve
+    the recipe directory, hash its tree from the stat memo, look up its shape): over half a
+    warm run. Here one lstat per file under the entry's recipe directories, hashed together
+    and compared once, settles them all; the build contexts and templates their recipes
+    read are shared, and checked once a run. The signature is taken before any check reads
+    a file, so an edit made during the run shows next time.
+    """
+    sig = _trees_stat_sig(run, entry, sources)
+    key = _releases_key(sources, entry)
+    kept = run.memo.get(key)
+    if (sig is not None and isinstance(kept, dict) and kept.get("sig") == sig[0]
+            and all(run.read_holds(kind, p, d) for kind, p, d in kept["reads"])):
+        return None
+    run.memo.drop(key)  # outdated: checked one by one, and kept again if they pass
+    return sig or ("", False)
+
+
+def _trees_stat_sig(run: Run, entry: Entry, sources: str) -> tuple[str, bool] | None:
+    """(sha256 of where each release's recipe directory resolves and the lstat of each file in
+    it: mode, mtime, ctime, size, inode, device; whether none changed within StatDigests.RACY_NS
+    of now), as :class:`~ksad.parsecache.StatDigests` tells a file unchanged; None when a tree
+    cannot be read or holds a link (hashed as its text, so its target could change unseen)."""
+    h = hashlib.sha256()
+    since = run.digests.since
+    fresh = False
+    try:
+        for directory in run.recipe_dirs(sources, [rel["recipe"]["path"] for rel in entry.releases]):
+            h.update(f"{directory}\0".encode())
+            stack = [directory]
+            while stack:
+                with os.scandir(stack.pop()) as found:
+                    for e in sorted(found, key=lambda e: e.name):
+                        if e.is_symlink():
+                            return None
+                        st = e.stat(follow_symlinks=False)
+                        h.update(f"{e.path}\0{st.st_mode}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_size}"
+                                 f"\0{st.st_ino}\0{st.st_dev}\n".encode())
+                        fresh = fresh or max(st.st_mtime_ns, st.st_ctime_ns) >= since
+                        if e.is_dir(follow_symlinks=False):
+                            stack.append(e.path)
+    except OSError:
+        return None
+    return h.hexdigest(), not fresh
+
+
+def _keep_releases(run: Run, entry: Entry, sources: str, sig: str) -> None:
+    """Remember that *entry*'s releases passed, with what their recipes read outside themselves.
+
+    Their recipes' own records are then no longer used, and drop out of the memo: an entry
+    edited later has its recipes hashed and loaded again (~2 ms each, in workers).
+    """
+    reads: dict[tuple, list] = {}
+    for rel in entry.releases:
+        shape = run.shapes.get(run.recipe_dir(sources, rel["recipe"]["path"]))
+        if shape is None:
+            return
+        for read in shape["reads"]:
+            reads.setdefault(tuple(read), read)
+    run.memo.keep(_releases_key(sources, entry), {"sig": sig, "reads": list(reads.values())})
+
+
+
 def _release(run: Run, rel: dict, sources: str, entry: Entry, i: int) -> list[Problem]:
     return _release_problems(run, run.recipe_dir(sources, rel["recipe"]["path"]), rel, sources,
                              str(entry.path), lambda: entry.line_of(("releases", i, "recipe")), f"releases[{i}]",
@@ -409,11 +520,13 @@ def _recipe_shape(run: Run, directory: str, digest: str, sources: str) -> tuple[
     key = _recipe_key(sources, directory, digest)
     kept = _kept_shape(run, key)
     if kept is not None:
+        run.shapes[directory] = kept
         return kept, None
     loaded = run.loaded.pop(directory, None) or _load_shape(run, directory, sources)
     if loaded[0] == "refused":
         return None, loaded[1:]
     run.memo.keep(key, loaded[1])
+    run.shapes[directory] = loaded[1]
     return loaded[1], None
 
 

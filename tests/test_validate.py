@@ -74,6 +74,26 @@ def test_an_unchanged_catalog_is_not_checked_twice(built, tmp_path, monkeypatch)
     assert len(loaded) == 4
 
 
+def test_an_unchanged_entry_is_settled_by_stat_alone(built, tmp_path, monkeypatch):
+    """Files old enough to be remembered: a second run hashes no release's recipe tree and loads
+    no recipe, and only the build contexts and the template the recipes read are checked."""
+    from ksad import validate
+    from ksad.parsecache import StatDigests
+
+    monkeypatch.setattr(StatDigests, "RACY_NS", 0)
+    assert _problems(built, tmp_path / "cache") == []
+    hashed: list[str] = []
+    real = validate.tree_sha256
+    monkeypatch.setattr(validate, "tree_sha256", lambda path, *a, **kw: hashed.append(path) or real(path, *a, **kw))
+    loaded = _counting_loads(monkeypatch)
+    assert _problems(built, tmp_path / "cache") == []
+    assert loaded == []
+    assert sorted(Path(p).name for p in hashed) == ["db", "web"]  # the two build contexts, once each
+    hashed.clear()
+    assert _problems(built, None) == []  # nothing remembered: every release's tree is hashed
+    assert {built.recipe_dir("uji-web", "1.0.0"), built.recipe_dir("uji-lain", "2.0.0")} <= {Path(p) for p in hashed}
+
+
 def _edit_recipe(b: CatalogBuilder) -> str:
     with open(b.recipe_dir("uji-lain", "2.0.0") / "compose.yaml", "a", encoding="utf-8") as fh:
         fh.write("# edited after pinning\n")
@@ -117,6 +137,20 @@ def _hidden_recipe_edit(b: CatalogBuilder) -> str:
     return "releases[0].recipe.sha256: recipe of uji-lain 2.0.0 does not match its pin"
 
 
+def _file_added_to_recipe(b: CatalogBuilder) -> str:
+    (b.recipe_dir("uji-lain", "2.0.0") / "NOTES.txt").write_text("added after pinning\n", encoding="utf-8")
+    return "releases[0].recipe.sha256: recipe of uji-lain 2.0.0 does not match its pin"
+
+
+def _recipe_dir_now_a_link_outside(b: CatalogBuilder) -> str:
+    recipe = b.recipe_dir("uji-lain", "2.0.0")
+    outside = b.root / "elsewhere" / "2.0.0"
+    shutil.copytree(recipe, outside)
+    shutil.rmtree(recipe)
+    recipe.symlink_to(outside)  # same files: only where the release's path resolves changed
+    return "points outside"
+
+
 def _catalog_file_broken(b: CatalogBuilder) -> str:
     (b.catalog / "catalog.yaml").write_text("name: [unclosed\nsources: ../src\n", encoding="utf-8")
     return "catalog.yaml: (top): " + str(b.catalog / "catalog.yaml") + ", line 2: not valid YAML"
@@ -130,7 +164,8 @@ def _sources_moved(b: CatalogBuilder) -> str:
 @pytest.mark.parametrize("remember_fresh_files", [False, True], ids=["racy-second", "remembered"])
 @pytest.mark.parametrize("edit", [_edit_recipe, _dockerfile_gone_and_repinned, _context_now_a_link_outside,
                                   _template_outside_the_recipe, _duplicate_key, _hidden_recipe_edit,
-                                  _catalog_file_broken, _sources_moved])
+                                  _file_added_to_recipe, _recipe_dir_now_a_link_outside, _catalog_file_broken,
+                                  _sources_moved])
 def test_an_edit_after_a_clean_run_is_reported(built, tmp_path, monkeypatch, edit, remember_fresh_files):
     """Files hashed by a clean run are remembered by stat signature; the files here are seconds old,
     which a run does not remember (they could change again within the timestamp tick), so the
