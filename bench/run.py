@@ -482,7 +482,7 @@ def scale_section(tmp: Path, sizes: list[int], warm_runs: int, cold_all: bool, r
             plan = plans[size]
             for name, cmd in plan["commands"].items():
                 env, stats = plan["envs"][name], plan["cli"][name]
-                slow = name in SLOW_COMMANDS  # seconds cold: one sample each, and fewer warm ones
+                slow = name in SLOW_COMMANDS  # seconds cold: one sample each, and five warm ones
                 colds = (1 if slow else COLD_RUNS) if cold_all or name == "catalog list" or slow else 0
                 if r < colds:  # one sample on a shared machine is noise, not a figure
                     home = Path(env["KSAD_HOME"])
@@ -491,7 +491,7 @@ def scale_section(tmp: Path, sizes: list[int], warm_runs: int, cold_all: bool, r
                         memo.unlink()
                     stats["cold"].add(run(cmd, env=env, timeout=900)[0])
                     run(cmd, env=env, timeout=900)  # whatever the first run did not keep
-                if r < (min(warm_runs, 3) if slow else warm_runs):
+                if r < (min(warm_runs, COLD_RUNS) if slow else warm_runs):
                     stats["warm"].add(run(cmd, env=env, timeout=900)[0])
             for ref in plan["refs"].values():
                 if r < ref["samples"]:
@@ -520,7 +520,7 @@ def scale_section(tmp: Path, sizes: list[int], warm_runs: int, cold_all: bool, r
 REFERENCES = {
     ("catalog validate", "cold"): ("validate-cold", 1, "reading, hashing and parsing with PyYAML's C loader "
                                    "every file it reads ({files:,}), nothing checked"),
-    ("catalog validate", "warm"): ("validate-warm", 3, "one lstat of each of the {files:,} files and directories "
+    ("catalog validate", "warm"): ("validate-warm", COLD_RUNS, "one lstat of each of the {files:,} files and directories "
                                    "under the catalog and its recipe sources, compared with the last run's"),
     ("catalog index --dry-run", "cold"): ("index-cold", 1, "reading and parsing with PyYAML's C loader the "
                                           "{files:,} entries, MoUs and keyring it indexes"),
