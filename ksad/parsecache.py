@@ -19,6 +19,7 @@ import contextlib
 import hashlib
 import json
 import os
+import stat
 from pathlib import Path
 from typing import Any, Callable
 
@@ -119,9 +120,11 @@ class StatDigests:
         fd = os.open(path, os.O_RDONLY)
         try:
             st = os.fstat(fd)  # of the file read, before reading: a later change shows in it
-            parts = []
-            while chunk := os.read(fd, max(st.st_size + 1, 1 << 16)):  # to the end, even if it grows meanwhile
+            want, parts = st.st_size + 1, []
+            while chunk := os.read(fd, want):  # to the end, even if it grows meanwhile
                 parts.append(chunk)
+                if len(chunk) < want and stat.S_ISREG(st.st_mode):
+                    break  # a short read of a regular file is its end: no second read (684 files a snapshot check)
         finally:
             os.close(fd)
         raw = b"".join(parts)
