@@ -262,7 +262,7 @@ class Run:
                 real = self.realpath(os.path.join(sources, head))
                 parent = self._parents[key] = (real, self._link_names(real))
             links = parent[1]
-            if links is None or name in links or name in ("", ".", ".."):
+            if links is None or name in links or name in ("", ".", "..") or rel.startswith("/"):
                 found.append(self.recipe_dir(sources, rel))
             else:
                 found.append(parent[0] + "/" + name if parent[0] != "/" else "/" + name)

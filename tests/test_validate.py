@@ -415,3 +415,19 @@ def test_a_broken_revocation_is_reported_with_no_mou_to_check(built, tmp_path):
     built.resign()  # listed by the snapshot: only its own problem names it
     for _ in range(2):  # the second run has a memory of the first
         assert any("rusak.yaml" in p for p in _problems(built, tmp_path / "cache"))
+
+
+def test_recipe_directories_resolve_as_realpath_does(tmp_path):
+    """The batch resolution a settled entry uses gives os.path.realpath's answer for every shape
+    of path: links at the end or before it, absolute paths, '.', '..', doubled and trailing slashes."""
+    from ksad.validate import Memo, Run
+
+    src = tmp_path / "src"
+    (src / "recipes" / "a" / "1").mkdir(parents=True)
+    (tmp_path / "other" / "x").mkdir(parents=True)
+    (src / "recipes" / "a" / "2").symlink_to(tmp_path / "other" / "x")
+    (src / "recipes" / "b").symlink_to(tmp_path / "other")
+    rels = ["recipes/a/1", "recipes/a/2", "recipes/b/x", "/etc", str(tmp_path / "other" / "x"), "recipes/a/../a/1",
+            "recipes/a/1/", "recipes//a/1", "recipes/a/.", "recipes/a/..", "x", "recipes/b/../a/1", "nope/q"]
+    run = Run(Memo(tmp_path, None))
+    assert run.recipe_dirs(str(src), rels) == [os.path.realpath(os.path.join(src, r)) for r in rels]
