@@ -251,8 +251,9 @@ class Run:
         return hit
 
     def recipe_dirs(self, sources: str, rels: list[str]) -> list[str]:
-        """:meth:`recipe_dir` of each of *rels*, at ~1 us each where the last part of the path is no
-        link: its parent is resolved, and scanned for links, once a run (60 releases share it)."""
+        """:meth:`recipe_dir` of each of *rels*, where the last part of the path is no link with its
+        parent resolved, and scanned for links, once a run (60 releases share it): 9,900 paths in
+        15-22 ms here, 57-87 ms one by one."""
         found = []
         for rel in rels:
             head, _, name = rel.rpartition("/")
