@@ -59,7 +59,9 @@ POLL_S = 0.1  # the same poll interval as ksad's health wait, so granularity is 
 BUDGET = {"install_vs_floor": 1.05, "noop_s": 0.25, "help_s": 0.15, "catalog_s": 0.2}
 COLD_RUNS = 5  # per command and catalog size, each after deleting $KSAD_HOME/cache and the digest memo
 # (3 made a growth row miss on noise: one slow size's median of 3 turned the lower slope negative)
-SLOW_COMMANDS = ("catalog validate", "catalog index --dry-run")
+# cold samples of the commands that take seconds cold (2-13 s validate, 0.7-2.6 s index): one
+# sample of index made its growth row miss when the machine's load rose under the 10k point
+SLOW_COMMANDS = {"catalog validate": 1, "catalog index --dry-run": 3}
 
 
 def say(text: str) -> None:
@@ -482,8 +484,8 @@ def scale_section(tmp: Path, sizes: list[int], warm_runs: int, cold_all: bool, r
             plan = plans[size]
             for name, cmd in plan["commands"].items():
                 env, stats = plan["envs"][name], plan["cli"][name]
-                slow = name in SLOW_COMMANDS  # seconds cold: one sample each, and five warm ones
-                colds = (1 if slow else COLD_RUNS) if cold_all or name == "catalog list" or slow else 0
+                slow = name in SLOW_COMMANDS  # seconds cold: fewer cold samples, and five warm ones
+                colds = SLOW_COMMANDS.get(name, COLD_RUNS) if cold_all or name == "catalog list" or slow else 0
                 if r < colds:  # one sample on a shared machine is noise, not a figure
                     home = Path(env["KSAD_HOME"])
                     shutil.rmtree(home / "cache", ignore_errors=True)
@@ -522,7 +524,7 @@ REFERENCES = {
                                    "every file it reads ({files:,}), nothing checked"),
     ("catalog validate", "warm"): ("validate-warm", COLD_RUNS, "one lstat of each of the {files:,} files and directories "
                                    "under the catalog and its recipe sources, compared with the last run's"),
-    ("catalog index --dry-run", "cold"): ("index-cold", 1, "reading and parsing with PyYAML's C loader the "
+    ("catalog index --dry-run", "cold"): ("index-cold", SLOW_COMMANDS["catalog index --dry-run"], "reading and parsing with PyYAML's C loader the "
                                           "{files:,} entries, MoUs and keyring it indexes"),
     ("mou list --all", "cold"): ("mou-all-cold", 3, "decoding documents.json and verifying the "
                                  "{verified:,} Ed25519 signatures of its {mous} MoUs"),
