@@ -99,7 +99,7 @@ class StatDigests:
                 pass  # none yet, or torn: every file is read, as without it
         self._kept: dict = kept
         self._fresh: dict[str, list] = {}
-        self.since = time.time_ns() - self.RACY_NS  # a file changed since then is not remembered
+        self._since = time.time_ns() - self.RACY_NS
 
     def digest(self, key: str, path: str, st: os.stat_result | None = None) -> tuple[os.stat_result, str]:
         """(stat taken before reading, sha256) of the file at *path*, kept under *key*; OSError as reading raises.
@@ -129,9 +129,13 @@ class StatDigests:
             os.close(fd)
         raw = b"".join(parts)
         actual = hashlib.sha256(raw).hexdigest()
-        if max(st.st_mtime_ns, st.st_ctime_ns) < self.since:
+        if self.settled(st):
             self._fresh[key] = [st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_dev, actual]
         return st, actual, raw
+
+    def settled(self, st: os.stat_result) -> bool:
+        """Changed at least RACY_NS before this run began: a later change shows in its stat signature."""
+        return max(st.st_mtime_ns, st.st_ctime_ns) < self._since
 
     def sha256(self, key: str, path: str) -> str | None:
         """The file's sha256, None if it cannot be read."""

@@ -411,7 +411,6 @@ def _trees_stat_sig(run: Run, entry: Entry, sources: str) -> tuple[str, bool] | 
     of now), as :class:`~ksad.parsecache.StatDigests` tells a file unchanged; None when a tree
     cannot be read or holds a link (hashed as its text, so its target could change unseen)."""
     h = hashlib.sha256()
-    since = run.digests.since
     fresh = False
     try:
         for directory in run.recipe_dirs(sources, [rel["recipe"]["path"] for rel in entry.releases]):
@@ -425,7 +424,7 @@ def _trees_stat_sig(run: Run, entry: Entry, sources: str) -> tuple[str, bool] | 
                         st = e.stat(follow_symlinks=False)
                         h.update(f"{e.path}\0{st.st_mode}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_size}"
                                  f"\0{st.st_ino}\0{st.st_dev}\n".encode())
-                        fresh = fresh or max(st.st_mtime_ns, st.st_ctime_ns) >= since
+                        fresh = fresh or not run.digests.settled(st)
                         if e.is_dir(follow_symlinks=False):
                             stack.append(e.path)
     except OSError:
@@ -447,7 +446,6 @@ def _keep_releases(run: Run, entry: Entry, sources: str, sig: str) -> None:
         for read in shape["reads"]:
             reads.setdefault(tuple(read), read)
     run.memo.keep(_releases_key(sources, entry), {"sig": sig, "reads": list(reads.values())})
-
 
 
 def _release(run: Run, rel: dict, sources: str, entry: Entry, i: int) -> list[Problem]:
