@@ -459,8 +459,8 @@ def test_a_regions_list_still_refuses_another_regions_mou_under_the_wrong_name(w
 # --- the whole list, judged once a day ------------------------------------------------------------
 
 
-def _judged(world, monkeypatch, now=None, judge=check_mou):
-    """The catalog's MoUs listed as `mou list --all` lists them, and how many were judged to do it."""
+def _judged(world, monkeypatch, now=None, judge=check_mou, region=None):
+    """The catalog's MoUs (*region*'s) listed as `mou list` lists them, and how many were judged to do it."""
     from ksad import mou
     from ksad.settings import Settings
     from ksad.trust import trust_state_dir, verify_snapshot
@@ -473,7 +473,7 @@ def _judged(world, monkeypatch, now=None, judge=check_mou):
 
     monkeypatch.setattr(mou, "check_mou", counting)
     snapshot = verify_snapshot(world.root, trust_state_dir(Settings.from_env()))
-    listed = mou.list_mous(world.root, snapshot.keyring, now, pinned=snapshot.files)
+    listed = mou.list_mous(world.root, snapshot.keyring, now, pinned=snapshot.files, region=region)
     return [r.to_json() for r in listed], len(judged)
 
 
@@ -500,6 +500,24 @@ def test_the_whole_list_is_judged_once_a_day_from_the_same_files(world, monkeypa
     world.snapshot()  # a revocation the snapshot now lists
     after, judged = _judged(world, monkeypatch)
     assert judged == 6 and "Selesai" in {r["id"]: r["problem"] for r in after}["3273-7373-1-2026"]
+
+
+def test_a_regions_list_is_remembered_apart_from_other_regions_and_the_whole_list(world, monkeypatch):
+    _region_world(world)
+    world.snapshot()
+    mine, judged = _judged(world, monkeypatch, region="52.04")
+    assert judged == 3 and {r["id"]: r["problem"] for r in mine} == _expected_52_04(world)
+    theirs, judged = _judged(world, monkeypatch, region="36.71")
+    assert judged == 1 and [r["id"] for r in theirs] == ["3671-7373-1-2026"]
+    everything, judged = _judged(world, monkeypatch)
+    assert judged == 5
+    for region, listed in (("52.04", mine), ("36.71", theirs), (None, everything)):
+        assert _judged(world, monkeypatch, region=region) == (listed, 0)
+    # An MoU that now names 52.04 (re-signed, in a new snapshot): the region's list is chosen again.
+    world.write_mou(world.mou_doc("3273-7373-1-2026", partner="52.04"))
+    world.snapshot()
+    again, judged = _judged(world, monkeypatch, region="52.04")
+    assert judged == 4 and {r["id"]: r["problem"] for r in again} == {**_expected_52_04(world), "3273-7373-1-2026": None}
 
 
 def test_remembered_verdicts_are_owner_only_in_the_runs_language_and_never_trusted_when_broken(world, run_ksad):

@@ -173,3 +173,31 @@ def test_export_names_the_local_wisdom_name_and_partners(tmp_path):
     # Without a keyring no MoU can be judged valid, so no partner is claimed.
     shutil.rmtree(cat.catalog / "keys")
     assert "usedBy" not in export_publiccode(cat.catalog, "uji-web", regions=regions)
+
+
+def test_export_judges_only_the_publishers_mous_signed_snapshot_or_not(tmp_path, monkeypatch):
+    """usedBy reads the MoUs its publisher is a party to, not the whole catalog's (514 at national scale)."""
+    from ksad import mou
+    from trust_factory import flip_byte
+
+    cat = CatalogBuilder(tmp_path / "cat")
+    cat.add_release("uji-web", "1.0.0", two_service())
+    world = cat.world
+    world.write_mou(world.mou_doc("3671-7373-1-2026", pioneer="36.71", partner="73.73",
+                                  apps=(("lain-web", ">=1"),)), signers=(("tangerang", "pioneer"), ("palopo", "partner")))
+    world.snapshot()
+    judged: list[str] = []
+    check = mou.check_mou
+    monkeypatch.setattr(mou, "check_mou", lambda data, *a, **kw: judged.append(data["id"]) or check(data, *a, **kw))
+    regions = load_regions(BUNDLED / "regions.json")
+    where = {"cache_dir": tmp_path / "home" / "cache", "trust_dir": tmp_path / "home" / "trust"}
+    for expected in (["uji-3273-5204"], []):  # a first run, then one from the verdicts the first kept
+        judged.clear()
+        assert export_publiccode(cat.catalog, "uji-web", regions=regions, **where)["usedBy"] == ["Kabupaten Sumbawa"]
+        assert judged == expected
+    assert not list(where["trust_dir"].glob("*[0-9a-f].json"))  # checked against, nothing adopted
+    # A working copy edited since it was signed: its snapshot no longer matches, its MoUs still count.
+    flip_byte(cat.catalog / "apps" / "uji-web.yaml", "Aplikasi uji", "Aplikasi uji coba")
+    judged.clear()
+    assert export_publiccode(cat.catalog, "uji-web", regions=regions, **where)["usedBy"] == ["Kabupaten Sumbawa"]
+    assert judged == ["uji-3273-5204"]

@@ -118,9 +118,9 @@ def import_publiccode(state: State, file: str, app_id: str | None, publisher_cod
 @pass_state
 def export_publiccode(state: State, app_id: str, target_name: str | None, as_json: bool) -> None:
     """Print publiccode.yml (version 0.4) for APP on stdout."""
-    from ksad import yamlio
     from ksad.publiccode import export_publiccode as do_export
     from ksad.region import load_for
+    from ksad.trust import trust_state_dir
 
     local_name = None
     if target_name:
@@ -130,8 +130,11 @@ def export_publiccode(state: State, app_id: str, target_name: str | None, as_jso
             if row.app == app_id and row.name:
                 local_name = (row.name, None)
                 break
-    data = do_export(state.settings.catalog, app_id, regions=load_for(state.settings), local_name=local_name)
+    data = do_export(state.settings.catalog, app_id, regions=load_for(state.settings), local_name=local_name,
+                     cache_dir=state.settings.cache_dir, trust_dir=trust_state_dir(state.settings))
     if as_json:
         emit_json(data)
         return
+    from ksad import yamlio  # PyYAML's import is ~30 ms: only for YAML out
+
     sys.stdout.write(yamlio.dump(data))
