@@ -133,9 +133,12 @@ class StatDigests:
             self._fresh[key] = [st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_dev, actual]
         return st, actual, raw
 
-    def settled(self, st: os.stat_result) -> bool:
-        """Changed at least RACY_NS before this run began: a later change shows in its stat signature."""
-        return max(st.st_mtime_ns, st.st_ctime_ns) < self._since
+    def settled(self, st: os.stat_result | int) -> bool:
+        """Changed at least RACY_NS before this run began: a later change shows in its stat signature.
+
+        *st*: a file's stat, or the newest mtime or ctime (ns) of several files.
+        """
+        return (st if isinstance(st, int) else max(st.st_mtime_ns, st.st_ctime_ns)) < self._since
 
     def sha256(self, key: str, path: str) -> str | None:
         """The file's sha256, None if it cannot be read."""

@@ -32,7 +32,7 @@ def built(tmp_path) -> CatalogBuilder:
     shared.mkdir(parents=True)
     (shared / "ksad.json").write_text('{"name": "${name}"}\n', encoding="utf-8")
     b.add_release("uji-web", "1.0.0", TEMPLATED)
-    b.add_release("uji-lain", "2.0.0", two_service())
+    b.add_release("uji-lain", "2.0.0", two_service(), templates={"docs/NOTES.txt": "Catatan rilis.\n"})
     return b
 
 
@@ -86,9 +86,16 @@ def test_an_unchanged_entry_is_settled_by_stat_alone(built, tmp_path, monkeypatc
     real = validate.tree_sha256
     monkeypatch.setattr(validate, "tree_sha256", lambda path, *a, **kw: hashed.append(path) or real(path, *a, **kw))
     loaded = _counting_loads(monkeypatch)
+    scanned: list[str] = []
+    scandir = os.scandir
+    monkeypatch.setattr(os, "scandir", lambda path=".": scanned.append(path) or scandir(path))
     assert _problems(built, tmp_path / "cache") == []
+    monkeypatch.setattr(os, "scandir", scandir)
     assert loaded == []
     assert sorted(Path(p).name for p in hashed) == ["db", "web"]  # the two build contexts, once each
+    recipes = {str(built.recipe_dir("uji-web", "1.0.0")), str(built.recipe_dir("uji-lain", "2.0.0"))}
+    recipes.add(str(built.recipe_dir("uji-lain", "2.0.0") / "docs"))
+    assert not recipes & {os.path.realpath(p) for p in scanned if not isinstance(p, int)}  # looked up, not listed
     hashed.clear()
     assert _problems(built, None) == []  # nothing remembered: every release's tree is hashed
     assert {built.recipe_dir("uji-web", "1.0.0"), built.recipe_dir("uji-lain", "2.0.0")} <= {Path(p) for p in hashed}
@@ -142,6 +149,20 @@ def _file_added_to_recipe(b: CatalogBuilder) -> str:
     return "releases[0].recipe.sha256: recipe of uji-lain 2.0.0 does not match its pin"
 
 
+def _file_added_in_a_subdirectory(b: CatalogBuilder) -> str:
+    (b.recipe_dir("uji-lain", "2.0.0") / "docs" / "MORE.txt").write_text("added after pinning\n", encoding="utf-8")
+    return "releases[0].recipe.sha256: recipe of uji-lain 2.0.0 does not match its pin"
+
+
+def _file_added_with_the_directorys_times_put_back(b: CatalogBuilder) -> str:
+    """The directory's mtime restored, as if nothing was added to it: only its ctime shows it."""
+    recipe = b.recipe_dir("uji-lain", "2.0.0")
+    before = recipe.stat()
+    (recipe / "NOTES.txt").write_text("added after pinning\n", encoding="utf-8")
+    os.utime(recipe, ns=(before.st_atime_ns, before.st_mtime_ns))
+    return "releases[0].recipe.sha256: recipe of uji-lain 2.0.0 does not match its pin"
+
+
 def _recipe_dir_now_a_link_outside(b: CatalogBuilder) -> str:
     recipe = b.recipe_dir("uji-lain", "2.0.0")
     outside = b.root / "elsewhere" / "2.0.0"
@@ -164,7 +185,9 @@ def _sources_moved(b: CatalogBuilder) -> str:
 @pytest.mark.parametrize("remember_fresh_files", [False, True], ids=["racy-second", "remembered"])
 @pytest.mark.parametrize("edit", [_edit_recipe, _dockerfile_gone_and_repinned, _context_now_a_link_outside,
                                   _template_outside_the_recipe, _duplicate_key, _hidden_recipe_edit,
-                                  _file_added_to_recipe, _recipe_dir_now_a_link_outside, _catalog_file_broken,
+                                  _file_added_to_recipe, _file_added_in_a_subdirectory,
+                                  _file_added_with_the_directorys_times_put_back, _recipe_dir_now_a_link_outside,
+                                  _catalog_file_broken,
                                   _sources_moved])
 def test_an_edit_after_a_clean_run_is_reported(built, tmp_path, monkeypatch, edit, remember_fresh_files):
     """Files hashed by a clean run are remembered by stat signature; the files here are seconds old,
