@@ -179,9 +179,11 @@ def import_publiccode(catalog_root: Path | str, file: Path | str, *, app_id: str
 def _partners(catalog_root: Path, app_id: str, publisher: str, regions, trust_dir: Path | None = None) -> list[str]:
     """Names of the regions a valid MoU from the publisher grants this app to (no keyring: none).
 
-    With *trust_dir*, the keyring is the one the signed snapshot vouches for, checked against
-    what this machine trusts (nothing is adopted), and the MoUs' digests come from that check.
-    A working copy being edited is not signed yet: its keyring is then read on its own.
+    With *trust_dir*, the catalog's signed snapshot is checked first, adopting nothing: it
+    gives the MoUs' digests and vouches for documents.json, so what is chosen and loaded is
+    remembered for the next export. A working copy being edited is not signed yet, so a
+    check that fails refuses nothing: the keyring is then read on its own, as without it.
+    Either way each MoU counts only if its signatures hold.
     """
     from ksad.errors import KsadError
     from ksad.mou import list_mous

@@ -451,34 +451,37 @@ def _hashed_trees(run: Run, dirs: list[str], listings: list[list[str]] | None) -
     found: list[list[str]] = []
     for i, directory in enumerate(dirs):
         prefix = directory if directory.endswith("/") else directory + "/"
-        for path, st in ([(directory, os.lstat(directory))] if listings is None else
-                         _listed(directory, prefix, listings[i])):
+        if listings is None:
+            found.append([])
+            entries = _scanned(directory, prefix, found[-1])
+        else:
+            entries = _listed(directory, prefix, listings[i])
+        for path, st in entries:
             parts.append(f"{path}\0{st.st_mode}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_size}"
                          f"\0{st.st_ino}\0{st.st_dev}\n")
             newest = max(newest, st.st_mtime_ns, st.st_ctime_ns)
-        if listings is not None:
-            continue
-        names: list[str] = []
-        stack = [directory]
-        while stack:
-            with os.scandir(stack.pop()) as scan:
-                for e in sorted(scan, key=lambda e: e.name):
-                    if e.is_symlink():
-                        raise _Relisted
-                    st = e.stat(follow_symlinks=False)
-                    parts.append(f"{e.path}\0{st.st_mode}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_size}"
-                                 f"\0{st.st_ino}\0{st.st_dev}\n")
-                    newest = max(newest, st.st_mtime_ns, st.st_ctime_ns)
-                    names.append(e.path[len(prefix):])
-                    if e.is_dir(follow_symlinks=False):
-                        stack.append(e.path)
-        found.append(names)
     return TreesSig(hashlib.sha256("".join(parts).encode()).hexdigest(), run.digests.settled(newest),
                     listings if listings is not None else found)
 
 
+def _scanned(directory: str, prefix: str, names: list[str]):
+    """(path, lstat) of *directory* and of everything under it, depth first and by name; the
+    names under it, relative to it, go into *names*."""
+    yield directory, os.lstat(directory)
+    stack = [directory]
+    while stack:
+        with os.scandir(stack.pop()) as scan:
+            for e in sorted(scan, key=lambda e: e.name):
+                if e.is_symlink():
+                    raise _Relisted
+                names.append(e.path[len(prefix):])
+                yield e.path, e.stat(follow_symlinks=False)
+                if e.is_dir(follow_symlinks=False):
+                    stack.append(e.path)
+
+
 def _listed(directory: str, prefix: str, names: list[str]):
-    """(path, lstat) of *directory* and of each of *names* under it, as a scan found them."""
+    """(path, lstat) of *directory* and of each of *names* under it, in the order a scan found them."""
     yield directory, os.lstat(directory)
     for name in names:
         st = os.lstat(prefix + name)
