@@ -454,3 +454,33 @@ def test_recipe_directories_resolve_as_realpath_does(tmp_path):
             "recipes/a/1/", "recipes//a/1", "recipes/a/.", "recipes/a/..", "x", "recipes/b/../a/1", "nope/q"]
     run = Run(Memo(tmp_path, None))
     assert run.recipe_dirs(str(src), rels) == [os.path.realpath(os.path.join(src, r)) for r in rels]
+
+
+def test_releases_checked_again_come_from_what_a_clean_run_kept_not_from_the_yaml(built, tmp_path, monkeypatch):
+    """A settled run decodes no release of any entry; one whose recipe was touched (same bytes) checks
+    that entry's releases again from what was kept, and a torn file of them only costs a parse."""
+    from ksad import validate
+    from ksad import yamlio as yaml_mod
+    from ksad.parsecache import StatDigests
+
+    monkeypatch.setattr(StatDigests, "RACY_NS", 0)
+    assert _problems(built, tmp_path / "cache") == []
+    decoded: list[int] = []
+    read = validate.Summaries._read
+    monkeypatch.setattr(validate.Summaries, "_read", lambda self: decoded.append(1) or read(self))
+    parsed: list[str] = []
+    for name in ("load", "load_mapping"):
+        real = getattr(yaml_mod, name)
+        monkeypatch.setattr(yaml_mod, name, lambda *a, real=real, **kw: parsed.append(str(a[0])) or real(*a, **kw))
+    assert _problems(built, tmp_path / "cache") == []
+    assert decoded == [] and parsed == []
+    compose = built.recipe_dir("uji-lain", "2.0.0") / "compose.yaml"
+    os.utime(compose, ns=(compose.stat().st_atime_ns, compose.stat().st_mtime_ns - 10**9))  # same bytes
+    assert _problems(built, tmp_path / "cache") == []
+    entries = built.catalog / "apps"
+    assert decoded and not [p for p in parsed if p.startswith(str(entries))]  # its releases, from what was kept
+    (releases,) = (tmp_path / "cache").glob("releases-validate-*.json")
+    releases.write_text("{", encoding="utf-8")
+    os.utime(compose, ns=(compose.stat().st_atime_ns, compose.stat().st_mtime_ns - 10**9))
+    assert _problems(built, tmp_path / "cache") == []
+    assert {p for p in parsed if p.startswith(str(entries))} == {str(entries / "uji-lain.yaml")}
