@@ -836,22 +836,24 @@ def trust_problems(root: Path, trust_dir: Path | None = None, *, run: Run | None
     run = run or Run(Memo(root, None))
     entries = entries or {}
     problems: list[Problem] = []
-    store = TrustStore(trust_dir, root) if trust_dir else None
-    try:
-        keyring = load_keyring(root / KEYRING_FILE, store=store)
-    except KsadError as exc:
-        return [Problem(str(root / KEYRING_FILE), None, "", exc.message)]
-    try:
+    keyring = None
+    try:  # the snapshot check loads and checks the keyring first: its keyring, if it passes
         remember = run.digests.file is not None  # not with --no-cache
         if trust_dir:
-            verify_snapshot(root, trust_dir, record=False, stat_memo=remember)
+            keyring = verify_snapshot(root, trust_dir, record=False, stat_memo=remember).keyring
         else:
             import tempfile
 
             with tempfile.TemporaryDirectory() as empty:  # nothing trusted yet: no replay check
-                verify_snapshot(root, empty, record=False, stat_memo=False)
+                keyring = verify_snapshot(root, empty, record=False, stat_memo=False).keyring
     except KsadError as exc:
-        problems.append(Problem(str(root / SNAPSHOT_FILE), None, "", exc.message))
+        snapshot_problem = Problem(str(root / SNAPSHOT_FILE), None, "", exc.message)
+    if keyring is None:
+        try:  # a keyring that fails is reported against its own file, and nothing that needs it is checked
+            keyring = load_keyring(root / KEYRING_FILE, store=TrustStore(trust_dir, root) if trust_dir else None)
+        except KsadError as exc:
+            return [Problem(str(root / KEYRING_FILE), None, "", exc.message)]
+        problems.append(snapshot_problem)
     # a signature's verdict depends on the signed bytes, the keyring and the day (keys have windows)
     trusted = f"{run.file(str(root / KEYRING_FILE))}:{today().isoformat()}"
     for path in sorted((root / "apps").glob("*.yaml")):
