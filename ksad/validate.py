@@ -760,13 +760,20 @@ def index_problems(root: Path, run: Run, entries: dict[str, Entry], *, all_clean
     path = root / INDEX_FILE
     if not path.exists() or not all_clean:
         return []
-    shipped = _shipped_index(root)
-    stale: list[str] = []
     written = set()
     try:
         written = {n for n in os.listdir(root / ENTRIES_DIR) if n.endswith(".json")}
     except OSError:
         pass
+    # everything the verdict reads, by digest: an unchanged catalog's index.json is not even decoded
+    whole = None if run.catalog_yaml is None else "index-all:" + hashlib.sha256(json.dumps([
+        run.file(str(path)), run.catalog_yaml["sha256"], sorted(written),
+        [[name, entry.digest, run.file(os.path.join(root, ENTRIES_DIR, f"{Path(name).stem}.json"))]
+         for name, entry in sorted(entries.items())]]).encode()).hexdigest()
+    if whole is not None and run.memo.get(whole) is not None and _documents_current(root, run):
+        return []
+    shipped = _shipped_index(root)
+    stale: list[str] = []
     for name in sorted(set(entries) | set(shipped)):
         entry = entries.get(name)
         if entry is None:
@@ -797,6 +804,8 @@ def index_problems(root: Path, run: Run, entries: dict[str, Entry], *, all_clean
     if not _documents_current(root, run):
         stale.append(DOCUMENTS_FILE)
     if not stale:
+        if whole is not None:
+            run.memo.keep(whole)
         return []
     return [Problem(str(path), None, "", _msg("catalog.index_stale", files=", ".join(stale[:5]), count=len(stale)),
                     warning=True)]

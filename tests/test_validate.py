@@ -8,6 +8,7 @@ into a link) is checked again and reported, and problems are reported on every r
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import time
@@ -484,3 +485,47 @@ def test_releases_checked_again_come_from_what_a_clean_run_kept_not_from_the_yam
     os.utime(compose, ns=(compose.stat().st_atime_ns, compose.stat().st_mtime_ns - 10**9))
     assert _problems(built, tmp_path / "cache") == []
     assert {p for p in parsed if p.startswith(str(entries))} == {str(entries / "uji-lain.yaml")}
+
+
+def _index_summary_edited(root: Path) -> str:
+    blob = json.loads((root / "index.json").read_text(encoding="utf-8"))
+    blob["apps"]["uji-web.yaml"]["summary"]["license"] = "GPL-3.0-only"
+    (root / "index.json").write_text(json.dumps(blob), encoding="utf-8")
+    return "uji-web.yaml"
+
+
+def _entry_file_rewritten(root: Path) -> str:
+    path = root / "entries" / "uji-web.json"
+    path.write_text(json.dumps(json.loads(path.read_text(encoding="utf-8")), indent=2), encoding="utf-8")
+    return "entries/uji-web.json"
+
+
+def _entry_file_left_over(root: Path) -> str:
+    (root / "entries" / "uji-gone.json").write_text("{}", encoding="utf-8")
+    return "entries/uji-gone.json"
+
+
+def _documents_edited(root: Path) -> str:
+    blob = json.loads((root / "documents.json").read_text(encoding="utf-8"))
+    blob["documents"]["keys/keyring.yaml"]["data"]["expires"] = "2099-01-01"
+    (root / "documents.json").write_text(json.dumps(blob), encoding="utf-8")
+    return "documents.json"
+
+
+@pytest.mark.parametrize("edit", [_index_summary_edited, _entry_file_rewritten, _entry_file_left_over,
+                                  _documents_edited])
+def test_an_index_gone_stale_after_a_clean_run_is_reported(built, tmp_path, monkeypatch, edit):
+    """A clean run remembers the index's verdict by the digests of all it read; any of them
+    changed, the index is judged again, and named stale as by a run with nothing remembered."""
+    from ksad.catalog import write_index
+    from ksad.parsecache import StatDigests
+
+    monkeypatch.setattr(StatDigests, "RACY_NS", 0)
+    write_index(built.catalog)
+    built.world.snapshot()
+    for _ in range(2):  # a first run, and one from what it remembered
+        assert _problems(built, tmp_path / "cache") == []
+    stale = edit(built.catalog)
+    found = _problems(built, tmp_path / "cache")
+    assert any("index.json" in p and "does not match" in p and stale in p for p in found), found
+    assert found == _problems(built, None)
