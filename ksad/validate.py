@@ -139,14 +139,13 @@ class Memo:
     def _read(self) -> dict[str, Any]:
         if self._kept is None:
             self._kept = {}
-            if self.file is not None:
-                try:
-                    blob = json.loads(self.file.read_bytes())
-                    if blob["format"] == MEMO_FORMAT and blob["code"] == self._code:
-                        values = blob["values"]
-                        self._kept = {key: values[i] for key, i in blob["clean"].items()}
-                except (OSError, ValueError, KeyError, TypeError, IndexError):
-                    self._kept = {}
+            blob = _written_by(self.file, self._code)
+            try:
+                if blob is not None:
+                    values = blob["values"]
+                    self._kept = {key: values[i] for key, i in blob["clean"].items()}
+            except (KeyError, TypeError, IndexError, AttributeError):
+                self._kept = {}
         return self._kept
 
     def get(self, key: str) -> Any:
@@ -182,6 +181,18 @@ class Memo:
             pass  # a read-only home only costs speed
 
 
+def _written_by(file: Path | None, code: str) -> dict | None:
+    """The JSON object in *file* if this code wrote it (format and code stamp match); None if
+    there is none, or it is torn, or another version of ksad wrote it."""
+    if file is None:
+        return None
+    try:
+        blob = json.loads(file.read_bytes())
+        return blob if blob["format"] == MEMO_FORMAT and blob["code"] == code else None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 class Summaries:
     """Each clean entry's releases as their checks need them (version, recipe path and pin,
     builds), by the entry's sha256, in a file of their own beside the memo.
@@ -201,14 +212,9 @@ class Summaries:
 
     def _read(self) -> dict[str, list]:
         if self._kept is None:
-            self._kept = {}
-            if self.file is not None:
-                try:
-                    blob = json.loads(self.file.read_bytes())
-                    if blob["format"] == MEMO_FORMAT and blob["code"] == self._code and isinstance(blob["entries"], dict):
-                        self._kept = blob["entries"]
-                except (OSError, ValueError, KeyError, TypeError):
-                    pass  # none yet, or torn: an entry whose releases are asked for is parsed again
+            blob = _written_by(self.file, self._code)  # none, torn or foreign: entries asked for are parsed again
+            entries = blob.get("entries") if blob is not None else None
+            self._kept = entries if isinstance(entries, dict) else {}
         return self._kept
 
     def get(self, digest: str) -> list | None:
