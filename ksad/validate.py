@@ -158,6 +158,11 @@ class Memo:
     def drop(self, key: str) -> None:
         self._used.pop(key, None)
 
+    def beside(self, kind: str) -> Path | None:
+        """The file of this catalog's *kind* of remembered facts, next to the memo (None: remember nothing)."""
+        return self.file.with_name(self.file.name.replace("validated-", f"{kind}-validate-")) \
+            if self.file is not None else None
+
     def keep(self, key: str, value: Any = 1) -> None:
         self._used[key] = value
         self._new = True
@@ -204,8 +209,7 @@ class Summaries:
     """
 
     def __init__(self, memo: Memo) -> None:
-        self.file = memo.file.with_name(memo.file.name.replace("validated-", "releases-validate-")) \
-            if memo.file is not None else None
+        self.file = memo.beside("releases")
         self._code = memo._code
         self._kept: dict[str, list] | None = None
         self._new: dict[str, list] = {}
@@ -261,8 +265,7 @@ class Run:
         self.shapes: dict[str, dict] = {}  # recipe directory -> its shape, as checked this run
         self._reads: dict[tuple[str, str, str], bool] = {}
         # each file's sha256 by stat signature: an unchanged recipe tree is hashed without reading it
-        self.digests = StatDigests(memo.file.with_name(memo.file.name.replace("validated-", "digests-validate-"))
-                                   if memo.file is not None else None)
+        self.digests = StatDigests(memo.beside("digests"))
 
     def _digest(self, path: str, st: os.stat_result) -> str:
         return self.digests.digest(path, path, st)[1]
