@@ -815,11 +815,13 @@ def _cached_index(cache: Path | None) -> dict:
     return {}
 
 
-def _index_hit(catalog: Catalog, path: Path, index: dict) -> tuple[dict, dict | None]:
+def _index_hit(catalog: Catalog, path: Path, index: dict, cache: Path | None = None) -> tuple[dict, dict | None]:
     """(the index entry of the app file at *path*, with its stat signature; the entry parsed, if it was).
 
     From the cache if the file's stat is unchanged, else from the shipped index if its
-    bytes hash to what the index says; parsed only if neither holds it.
+    bytes hash to what the index says; else from the parse the cache kept of these bytes
+    (one app shown or exported twice from a catalog nobody indexed: no second parse);
+    parsed only if none holds it.
     """
     sig = _stat_sig(path)
     hit = index.get(path.name)
@@ -831,9 +833,21 @@ def _index_hit(catalog: Catalog, path: Path, index: dict) -> tuple[dict, dict | 
     if hit is None or hit["sha256"] != digest:
         hit = _shipped_blob(catalog.root).get("apps", {}).get(path.name)
         if not _sound_entry(hit) or hit["sha256"] != digest:
-            parsed = _parse_entry(path, raw)
+            parsed = _kept_parse(cache, digest) or _parse_entry(path, raw)
             hit = _index_entry(digest, parsed)
     return {**hit, "stat": sig}, parsed
+
+
+def _kept_parse(cache: Path | None, digest: str) -> dict | None:
+    """The entry parsed from bytes hashing to *digest*, as a command kept it (only checked ones are)."""
+    if cache is not None:
+        try:
+            data = json.loads((cache / f"{digest}.json").read_bytes())
+            if isinstance(data, dict) and isinstance(data.get("releases"), list):
+                return data
+        except (OSError, ValueError):
+            pass
+    return None
 
 
 def _load_index(catalog: Catalog) -> list[App]:
@@ -842,7 +856,7 @@ def _load_index(catalog: Catalog) -> list[App]:
     apps, fresh, dirty = [], {}, False
     parsed: dict[str, dict] = {}
     for path in sorted(catalog.apps_dir.glob("*.yaml")):
-        hit, data = _index_hit(catalog, path, index)
+        hit, data = _index_hit(catalog, path, index, cache)
         if data is not None:
             parsed[hit["sha256"]] = data
         dirty = dirty or hit is not index.get(path.name)
@@ -870,7 +884,7 @@ def _load_app(catalog: Catalog, path: Path) -> App | None:
     if not path.is_file():
         return None
     cache = _cache_dir(catalog)
-    hit, data = _index_hit(catalog, path, _cached_index(cache))
+    hit, data = _index_hit(catalog, path, _cached_index(cache), cache)
     if data is not None and cache is not None:
         from ksad.fsutil import write_cache
 

@@ -280,6 +280,21 @@ def test_a_cold_show_reads_the_shipped_entry_not_the_yaml(built, tmp_path, monke
     assert [r.version for r in app.releases(app.view)] == ["1.1.0", "1.0.0"]
 
 
+def test_one_app_of_a_catalog_nobody_indexed_is_parsed_once_then_edited_parsed_again(built, tmp_path, monkeypatch):
+    """No index, shipped or cached (nothing listed every app yet): the parse kept of the same bytes is used."""
+    cache = tmp_path / "cache"
+    parsed: list[str] = []
+    parse = catalog_mod._parse_entry
+    monkeypatch.setattr(catalog_mod, "_parse_entry", lambda path, raw: parsed.append(path.name) or parse(path, raw))
+    first = open_catalog(built.catalog, cache_dir=cache).app("uji-web").view
+    again = open_catalog(built.catalog, cache_dir=cache).app("uji-web")
+    assert again.view == first and again.versions == ("1.1.0", "1.0.0")
+    assert parsed == ["uji-web.yaml"] and not (cache / "index.json").exists()
+    built.add_release("uji-web", "1.2.0", two_service())
+    assert open_catalog(built.catalog, cache_dir=cache).app("uji-web").versions == ("1.2.0", "1.1.0", "1.0.0")
+    assert parsed == ["uji-web.yaml"] * 2
+
+
 def test_show_json_is_the_same_from_the_shipped_entry_as_from_the_yaml(built, run_ksad, tmp_path):
     cat = ("--catalog", built.catalog)
     write_index(built.catalog)
