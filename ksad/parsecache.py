@@ -358,3 +358,75 @@ def validated(path: Path, kind: str, validate: Callable[[Any], Any]) -> Any:
     cache.store(digest, doc.data)
     cache.save(prune=True)
     return result
+
+
+def _json_only(value: Any) -> bool:
+    """Only what JSON gives back exactly (no tuple, date or subclass): its JSON then names the YAML."""
+    kind = type(value)
+    if kind is dict:
+        return all(type(k) is str and _json_only(v) for k, v in value.items())
+    if kind is list:
+        return all(_json_only(v) for v in value)
+    return kind in (str, int, bool, float) or value is None
+
+
+class RenderedYaml:
+    """YAML text PyYAML wrote for a document before, kept by the document's JSON.
+
+    Printing a small document as YAML (``catalog export-publiccode``) costs ~30 ms, most
+    of it importing PyYAML (its reader compiles a Unicode pattern on import); the same
+    document again is looked up instead. The key holds the document exactly as JSON
+    gives it back (key order included: it is the order written), ksad's code, which sets
+    the dump's options (:func:`ksad.hashing.code_stamp`), and PyYAML's own module by
+    size and mtime, as an upgrade replaces it. The last ``KEEP`` texts are kept.
+    """
+
+    FORMAT = 1
+    KEEP = 64
+
+    def __init__(self, cache_dir: Path | None) -> None:
+        self.file = None if cache_dir is None else Path(cache_dir) / "rendered-yaml.json"
+
+    def _key(self, data: Any) -> str | None:
+        import importlib.machinery
+
+        from ksad.hashing import code_stamp
+
+        spec = importlib.machinery.PathFinder.find_spec("yaml")  # found, not imported: ~0.1 ms
+        if not _json_only(data) or spec is None or not spec.origin:
+            return None
+        st = os.stat(spec.origin)
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        return hashlib.sha256(f"{self.FORMAT}\0{code_stamp()}\0{spec.origin}\0{st.st_size}\0{st.st_mtime_ns}\0"
+                              f"{text}".encode()).hexdigest()
+
+    def dump(self, data: Any, dump: Callable[[Any], str]) -> str:
+        """``dump(data)``, or the text it gave for the same document before."""
+        try:
+            key = self._key(data) if self.file is not None else None
+        except (OSError, ValueError):  # not JSON's floats, say: written, not kept
+            key = None
+        if key is None:
+            return dump(data)
+        kept: dict[str, str] = {}
+        try:
+            blob = json.loads(self.file.read_bytes())
+            if blob["format"] == self.FORMAT and isinstance(blob["texts"], dict):
+                kept = blob["texts"]
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # none yet, or torn: written again
+        text = kept.get(key)
+        if isinstance(text, str):
+            return text
+        text = dump(data)
+        kept.pop(key, None)
+        kept[key] = text
+        from ksad.fsutil import atomic_write
+
+        try:
+            atomic_write(self.file, json.dumps({"format": self.FORMAT,
+                                                "texts": dict(list(kept.items())[-self.KEEP:])}),
+                         mode=0o600, durable=False)
+        except OSError:
+            pass  # a read-only home only costs speed
+        return text

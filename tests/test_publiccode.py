@@ -201,3 +201,60 @@ def test_export_judges_only_the_publishers_mous_signed_snapshot_or_not(tmp_path,
     judged.clear()
     assert export_publiccode(cat.catalog, "uji-web", regions=regions, **where)["usedBy"] == ["Kabupaten Sumbawa"]
     assert judged == ["uji-3273-5204"]
+
+
+def test_yaml_written_before_is_looked_up_by_the_document(tmp_path, monkeypatch):
+    """The same document prints the same text without PyYAML; any other document is dumped anew."""
+    from ksad import hashing
+    from ksad.parsecache import RenderedYaml
+
+    dumped: list[dict] = []
+
+    def dump(doc):
+        dumped.append(doc)
+        return yamlio.dump(doc)
+
+    kept = RenderedYaml(tmp_path / "cache")
+    doc = {"name": "Sabalong", "usedBy": ["Kabupaten Sumbawa"], "n": 1, "ok": True, "none": None}
+    assert kept.dump(doc, dump) == yamlio.dump(doc)
+    assert kept.dump(json.loads(json.dumps(doc)), dump) == yamlio.dump(doc)
+    assert len(dumped) == 1
+    assert (tmp_path / "cache" / "rendered-yaml.json").stat().st_mode & 0o777 == 0o600
+    others = [{**doc, "usedBy": ["Kota Palopo"]},               # a value
+              {"usedBy": doc["usedBy"], "name": "Sabalong"},     # the order written, same pairs
+              {**doc, "n": 1.0}, {**doc, "n": "1"}, {**doc, "ok": 1}]  # equal in Python, not in YAML
+    for other in others:
+        assert kept.dump(other, dump) == yamlio.dump(other)
+        assert dumped[-1] is other
+    assert len(dumped) == 1 + len(others)
+    monkeypatch.setattr(hashing, "code_stamp", lambda: "other ksad")  # its options, another dump
+    kept.dump(doc, dump)
+    assert len(dumped) == 2 + len(others)
+    monkeypatch.undo()
+    (tmp_path / "cache" / "rendered-yaml.json").write_text('{"format": 1, "texts": ')  # torn
+    assert kept.dump(doc, dump) == yamlio.dump(doc) and len(dumped) == 3 + len(others)
+    # Not JSON's own types (a tuple would come back a list): dumped each time, nothing kept.
+    odd = {"pair": ("a", "b")}
+    kept.dump(odd, lambda d: dumped.append(d) or "pair: [a, b]\n")
+    kept.dump(odd, lambda d: dumped.append(d) or "pair: [a, b]\n")
+    assert dumped[-2:] == [odd, odd]
+    assert RenderedYaml(None).dump(doc, dump) == yamlio.dump(doc) and dumped[-1] is doc  # no home, no memo
+
+
+def test_a_second_export_prints_the_same_without_importing_pyyaml(run_ksad, ksad_env, tmp_path):
+    """Only what the output needs: the entry and MoUs come from caches, the text from the last run's."""
+    import subprocess
+    import sys
+
+    cat = CatalogBuilder(tmp_path / "cat")
+    cat.add_release("uji-web", "1.0.0", two_service())
+    first = run_ksad("catalog", "export-publiccode", "uji-web", env={"KSAD_CATALOG": str(cat.catalog)}, check=True)
+    assert "usedBy:\n- Kabupaten Sumbawa\n" in first.stdout
+    code = ("import sys\nfrom ksad.cli import main\ntry:\n    main(['catalog', 'export-publiccode', 'uji-web'])\n"
+            "except SystemExit as exit:\n    assert not exit.code, exit.code\n"
+            "print('yaml' in sys.modules, file=sys.stderr)\n")
+    again = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path,
+                           env={**ksad_env, "KSAD_CATALOG": str(cat.catalog)})
+    assert again.returncode == 0, again.stderr
+    assert again.stdout == first.stdout
+    assert again.stderr.strip().splitlines()[-1] == "False"

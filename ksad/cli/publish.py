@@ -135,6 +135,11 @@ def export_publiccode(state: State, app_id: str, target_name: str | None, as_jso
     if as_json:
         emit_json(data)
         return
-    from ksad import yamlio  # PyYAML's import is ~30 ms: only for YAML out
+    from ksad.parsecache import RenderedYaml
 
-    sys.stdout.write(yamlio.dump(data))
+    def dump(data: dict) -> str:
+        from ksad import yamlio  # PyYAML's import is ~30 ms: only for YAML not written before
+
+        return yamlio.dump(data)
+
+    sys.stdout.write(RenderedYaml(state.settings.cache_dir).dump(data, dump))
