@@ -137,9 +137,9 @@ def export_publiccode(state: State, app_id: str, target_name: str | None, as_jso
         return
     from ksad.parsecache import RenderedYaml
 
-    def dump(data: dict) -> str:
+    def dump(doc: dict) -> str:
         from ksad import yamlio  # PyYAML's import is ~30 ms: only for YAML not written before
 
-        return yamlio.dump(data)
+        return yamlio.dump(doc)
 
     sys.stdout.write(RenderedYaml(state.settings.cache_dir).dump(data, dump))
