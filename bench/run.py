@@ -63,40 +63,8 @@ COLD_RUNS = 5  # per command and catalog size, each after deleting $KSAD_HOME/ca
 # sample of index made its growth row miss when the machine's load rose under the 10k point
 SLOW_COMMANDS = {"catalog validate": 1, "catalog index --dry-run": 3}
 # what `catalog import-publiccode --dry-run` reads in the scale runs: a pioneer's app described
-# for a national software catalog, shaped like the publiccode.yml files administrations publish
-PUBLICCODE = """\
-publiccodeYmlVersion: "0.4"
-name: SiPerizinan
-url: "https://git.example.go.id/diskominfo/siperizinan.git"
-softwareVersion: "2.3.1"
-releaseDate: "2025-09-01"
-platforms: [web]
-categories: [document-management, workflow-management]
-developmentStatus: stable
-softwareType: "standalone/web"
-description:
-  id:
-    localisedName: Sistem Perizinan Daring
-    shortDescription: Pengajuan dan penerbitan izin usaha secara daring.
-    longDescription: >
-      SiPerizinan melayani pengajuan, verifikasi dan penerbitan izin usaha oleh
-      Dinas Penanaman Modal dan PTSP, dengan pelacakan status bagi pemohon.
-    features: [Pengajuan izin, Pelacakan status]
-  en:
-    shortDescription: Online application and issuance of business permits.
-    features: [Permit applications, Status tracking]
-legal:
-  license: AGPL-3.0-or-later
-  repoOwner: Pemerintah Kota Bandung
-maintenance:
-  type: internal
-  contacts:
-    - name: Tim Aplikasi Diskominfo
-      email: aplikasi@bandung.example
-localisation:
-  localisationReady: true
-  availableLanguages: [id, en]
-"""
+# for a national software catalog, the sample the tests import
+PUBLICCODE = REPO / "tests" / "samples" / "siperizinan.publiccode.yml"
 
 
 def say(text: str) -> None:
@@ -503,7 +471,7 @@ def scale_section(tmp: Path, sizes: list[int], warm_runs: int, cold_all: bool, r
             "catalog import-publiccode --dry-run": [KSAD, "catalog", "import-publiccode", str(root / "publiccode.yml"),
                                                     "--id", "siperizinan", "--publisher-code", "32.73", "--dry-run"],
         }
-        (root / "publiccode.yml").write_text(PUBLICCODE, encoding="utf-8")
+        shutil.copyfile(PUBLICCODE, root / "publiccode.yml")
         if (catalog / "mous").is_dir():
             # what a regency's staff runs (their region's MoUs; 52.04 is a party to one), and every MoU
             commands["mou list --region 52.04"] = [KSAD, "mou", "list", "--region", "52.04"]

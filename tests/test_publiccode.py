@@ -14,52 +14,8 @@ from ksad.region import load_regions
 from catalog_factory import REPO, CatalogBuilder, two_service
 
 BUNDLED = REPO / "catalog"
-# Shaped like the publiccode.yml files Italian and Indonesian administrations publish.
-REALISTIC = """\
-publiccodeYmlVersion: "0.4"
-name: SiPerizinan
-url: "https://git.example.go.id/diskominfo/siperizinan.git"
-landingURL: "https://siperizinan.example.go.id"
-softwareVersion: "2.3.1"
-releaseDate: "2025-09-01"
-platforms: [web]
-categories: [document-management, workflow-management]
-developmentStatus: stable
-softwareType: "standalone/web"
-description:
-  id:
-    localisedName: Sistem Perizinan Daring
-    shortDescription: Pengajuan dan penerbitan izin usaha secara daring.
-    longDescription: >
-      SiPerizinan melayani pengajuan, verifikasi dan penerbitan izin usaha oleh
-      Dinas Penanaman Modal dan PTSP, dengan pelacakan status bagi pemohon dan
-      tanda tangan elektronik pada surat izin yang terbit.
-    documentation: "https://docs.example.go.id/siperizinan"
-    features: [Pengajuan izin, Pelacakan status]
-  en:
-    shortDescription: Online application and issuance of business permits.
-    longDescription: >
-      SiPerizinan handles the application, verification and issuance of business
-      permits by the investment and one-stop service office, with status tracking
-      for applicants and electronic signatures on issued permits.
-    features: [Permit applications, Status tracking]
-legal:
-  license: AGPL-3.0-or-later
-  mainCopyrightOwner: Pemerintah Kota Bandung
-  repoOwner: Pemerintah Kota Bandung
-maintenance:
-  type: internal
-  contacts:
-    - name: Tim Aplikasi Diskominfo
-      email: aplikasi@bandung.example
-      phone: "+62 22 1234567"
-      affiliation: Diskominfo Kota Bandung
-localisation:
-  localisationReady: true
-  availableLanguages: [id, en]
-it:
-  countryExtensionVersion: "1.0"
-"""
+# Shaped like the publiccode.yml files Italian and Indonesian administrations publish (the bench imports it too).
+REALISTIC = (Path(__file__).parent / "samples" / "siperizinan.publiccode.yml").read_text(encoding="utf-8")
 
 
 def data(proc):
