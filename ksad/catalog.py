@@ -614,7 +614,29 @@ def _entry_text(entry: dict) -> str:
 
 
 def build_documents(root: Path, cache_dir: Path | None = None) -> dict:
-    return {"format": CACHE_FORMAT, "documents": _documents(Path(root), cache_dir)}
+    docs = _documents(Path(root), cache_dir)
+    return {"format": CACHE_FORMAT, "documents": docs, "parties": _parties(docs)}
+
+
+def _parties(docs: dict) -> dict[str, list[str]]:
+    """{sha256: [id, pioneer's code, partner's code]} of each MoU in *docs*.
+
+    A region's MoU list chooses by these (``ksad.mou._region_mous``); from this one line of
+    documents.json a first run decodes no MoU it does not show (all 514: 18-22 ms here).
+    """
+    from ksad.mou import MOU_DIR
+
+    out = {}
+    for rel, doc in docs.items():
+        data = doc["data"]
+        if rel.startswith(f"{MOU_DIR}/") and "revokes" not in data:
+            try:
+                row = [data["id"], data["pioneer"]["code"], data["partner"]["code"]]
+            except (KeyError, TypeError):
+                continue
+            if all(isinstance(v, str) for v in row):
+                out[doc["sha256"]] = row
+    return out
 
 
 def write_index(root: Path, *, dry_run: bool = False, cache_dir: Path | None = None) -> tuple[list[Path], int, bool]:
@@ -730,13 +752,117 @@ def _documents(root: Path, cache_dir: Path | None = None) -> dict:
     return docs
 
 
-def shipped_documents(root: Path) -> dict:
+def shipped_documents(root: Path) -> ShippedDocuments:
     """{sha256: parsed content} of the MoUs, revocations and keyring in the catalog's index."""
-    docs = _shipped_json(Path(root) / DOCUMENTS_FILE, "documents").get("documents")
-    if not isinstance(docs, dict):
-        return {}
-    return {d["sha256"]: d["data"] for d in docs.values()
-            if isinstance(d, dict) and isinstance(d.get("sha256"), str) and isinstance(d.get("data"), dict)}
+    from ksad.parsecache import stat_sig
+
+    path = str(Path(root) / DOCUMENTS_FILE)
+    sig = stat_sig(path)
+    kept = _docs.get(path)
+    if kept is not None and sig is not None and kept[0] == sig:
+        return kept[1]
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read()
+    except OSError:
+        return ShippedDocuments(b"")
+    docs = _docs[path] = (sig, ShippedDocuments(raw), hashlib.sha256(raw).hexdigest())
+    return docs[1]
+
+
+_docs: dict[str, tuple[Any, ShippedDocuments, str]] = {}  # documents.json -> (stat signature, it, sha256)
+_DOC_LINE = re.compile(rb'"([^"\\]+)": (\{"data":.*,"sha256":"([0-9a-f]{64})"\}),?')
+
+
+class ShippedDocuments:
+    """documents.json's documents by sha256 and its MoUs' parties, each document decoded when asked for.
+
+    A first ``mou list --region`` reads the keyring and a handful of MoUs of 514: decoding the
+    whole file was 18-22 ms of it, the keyring's line alone is ~3.5 ms. The file is cut into
+    its documents' lines only when it is laid out exactly as :func:`_json_lines` writes it
+    (one line per document, each ending in its sha256, names without escapes, each once):
+    JSON strings hold no raw newline, so each line is then the member it reads as, and what
+    is given is what decoding the whole file gives. Any other layout is decoded whole. A line
+    that does not decode gives nothing, like a document that fails its schema: the file it
+    stands for is parsed instead.
+    """
+
+    def __init__(self, raw: bytes) -> None:
+        self._decoded: dict[str, Any] = {}
+        self._lines: dict[str, bytes] = {}  # sha256 -> its document's line, not decoded yet
+        self._whole: dict[str, Any] | None = None  # every document, when the file was decoded whole
+        self._rest: dict = {}  # the file's other members (format, parties), if it has our format
+        cut = self._cut(raw)
+        if cut is None:
+            self._decode_whole(raw)
+        elif cut[1].get("format") == CACHE_FORMAT:
+            self._lines, self._rest = cut
+        else:
+            self._whole = {}
+
+    @staticmethod
+    def _cut(raw: bytes) -> tuple[dict[str, bytes], dict] | None:
+        lines = raw.split(b"\n")
+        if len(lines) < 5 or lines[:2] != [b"{", b'"documents": {'] or lines[-2:] != [b"}", b""]:
+            return None
+        try:
+            end = lines.index(b"},", 2)
+        except ValueError:
+            return None
+        by_sha: dict[str, bytes] = {}
+        names = set()
+        last = end - 1
+        for i in range(2, end):
+            line = lines[i]
+            m = _DOC_LINE.fullmatch(line)
+            # a comma after every member but the last; a name once (JSON keeps the last of a name)
+            if m is None or line.endswith(b",") == (i == last) or m.group(1) in names:
+                return None
+            names.add(m.group(1))
+            by_sha[m.group(3).decode()] = m.group(2)
+        try:
+            rest = json.loads(b"{" + b"\n".join(lines[end + 1:-2]) + b"}")
+        except ValueError:
+            return None
+        if not isinstance(rest, dict) or "documents" in rest:
+            return None
+        return by_sha, rest
+
+    def _decode_whole(self, raw: bytes) -> None:
+        self._whole = {}
+        try:
+            blob = json.loads(raw)
+        except ValueError:
+            return
+        if not isinstance(blob, dict) or blob.get("format") != CACHE_FORMAT:
+            return
+        self._rest = {k: v for k, v in blob.items() if k != "documents"}
+        docs = blob.get("documents")
+        if isinstance(docs, dict):
+            self._whole = {d["sha256"]: d["data"] for d in docs.values()
+                           if isinstance(d, dict) and isinstance(d.get("sha256"), str) and isinstance(d.get("data"), dict)}
+
+    def get(self, sha256: str, default: Any = None) -> Any:
+        if self._whole is not None:
+            return self._whole.get(sha256, default)
+        if sha256 not in self._decoded:
+            line = self._lines.get(sha256)
+            if line is None:
+                return default
+            try:
+                doc = json.loads(line)
+            except ValueError:
+                doc = None
+            ok = isinstance(doc, dict) and doc.get("sha256") == sha256 and isinstance(doc.get("data"), dict)
+            self._decoded[sha256] = doc["data"] if ok else None  # None: the file it stands for is parsed
+        found = self._decoded[sha256]
+        return default if found is None else found
+
+    def parties(self, sha256: str) -> list[str] | None:
+        """[id, pioneer's code, partner's code] the index gives for the MoU of this content, or None."""
+        table = self._rest.get("parties")
+        row = table.get(sha256) if isinstance(table, dict) else None
+        return row if isinstance(row, list) and len(row) == 3 and all(isinstance(v, str) for v in row) else None
 
 
 def sound_document(kind: str, data: Any) -> bool:
@@ -778,7 +904,7 @@ def shipped_documents_vouched(root: Path) -> bool:
     from ksad.parsecache import known_digest
 
     path = str(Path(root) / DOCUMENTS_FILE)
-    kept = _blobs.get(path)
+    kept = _docs.get(path)
     return kept is not None and known_digest(os.path.abspath(path)) == kept[2]
 
 

@@ -229,7 +229,8 @@ def _region_mous(root: Path, region: str) -> list[tuple[Path, dict]]:
     A regency's list would otherwise parse or decode, and schema-check, all 514 MoUs of a
     national catalog to show a handful. Each file's parties (and id) are kept by the sha256
     of its bytes (the snapshot check has hashed them already): from an earlier run, else
-    from the publisher's documents.json, else by loading the file in full as before. What
+    from the publisher's documents.json (its parties table, else the MoU it holds), else by
+    loading the file in full as before. What
     is chosen is loaded and filtered again on its own content, and judged in full by the
     caller, so a wrong remembered party can only leave an MoU out, never let one pass; a
     file the index does not cover is still parsed and refused if it is not a valid MoU.
@@ -237,7 +238,7 @@ def _region_mous(root: Path, region: str) -> list[tuple[Path, dict]]:
     """
     from ksad.parsecache import ParsedCache, file_digest, known_digest
 
-    shipped: dict | None = None
+    shipped = None  # ksad.catalog.ShippedDocuments, once needed
     vouched = False
     full = _parsed_cache(root, revocation=False)
 
@@ -249,6 +250,9 @@ def _region_mous(root: Path, region: str) -> list[tuple[Path, dict]]:
 
             shipped = shipped_documents(root)
             vouched = shipped_documents_vouched(root)
+        row = shipped.parties(digest)
+        if row is not None:
+            return row, vouched
         data = shipped.get(digest)
         try:
             found = [data["id"], data["pioneer"]["code"], data["partner"]["code"]]

@@ -821,7 +821,7 @@ def index_problems(root: Path, run: Run, entries: dict[str, Entry], *, all_clean
 
 
 def _documents_current(root: Path, run: Run) -> bool:
-    """documents.json holds exactly the parse of every MoU, revocation and the keyring."""
+    """documents.json holds exactly the parse of every MoU, revocation and the keyring, and the MoUs' parties."""
     from ksad.mou import MOU_DIR, REVOCATION_DIR, _yaml_names
     from ksad.trust import KEYRING_FILE
 
@@ -831,8 +831,8 @@ def _documents_current(root: Path, run: Run) -> bool:
     ).encode()).hexdigest()
     if run.memo.get(key) is not None:
         return True
-    current = _shipped_json(root / DOCUMENTS_FILE, "documents").get("documents") == _plain(
-        build_documents(root, run.cache_dir)["documents"])
+    shipped, built = _shipped_json(root / DOCUMENTS_FILE, "documents"), build_documents(root, run.cache_dir)
+    current = shipped.get("documents") == _plain(built["documents"]) and shipped.get("parties") == built["parties"]
     if current:
         run.memo.keep(key)
     return current

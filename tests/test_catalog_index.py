@@ -578,3 +578,66 @@ def test_an_invalid_app_file_parsed_in_a_worker_stops_the_index_as_in_one_proces
     with pytest.raises(InputError) as parallel:
         write_index(b.catalog, cache_dir=tmp_path / "workers")
     assert (parallel.value.key, parallel.value.message) == (single.value.key, single.value.message)
+
+
+def _two_mous_indexed(tmp_path):
+    from trust_factory import World
+
+    world = World(tmp_path)
+    world.write_app()
+    world.write_mou()
+    world.write_mou(world.mou_doc("3273-7373-1-2026", partner="73.73"), signers=(("bandung", "pioneer"),
+                                                                              ("palopo", "partner")))
+    write_index(world.root)
+    return world
+
+
+def test_documents_json_read_by_its_lines_gives_what_decoding_it_whole_gives(tmp_path):
+    from ksad.catalog import ShippedDocuments
+
+    world = _two_mous_indexed(tmp_path)
+    raw = (world.root / DOCUMENTS_FILE).read_bytes()
+    blob = json.loads(raw)
+    by_lines, whole = ShippedDocuments(raw), ShippedDocuments(json.dumps(blob).encode())  # one line: decoded whole
+    assert sorted(blob["documents"]) == ["keys/keyring.yaml", "mous/3273-5204-119-2026.yaml", "mous/3273-7373-1-2026.yaml"]
+    parties = {"mous/3273-5204-119-2026.yaml": ["3273-5204-119-2026", "32.73", "52.04"],
+               "mous/3273-7373-1-2026.yaml": ["3273-7373-1-2026", "32.73", "73.73"]}
+    for rel, doc in blob["documents"].items():
+        assert by_lines.get(doc["sha256"]) == whole.get(doc["sha256"]) == doc["data"]
+        assert by_lines.parties(doc["sha256"]) == whole.parties(doc["sha256"]) == parties.get(rel)
+    assert by_lines.get("0" * 64) is whole.get("0" * 64) is None
+
+
+def test_a_document_is_read_from_its_own_line_whatever_another_line_holds(tmp_path):
+    """One MoU's line broken (the layout kept): the others are still given, and it is parsed from its file."""
+    from ksad.catalog import ShippedDocuments
+    from ksad.mou import load_mous
+
+    world = _two_mous_indexed(tmp_path)
+    path = world.root / DOCUMENTS_FILE
+    blob = json.loads(path.read_bytes())
+    lines = path.read_bytes().split(b"\n")
+    broken = next(i for i, line in enumerate(lines) if line.startswith(b'"mous/3273-7373-1-2026.yaml"'))
+    lines[broken] = lines[broken].replace(b'{"data":{', b'{"data":{,', 1)
+    path.write_bytes(b"\n".join(lines))
+    docs = ShippedDocuments(path.read_bytes())
+    for rel, doc in blob["documents"].items():
+        assert docs.get(doc["sha256"]) == (None if rel == "mous/3273-7373-1-2026.yaml" else doc["data"])
+    assert {data["id"]: data["partner"]["code"] for _, data in load_mous(world.root)} == {
+        "3273-5204-119-2026": "52.04", "3273-7373-1-2026": "73.73"}
+
+
+@pytest.mark.parametrize("edit", ["row", "dropped"])
+def test_validate_names_documents_json_stale_when_its_parties_table_is_not_the_mous(tmp_path, edit):
+    world = _two_mous_indexed(tmp_path)
+    assert not [p for p in validate_catalog(world.root)[1] if DOCUMENTS_FILE in p.message]
+    blob = json.loads((world.root / DOCUMENTS_FILE).read_text())
+    if edit == "row":
+        next(iter(blob["parties"].values()))[2] = "11.01"
+    else:  # as an older ksad wrote it
+        del blob["parties"]
+    (world.root / DOCUMENTS_FILE).write_text(json.dumps(blob))
+    stale = [p for p in validate_catalog(world.root)[1] if DOCUMENTS_FILE in p.message]
+    assert len(stale) == 1 and stale[0].warning
+    write_index(world.root)
+    assert not [p for p in validate_catalog(world.root)[1] if DOCUMENTS_FILE in p.message]

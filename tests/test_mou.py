@@ -421,7 +421,41 @@ def test_a_regions_list_shows_and_judges_exactly_its_mous(world, run_ksad, index
     assert "changed after it was signed" in shown and "Diakhiri" in shown and "3671-7373-1-2026" not in shown
 
 
+def _forge_party(world, *, document: bool, table: bool) -> None:
+    """Make the index say MoU 3671-7373 (36.71 with 73.73) is 52.04's: in the MoU it holds, its parties table."""
+    import json
+
+    from ksad.catalog import DOCUMENTS_FILE, write_index
+
+    write_index(world.root)
+    blob = json.loads((world.root / DOCUMENTS_FILE).read_text())
+    doc = blob["documents"]["mous/3671-7373-1-2026.yaml"]
+    assert blob["parties"][doc["sha256"]] == ["3671-7373-1-2026", "36.71", "73.73"]
+    if document:
+        doc["data"]["partner"]["code"] = "52.04"
+    if table:
+        blob["parties"][doc["sha256"]][2] = "52.04"
+    (world.root / DOCUMENTS_FILE).write_text(json.dumps(blob))
+    world.snapshot()
+
+
 def test_a_forged_party_in_the_index_cannot_make_an_mou_pass_in_another_regions_list(world, run_ksad):
+    _region_world(world)
+    _forge_party(world, document=True, table=True)
+    listed = _listed(run_ksad, world, "--region", "52.04")
+    assert "changed after it was signed" in listed.pop("3671-7373-1-2026")  # judged on what it claims, like --all
+    assert listed == _expected_52_04(world)
+
+
+def test_a_forged_parties_table_alone_only_chooses_an_mou_that_its_own_content_then_leaves_out(world, run_ksad):
+    _region_world(world)
+    _forge_party(world, document=False, table=True)
+    assert _listed(run_ksad, world, "--region", "52.04") == _expected_52_04(world)
+    assert _listed(run_ksad, world, "--region", "36.71") == {"3671-7373-1-2026": None}
+
+
+def test_an_index_without_a_parties_table_still_gives_each_region_its_mous(world, run_ksad):
+    """documents.json written before it had one (an older ksad): the MoUs it holds give the parties."""
     import json
 
     from ksad.catalog import DOCUMENTS_FILE, write_index
@@ -429,12 +463,11 @@ def test_a_forged_party_in_the_index_cannot_make_an_mou_pass_in_another_regions_
     _region_world(world)
     write_index(world.root)
     blob = json.loads((world.root / DOCUMENTS_FILE).read_text())
-    blob["documents"]["mous/3671-7373-1-2026.yaml"]["data"]["partner"]["code"] = "52.04"
+    del blob["parties"]
     (world.root / DOCUMENTS_FILE).write_text(json.dumps(blob))
     world.snapshot()
-    listed = _listed(run_ksad, world, "--region", "52.04")
-    assert "changed after it was signed" in listed.pop("3671-7373-1-2026")  # judged on what it claims, like --all
-    assert listed == _expected_52_04(world)
+    assert _listed(run_ksad, world, "--region", "52.04") == _expected_52_04(world)
+    assert _listed(run_ksad, world, "--region", "73.73").keys() == {"3273-7373-1-2026", "3671-7373-1-2026"}
 
 
 def test_a_regions_list_still_refuses_an_invalid_mou_of_another_region(world, run_ksad):
