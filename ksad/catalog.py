@@ -839,8 +839,8 @@ class ShippedDocuments:
         self._rest = {k: v for k, v in blob.items() if k != "documents"}
         docs = blob.get("documents")
         if isinstance(docs, dict):
-            self._whole = {d["sha256"]: d["data"] for d in docs.values()
-                           if isinstance(d, dict) and isinstance(d.get("sha256"), str) and isinstance(d.get("data"), dict)}
+            self._whole = {d["sha256"]: d["data"] for d in docs.values() if isinstance(d, dict)
+                           and isinstance(d.get("sha256"), str) and isinstance(d.get("data"), dict)}
 
     def get(self, sha256: str, default: Any = None) -> Any:
         if self._whole is not None:

@@ -171,7 +171,7 @@ def _parsed_cache(catalog_root: Path, *, revocation: bool, kind: str | None = No
     from ksad.parsecache import ParsedCache
 
     # ksad.catalog is imported only on a miss: a warm mou list never needs it (~5 ms).
-    def shipped() -> dict:
+    def shipped():
         from ksad.catalog import shipped_documents
 
         return shipped_documents(catalog_root)

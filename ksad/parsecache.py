@@ -197,10 +197,10 @@ class ParsedCache:
     """Parsed content of one kind of file, kept by the sha256 of the file's bytes."""
 
     def __init__(self, kind: str, scope: Path, cache_dir: Path | None = None, *,
-                 shipped: Callable[[], dict[str, Any]] | None = None,
+                 shipped: Callable[[], Any] | None = None,
                  sound: Callable[[Any], bool] | None = None,
                  vouched: Callable[[], bool] | None = None) -> None:
-        """*shipped*: content the catalog's publisher parsed already, by sha256 (documents.json);
+        """*shipped*: content the catalog's publisher parsed already, its ``get(sha256)`` (documents.json);
         used for a miss when *sound* (a schema check) accepts it, else the file is parsed.
         Shipped content is kept in the cache only if *vouched()* (the signed snapshot lists
         the shipped file this process decoded): else it serves this command only."""

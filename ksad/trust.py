@@ -613,7 +613,7 @@ def load_keyring(path: Path | str, *, store: "TrustStore | None" = None, now: da
         _schema_check("keyring", doc, "trust.keyring.invalid")
         return doc.data
 
-    def shipped() -> dict:  # ksad.catalog only on a miss: a warm mou list never needs it
+    def shipped():  # ksad.catalog only on a miss: a warm mou list never needs it
         from ksad.catalog import shipped_documents
 
         return shipped_documents(path.parent.parent)

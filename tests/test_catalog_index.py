@@ -599,7 +599,8 @@ def test_documents_json_read_by_its_lines_gives_what_decoding_it_whole_gives(tmp
     raw = (world.root / DOCUMENTS_FILE).read_bytes()
     blob = json.loads(raw)
     by_lines, whole = ShippedDocuments(raw), ShippedDocuments(json.dumps(blob).encode())  # one line: decoded whole
-    assert sorted(blob["documents"]) == ["keys/keyring.yaml", "mous/3273-5204-119-2026.yaml", "mous/3273-7373-1-2026.yaml"]
+    assert sorted(blob["documents"]) == ["keys/keyring.yaml", "mous/3273-5204-119-2026.yaml",
+                                         "mous/3273-7373-1-2026.yaml"]
     parties = {"mous/3273-5204-119-2026.yaml": ["3273-5204-119-2026", "32.73", "52.04"],
                "mous/3273-7373-1-2026.yaml": ["3273-7373-1-2026", "32.73", "73.73"]}
     for rel, doc in blob["documents"].items():
