@@ -780,14 +780,19 @@ class ShippedDocuments:
     A first ``mou list --region`` reads the keyring and a handful of MoUs of 514: decoding the
     whole file was 18-22 ms of it, the keyring's line alone is ~3.5 ms. The file is cut into
     its documents' lines only when it is laid out exactly as :func:`_json_lines` writes it
-    (one line per document, each ending in its sha256, names without escapes, each once):
-    JSON strings hold no raw newline, so each line is then the member it reads as, and what
-    is given is what decoding the whole file gives. Any other layout is decoded whole. A line
-    that does not decode gives nothing, like a document that fails its schema: the file it
-    stands for is parsed instead.
+    (one line per document, each ending in its sha256, names without escapes, each once).
+    A line that does not decode as one value after its name (two documents run together),
+    or a sha256 no line names, and the whole file is decoded after all, as is a file laid out
+    any other way. So whatever decoding the whole file gives for a sha256 is given. A file
+    edited by hand into one a JSON parser nests otherwise (a bracket moved from one line to
+    another) may also give a document found on its own line that the parser would put
+    elsewhere: content the file holds for that sha256 all the same, used as any shipped
+    content is (schema-checked, its signatures verified, kept only if the snapshot vouches
+    for the file). tests/test_catalog_index.py checks both on files mutated at random.
     """
 
     def __init__(self, raw: bytes) -> None:
+        self._raw = raw
         self._decoded: dict[str, Any] = {}
         self._lines: dict[str, bytes] = {}  # sha256 -> its document's line, not decoded yet
         self._whole: dict[str, Any] | None = None  # every document, when the file was decoded whole
@@ -829,7 +834,7 @@ class ShippedDocuments:
         return by_sha, rest
 
     def _decode_whole(self, raw: bytes) -> None:
-        self._whole = {}
+        self._whole, self._rest = {}, {}
         try:
             blob = json.loads(raw)
         except ValueError:
@@ -847,16 +852,18 @@ class ShippedDocuments:
             return self._whole.get(sha256, default)
         if sha256 not in self._decoded:
             line = self._lines.get(sha256)
-            if line is None:
-                return default
+            if line is None:  # not indexed (changed since), or in a line that runs two documents together
+                self._decode_whole(self._raw)
+                return self.get(sha256, default)
             try:
                 doc = json.loads(line)
             except ValueError:
                 doc = None
-            ok = isinstance(doc, dict) and doc.get("sha256") == sha256 and isinstance(doc.get("data"), dict)
-            self._decoded[sha256] = doc["data"] if ok else None  # None: the file it stands for is parsed
-        found = self._decoded[sha256]
-        return default if found is None else found
+            if not (isinstance(doc, dict) and doc.get("sha256") == sha256 and isinstance(doc.get("data"), dict)):
+                self._decode_whole(self._raw)  # not one member (two run together): the whole file says
+                return self.get(sha256, default)
+            self._decoded[sha256] = doc["data"]
+        return self._decoded[sha256]
 
     def parties(self, sha256: str) -> list[str] | None:
         """[id, pioneer's code, partner's code] the index gives for the MoU of this content, or None."""

@@ -642,3 +642,46 @@ def test_validate_names_documents_json_stale_when_its_parties_table_is_not_the_m
     assert len(stale) == 1 and stale[0].warning
     write_index(world.root)
     assert not [p for p in validate_catalog(world.root)[1] if DOCUMENTS_FILE in p.message]
+
+
+def test_documents_json_edited_at_random_gives_by_its_lines_what_decoding_it_whole_gives(tmp_path):
+    """Bytes inserted, removed or replaced (newlines, commas, quotes, brackets), 1,500 times:
+    whatever a JSON parser finds for a sha256 is what is given; anything else given is what
+    one line of the file holds under that sha256."""
+    import random
+
+    from ksad.catalog import ShippedDocuments
+
+    world = _two_mous_indexed(tmp_path)
+    raw = (world.root / DOCUMENTS_FILE).read_bytes()
+    rng = random.Random(14)
+    bytes_ = [b"\n", b",", b'"', b"{", b"}", b"[", b"]", b" ", b"\\", b":", b"a", b"0"]
+    ends = [i for i, c in enumerate(raw) if c == ord("\n")]  # half the edits at a line's end: lines run together
+    compared = 0
+    for _ in range(1500):
+        edited = bytearray(raw)
+        for _ in range(rng.randint(1, 3)):
+            i = rng.choice(ends) - rng.randint(0, 1) if rng.random() < 0.5 else rng.randrange(len(edited))
+            i = min(i, len(edited) - 1)
+            edited[i:i + rng.randint(0, 1)] = rng.choice(bytes_) if rng.random() < 0.6 else b""
+        edited = bytes(edited)
+        try:
+            blob = json.loads(edited)
+        except ValueError:
+            continue
+        by_lines, whole = ShippedDocuments(edited), ShippedDocuments(json.dumps(blob).encode())
+        docs = blob.get("documents") if isinstance(blob, dict) else None
+        shas = {d["sha256"] for d in docs.values() if isinstance(d, dict) and isinstance(d.get("sha256"), str)
+                } if isinstance(docs, dict) else set()
+        for line in edited.split(b"\n"):
+            if len(line) > 70 and line.rstrip(b",")[-2:] == b'"}':
+                shas.add(line.rstrip(b",")[-66:-2].decode(errors="replace"))
+        for sha in shas:
+            given, parsed = by_lines.get(sha), whole.get(sha)
+            if parsed is not None:
+                assert given == parsed, sha
+            elif given is not None:
+                assert any(f'"sha256":"{sha}"}}'.encode() in line and json.loads(line.partition(b": ")[2].rstrip(b","))
+                           == {"data": given, "sha256": sha} for line in edited.split(b"\n")), sha
+            compared += 1
+    assert compared > 1000
