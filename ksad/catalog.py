@@ -754,20 +754,27 @@ def _documents(root: Path, cache_dir: Path | None = None) -> dict:
 
 def shipped_documents(root: Path) -> ShippedDocuments:
     """{sha256: parsed content} of the MoUs, revocations and keyring in the catalog's index."""
+    return _read_once(str(Path(root) / DOCUMENTS_FILE), _docs, ShippedDocuments) or ShippedDocuments(b"")
+
+
+def _read_once(path: str, memo: dict, make: Callable[[bytes], Any]) -> Any:
+    """``make(the file's bytes)``, None if unreadable; kept in *memo* with the file's stat
+    signature and sha256 unless None, and made again only when the file changed."""
     from ksad.parsecache import stat_sig
 
-    path = str(Path(root) / DOCUMENTS_FILE)
     sig = stat_sig(path)
-    kept = _docs.get(path)
+    kept = memo.get(path)
     if kept is not None and sig is not None and kept[0] == sig:
         return kept[1]
     try:
         with open(path, "rb") as fh:
             raw = fh.read()
     except OSError:
-        return ShippedDocuments(b"")
-    docs = _docs[path] = (sig, ShippedDocuments(raw), hashlib.sha256(raw).hexdigest())
-    return docs[1]
+        return None
+    made = make(raw)
+    if made is not None:
+        memo[path] = (sig, made, hashlib.sha256(raw).hexdigest())
+    return made
 
 
 _docs: dict[str, tuple[Any, ShippedDocuments, str]] = {}  # documents.json -> (stat signature, it, sha256)
@@ -882,23 +889,15 @@ _blobs: dict[str, tuple[Any, dict, str]] = {}  # shipped file -> (stat signature
 
 def _shipped_json(path: Path, key: str) -> dict:
     """A file the catalog's publisher wrote (index, documents) if it has our format and *key*; else {}."""
-    from ksad.parsecache import stat_sig
+    def decoded(raw: bytes) -> dict | None:
+        try:
+            blob = json.loads(raw)
+        except ValueError:
+            return None
+        ours = isinstance(blob, dict) and blob.get("format") == CACHE_FORMAT and isinstance(blob.get(key), dict)
+        return blob if ours else None
 
-    path = str(path)
-    sig = stat_sig(path)
-    kept = _blobs.get(path)
-    if kept is not None and sig is not None and kept[0] == sig:
-        return kept[1]
-    try:
-        with open(path, "rb") as fh:
-            raw = fh.read()
-        blob = json.loads(raw)
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(blob, dict) or blob.get("format") != CACHE_FORMAT or not isinstance(blob.get(key), dict):
-        return {}
-    _blobs[path] = (sig, blob, hashlib.sha256(raw).hexdigest())
-    return blob
+    return _read_once(str(path), _blobs, decoded) or {}
 
 
 def shipped_documents_vouched(root: Path) -> bool:
