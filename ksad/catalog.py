@@ -624,19 +624,11 @@ def _parties(docs: dict) -> dict[str, list[str]]:
     A region's MoU list chooses by these (``ksad.mou._region_mous``); from this one line of
     documents.json a first run decodes no MoU it does not show (all 514: 18-22 ms here).
     """
-    from ksad.mou import MOU_DIR
+    from ksad.mou import MOU_DIR, mou_parties
 
-    out = {}
-    for rel, doc in docs.items():
-        data = doc["data"]
-        if rel.startswith(f"{MOU_DIR}/") and "revokes" not in data:
-            try:
-                row = [data["id"], data["pioneer"]["code"], data["partner"]["code"]]
-            except (KeyError, TypeError):
-                continue
-            if all(isinstance(v, str) for v in row):
-                out[doc["sha256"]] = row
-    return out
+    rows = {doc["sha256"]: mou_parties(doc["data"]) for rel, doc in docs.items()
+            if rel.startswith(f"{MOU_DIR}/") and "revokes" not in doc["data"]}
+    return {sha: row for sha, row in rows.items() if row is not None}
 
 
 def write_index(root: Path, *, dry_run: bool = False, cache_dir: Path | None = None) -> tuple[list[Path], int, bool]:

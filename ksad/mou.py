@@ -31,7 +31,7 @@ import re
 from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
-from typing import Callable, Iterable, NamedTuple
+from typing import Any, Callable, Iterable, NamedTuple
 
 from ksad.errors import ConflictError, InputError, NotFoundError, TrustError
 from ksad.trust import (Keyring, SigningKey, as_date, canonical_bytes, check_signatures, content_sha256,
@@ -223,6 +223,15 @@ def load_mous(catalog_root: Path | str, *, region: str | None = None) -> list[tu
     return out
 
 
+def mou_parties(data: Any) -> list[str] | None:
+    """[id, pioneer's code, partner's code] of an MoU's content; None if it does not have them."""
+    try:
+        row = [data["id"], data["pioneer"]["code"], data["partner"]["code"]]
+    except (KeyError, TypeError):
+        return None
+    return row if all(isinstance(v, str) for v in row) else None
+
+
 def _region_mous(root: Path, region: str) -> list[tuple[Path, dict]]:
     """The MoUs *region* is a party to, chosen by their parties as remembered per content.
 
@@ -230,10 +239,10 @@ def _region_mous(root: Path, region: str) -> list[tuple[Path, dict]]:
     national catalog to show a handful. Each file's parties (and id) are kept by the sha256
     of its bytes (the snapshot check has hashed them already): from an earlier run, else
     from the publisher's documents.json (its parties table, else the MoU it holds), else by
-    loading the file in full as before. What
-    is chosen is loaded and filtered again on its own content, and judged in full by the
-    caller, so a wrong remembered party can only leave an MoU out, never let one pass; a
-    file the index does not cover is still parsed and refused if it is not a valid MoU.
+    loading the file in full as before. What is chosen is loaded and filtered again on its
+    own content, and judged in full by the caller, so a wrong remembered party can only
+    leave an MoU out, never let one pass; a file the index does not cover is still parsed
+    and refused if it is not a valid MoU.
     The chosen MoUs have a parse cache of their own, so the catalog's whole one is not decoded.
     """
     from ksad.parsecache import ParsedCache, file_digest, known_digest
@@ -250,18 +259,11 @@ def _region_mous(root: Path, region: str) -> list[tuple[Path, dict]]:
 
             shipped = shipped_documents(root)
             vouched = shipped_documents_vouched(root)
-        row = shipped.parties(digest)
+        row = shipped.parties(digest) or mou_parties(shipped.get(digest))
         if row is not None:
             return row, vouched
-        data = shipped.get(digest)
-        try:
-            found = [data["id"], data["pioneer"]["code"], data["partner"]["code"]]
-            if all(isinstance(v, str) for v in found):
-                return found, vouched
-        except (KeyError, TypeError):
-            pass
         data = full.load(directory / name, lambda p, r: _load(p, revocation=False, raw=r))  # validated, or InputError
-        return [data["id"], data["pioneer"]["code"], data["partner"]["code"]], True
+        return mou_parties(data), True
 
     known = ParsedCache("parties-mou", root)
     directory = root / MOU_DIR
