@@ -870,6 +870,11 @@ class ShippedDocuments:
         row = table.get(sha256) if isinstance(table, dict) else None
         return row if isinstance(row, list) and len(row) == 3 and all(isinstance(v, str) for v in row) else None
 
+    def mous(self) -> dict[str, list[str]]:
+        """Every row of the parties table: sha256 -> [id, pioneer's code, partner's code]."""
+        table = self._rest.get("parties")
+        return {sha: row for sha in (table if isinstance(table, dict) else ()) if (row := self.parties(sha))}
+
 
 def sound_document(kind: str, data: Any) -> bool:
     """Shipped content is used only if it passes the schema (it is parsed from YAML otherwise)."""

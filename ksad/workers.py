@@ -9,7 +9,9 @@ die (the OOM killer) only cost speed: their batches come back as None, and the
 caller does that part itself.
 
 Work that is mostly C code releasing the GIL (signature verification) needs no
-process: :func:`threaded_map` gives it a second thread.
+process: :func:`threaded_map` gives it a second thread. Such work that can start
+before the Python that comes first (a snapshot check, loading the MoUs) goes to a
+:class:`Forked` child instead: a thread would wait for the GIL at every signature.
 """
 
 from __future__ import annotations
@@ -107,3 +109,95 @@ def threaded_map(fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
     if failed:
         raise failed[0]
     return out
+
+
+
+class Forked:
+    """``fn(send)`` run in a forked child while this process goes on; each ``send(line)`` streams back.
+
+    For C work that threads cannot overlap with this process's Python: a thread handing
+    the GIL back at every signature waits for it each time (``verify_ahead``'s note). The
+    child starts with ksad imported and the caller's state as it is now, and gives back
+    lines of text through a pipe, which :meth:`poll` reads without waiting. A child that
+    cannot start (one CPU, no fork, a pids limit) leaves :attr:`pid` None, one that fails
+    only stops sending: the caller does what is left itself. Nothing the child does reaches
+    this process's files or output (it leaves by ``os._exit``, which flushes no buffer and
+    runs no atexit hook).
+    """
+
+    def __init__(self, fn: Callable[[Callable[[str], None]], None]) -> None:
+        self.pid: int | None = None
+        self._fd: int | None = None
+        self._partial = b""
+        if cpus() < 2 or not hasattr(os, "fork"):
+            return
+        try:
+            read, write = os.pipe()
+        except OSError:
+            return
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(read)
+            os.close(write)
+            return
+        if pid == 0:  # the child: whatever happens, it leaves here
+            code = 1
+            try:
+                os.close(read)
+
+                def send(line: str) -> None:
+                    view = memoryview(line.encode() + b"\n")
+                    while view:
+                        view = view[os.write(write, view):]
+
+                fn(send)
+                code = 0
+            except BaseException:  # noqa: BLE001 - the parent does what is left
+                pass
+            finally:
+                os._exit(code)
+        os.close(write)
+        os.set_blocking(read, False)
+        self.pid, self._fd = pid, read
+
+    @property
+    def running(self) -> bool:
+        """Whether the child may still send (it has not closed its end)."""
+        return self._fd is not None
+
+    def poll(self) -> list[str]:
+        """The lines sent since the last call, without waiting."""
+        if self._fd is None:
+            return []
+        chunks = [self._partial]
+        while True:
+            try:
+                chunk = os.read(self._fd, 1 << 16)
+            except BlockingIOError:
+                break
+            except OSError:
+                chunk = b""
+            if not chunk:  # the child is done (or gone)
+                self.close()
+                break
+            chunks.append(chunk)
+        *lines, self._partial = b"".join(chunks).split(b"\n")
+        return [line.decode() for line in lines]
+
+    def close(self) -> None:
+        """Stop the child (if it is still at work) and collect it, so no zombie is left."""
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+        pid, self.pid = self.pid, None
+        if pid is None:
+            return
+        try:
+            os.kill(pid, 9)
+        except OSError:
+            pass
+        try:
+            os.waitpid(pid, 0)
+        except ChildProcessError:
+            pass

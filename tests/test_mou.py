@@ -668,3 +668,110 @@ def test_a_long_list_is_verified_in_two_threads_as_in_one(world, monkeypatch):
     monkeypatch.setattr(trust, "_verified", failing_on_an_odd_one)
     with pytest.raises(RuntimeError, match="a bug in verifying"):
         mou.list_mous(world.root, nothing_verified_yet())
+
+
+# --- a first national list, verified by a child from the index while the snapshot is checked ----------
+
+
+def _wait_unreaped(pid: int) -> None:
+    """Until the child has exited, leaving it for its owner to collect (and its pipe unread)."""
+    import os
+
+    os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT)
+
+
+def test_a_first_whole_list_is_verified_by_a_child_from_the_index_and_judged_as_without_it(world, monkeypatch):
+    """The child verifies the MoUs documents.json holds; the list takes what verified and checks
+    the rest itself. A file tampered with after the index was written is judged on its own
+    bytes: the child verified the index's copy, whose token cannot stand for the file's."""
+    from ksad import mou, trust, workers
+    from ksad.catalog import write_index
+
+    ids = [f"3273-5204-{i:03d}" for i in range(40)]
+    for i, mou_id in enumerate(ids):
+        path = world.write_mou(world.mou_doc(mou_id))
+        if i == 8:
+            flip_byte(path, ">=1,<2", ">=1,<9")  # before the index: the index holds it tampered too
+    write_index(world.root)
+    flip_byte(world.root / "mous" / f"{ids[30]}.yaml", ">=1,<2", ">=1,<7")  # after it: the index holds it whole
+    world.snapshot()
+
+    def listed(cpus: int):
+        monkeypatch.setattr(trust, "_memo", None)
+        trust._verified_memo().tokens.clear()
+        monkeypatch.setattr(workers, "cpus", lambda: cpus)
+        monkeypatch.setattr(trust, "_verified", real_verified)  # as forked: the child counts nothing
+        ahead = mou.verify_catalog_ahead(world.root)
+        assert (ahead is not None) == (cpus > 1)
+        if ahead is not None:
+            _wait_unreaped(ahead.pid)  # every token sent before the list asks: what it verifies is its own
+        checked.clear()
+        monkeypatch.setattr(trust, "_verified", noting)
+        try:
+            ring = keyring(world)
+            return [r.to_json() for r in mou.list_mous(world.root, ring, ahead=ahead)]
+        finally:
+            if ahead is not None:
+                ahead.close()
+
+    real_verified = trust._verified
+    checked: list[bytes] = []
+
+    def noting(raw, sig, message):
+        checked.append(message)
+        return real_verified(raw, sig, message)
+
+    with_child = listed(2)
+    in_parent = {m for m in checked if b'"id":"3273-5204-' in m}
+    # only the two tampered MoUs' signatures are verified here (both fail, so again as judged)
+    assert {m.split(b'"id":"')[1][:len(ids[0])].decode() for m in in_parent} == {ids[8], ids[30]}
+    alone = listed(1)
+    assert with_child == alone and [r["id"] for r in with_child] == ids
+    assert {r["id"] for r in with_child if r["problem"]} == {ids[8], ids[30]}
+    assert all("does not match the content" in r["problem"] for r in with_child if r["problem"])
+
+
+def test_a_child_that_stops_or_has_nothing_leaves_the_list_to_verify_the_rest(world, monkeypatch):
+    from ksad import catalog, mou, trust, workers
+
+    for i in range(6):
+        world.write_mou(world.mou_doc(f"3273-5204-{i:03d}"))
+    world.snapshot()  # no index: the child finds nothing to verify
+    monkeypatch.setattr(workers, "cpus", lambda: 2)
+
+    def listed(ahead):
+        monkeypatch.setattr(trust, "_memo", None)
+        return [(r["id"], r["problem"]) for r in (x.to_json() for x in mou.list_mous(world.root, keyring(world),
+                                                                                     ahead=ahead))]
+
+    expected = [(f"3273-5204-{i:03d}", None) for i in range(6)]
+    assert listed(mou.verify_catalog_ahead(world.root)) == expected
+    catalog.write_index(world.root)
+    world.snapshot()
+
+    def broken(root):
+        raise RuntimeError("a bug in the child")
+
+    monkeypatch.setattr(catalog, "shipped_documents", broken)  # the child inherits it, and fails at once
+    ahead = mou.verify_catalog_ahead(world.root)
+    monkeypatch.undo()
+    monkeypatch.setattr(workers, "cpus", lambda: 2)
+    assert listed(ahead) == expected
+
+
+def test_the_child_is_not_started_when_the_whole_lists_verdicts_are_remembered(world, monkeypatch):
+    from ksad import mou, workers
+    from ksad.catalog import write_index
+    from ksad.settings import Settings
+    from ksad.trust import trust_state_dir, verify_snapshot
+
+    monkeypatch.setattr(workers, "cpus", lambda: 2)
+    world.write_mou()
+    write_index(world.root)
+    world.snapshot()
+    first = mou.verify_catalog_ahead(world.root)
+    assert first is not None
+    snapshot = verify_snapshot(world.root, trust_state_dir(Settings.from_env()))
+    mou.list_mous(world.root, snapshot.keyring, pinned=snapshot.files, ahead=first)
+    first.close()
+    assert mou.verify_catalog_ahead(world.root) is None

@@ -231,7 +231,7 @@ def verify(state: State, file: str, document: str | None, keyring_file: str | No
 @pass_state
 def list_(state: State, region: str | None, show_all: bool, keyring_file: str | None, as_json: bool) -> None:
     """Your region's MoUs (--all: the catalog's) and whether each is valid today."""
-    from ksad.mou import list_mous
+    from ksad.mou import list_mous, verify_catalog_ahead
     from ksad.trust import trust_state_dir, verify_snapshot
 
     if region and show_all:
@@ -244,13 +244,18 @@ def list_(state: State, region: str | None, show_all: bool, keyring_file: str | 
 
         region = load_identity(state.settings).region_code
     pinned = None
-    if keyring_file:
-        keyring = _keyring(state, keyring_file)
-    else:
-        # Listing the catalog's MoUs means trusting the catalog: check its signed snapshot first.
-        snapshot = verify_snapshot(state.settings.catalog, trust_state_dir(state.settings))
-        keyring, pinned = snapshot.keyring, snapshot.files
-    results = list_mous(state.settings.catalog, keyring, region=region, pinned=pinned)
+    ahead = verify_catalog_ahead(state.settings.catalog) if region is None else None
+    try:
+        if keyring_file:
+            keyring = _keyring(state, keyring_file)
+        else:
+            # Listing the catalog's MoUs means trusting the catalog: check its signed snapshot first.
+            snapshot = verify_snapshot(state.settings.catalog, trust_state_dir(state.settings))
+            keyring, pinned = snapshot.keyring, snapshot.files
+        results = list_mous(state.settings.catalog, keyring, region=region, pinned=pinned, ahead=ahead)
+    finally:
+        if ahead is not None:
+            ahead.close()  # already collected, unless an error came first
     catalog = str(state.settings.catalog)
     if as_json:
         emit_json([r.to_json() for r in results])
