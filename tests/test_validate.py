@@ -102,6 +102,37 @@ def test_an_unchanged_entry_is_settled_by_stat_alone(built, tmp_path, monkeypatc
     assert {built.recipe_dir("uji-web", "1.0.0"), built.recipe_dir("uji-lain", "2.0.0")} <= {Path(p) for p in hashed}
 
 
+def test_a_warm_run_takes_the_entries_its_child_found_unchanged(built, tmp_path, monkeypatch):
+    """The child's walk stands for this process's: with the child done first, a warm run walks no
+    tree itself, and reports what a run walking them all itself reports."""
+    from ksad import validate
+    from ksad.parsecache import StatDigests
+
+    monkeypatch.setattr(StatDigests, "RACY_NS", 0)
+    for i in range(6):
+        built.add_release(f"uji-{i}", "1.0.0", two_service())
+    assert _problems(built, tmp_path / "cache") == []
+    walked: list[list[str]] = []
+    real = validate._hashed_trees
+    for by, expected in (("child", 0), ("parent", 8)):
+        _walk(monkeypatch, by)
+        monkeypatch.setattr(validate, "_hashed_trees", real)  # the child forks with the real one
+        start = validate._settled_ahead
+
+        def counted(*args):
+            ahead = start(*args)
+            monkeypatch.setattr(validate, "_hashed_trees", lambda run, dirs, listings: walked.append(dirs) or real(
+                run, dirs, listings))
+            return ahead
+
+        monkeypatch.setattr(validate, "_settled_ahead", counted)
+        walked.clear()
+        assert _problems(built, tmp_path / "cache") == []
+        assert len(walked) == expected, by
+        monkeypatch.undo()
+        monkeypatch.setattr(StatDigests, "RACY_NS", 0)
+
+
 def _edit_recipe(b: CatalogBuilder) -> str:
     with open(b.recipe_dir("uji-lain", "2.0.0") / "compose.yaml", "a", encoding="utf-8") as fh:
         fh.write("# edited after pinning\n")
@@ -183,6 +214,25 @@ def _sources_moved(b: CatalogBuilder) -> str:
     return f"recipe directory {b.root / 'elsewhere' / 'recipes' / 'uji-lain' / '2.0.0'} does not exist"
 
 
+def _walk(monkeypatch, by: str) -> None:
+    """Who takes the stat walk of a warm run: this process alone (one CPU), or a child that has
+    finished the whole catalog before this process starts its own walk."""
+    from ksad import validate, workers
+
+    monkeypatch.setattr(workers, "cpus", lambda: 1 if by == "parent" else 2)
+    if by == "child":
+        real = validate._settled_ahead
+
+        def finished_first(*args):
+            ahead = real(*args)
+            assert ahead is not None
+            os.waitid(os.P_PID, ahead.pid, os.WEXITED | os.WNOWAIT)  # exited, left for close() to collect
+            return ahead
+
+        monkeypatch.setattr(validate, "_settled_ahead", finished_first)
+
+
+@pytest.mark.parametrize("walk", ["parent", "child"])
 @pytest.mark.parametrize("remember_fresh_files", [False, True], ids=["racy-second", "remembered"])
 @pytest.mark.parametrize("edit", [_edit_recipe, _dockerfile_gone_and_repinned, _context_now_a_link_outside,
                                   _template_outside_the_recipe, _duplicate_key, _hidden_recipe_edit,
@@ -190,12 +240,14 @@ def _sources_moved(b: CatalogBuilder) -> str:
                                   _file_added_with_the_directorys_times_put_back, _recipe_dir_now_a_link_outside,
                                   _catalog_file_broken,
                                   _sources_moved])
-def test_an_edit_after_a_clean_run_is_reported(built, tmp_path, monkeypatch, edit, remember_fresh_files):
+def test_an_edit_after_a_clean_run_is_reported(built, tmp_path, monkeypatch, edit, remember_fresh_files, walk):
     """Files hashed by a clean run are remembered by stat signature; the files here are seconds old,
     which a run does not remember (they could change again within the timestamp tick), so the
-    second parametrisation remembers them anyway."""
+    second parametrisation remembers them anyway. The stat walk is this process's, or that of
+    the child a warm run starts (:func:`ksad.validate._settled_ahead`)."""
     from ksad.parsecache import StatDigests
 
+    _walk(monkeypatch, walk)
     if remember_fresh_files:
         monkeypatch.setattr(StatDigests, "RACY_NS", 0)
     assert _problems(built, tmp_path / "cache") == []
