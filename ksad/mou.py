@@ -31,11 +31,14 @@ import re
 from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Callable, Iterable, NamedTuple
+from typing import TYPE_CHECKING, Any, Callable, Iterable, NamedTuple
 
 from ksad.errors import ConflictError, InputError, NotFoundError, TrustError
 from ksad.trust import (Keyring, SigningKey, as_date, canonical_bytes, check_signatures, content_sha256,
                         make_signature, today, write_signatures)
+
+if TYPE_CHECKING:
+    from ksad.workers import Forked
 
 MOU_DIR = "mous"
 REVOCATION_DIR = "revocations"
@@ -541,7 +544,7 @@ def check_mou(data: dict, keyring: Keyring, revocations: dict[str, list[tuple[Pa
 
 
 def judge_mous(found: list[tuple[Path, dict]], keyring: Keyring, revocations: dict[str, list[tuple[Path, dict]]],
-               now: datetime | None = None, ahead=None) -> list[MouStatus]:
+               now: datetime | None = None, ahead: Forked | None = None) -> list[MouStatus]:
     """:func:`check_mou` of each (path, MoU), in order, their signatures verified ahead at once
     (:func:`ksad.trust.verify_ahead`: two threads on two CPUs), after what the child of
     :func:`verify_catalog_ahead` (*ahead*) verified meanwhile."""
@@ -572,7 +575,7 @@ def verify_mou(data: dict, keyring: Keyring, revocations: dict | None = None, no
     return result
 
 
-def verify_catalog_ahead(catalog_root: Path | str):
+def verify_catalog_ahead(catalog_root: Path | str) -> Forked | None:
     """A child verifying every MoU's signatures as the publisher's documents.json holds them
     (:func:`ksad.trust.verify_in_child`), for :func:`list_mous`'s *ahead*; None if the whole
     catalog's verdicts are remembered from an earlier run (the child would verify for nothing)
@@ -610,7 +613,8 @@ def verify_catalog_ahead(catalog_root: Path | str):
 
 
 def list_mous(catalog_root: Path | str, keyring: Keyring, now: datetime | None = None, *,
-              region: str | None = None, pinned: dict[str, str] | None = None, ahead=None) -> list[MouStatus]:
+              region: str | None = None, pinned: dict[str, str] | None = None,
+              ahead: Forked | None = None) -> list[MouStatus]:
     """Every MoU of the catalog judged today; with *region*, only those it is a party to.
 
     *pinned*: the catalog's files and their sha256 as its signed snapshot lists them, checked

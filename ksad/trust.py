@@ -61,10 +61,13 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterable, NamedTuple
+from typing import TYPE_CHECKING, Any, Callable, Iterable, NamedTuple
 
 from ksad.errors import ConflictError, InputError, TrustError
 from ksad.parsecache import StatDigests
+
+if TYPE_CHECKING:
+    from ksad.workers import Forked
 
 PAYLOAD_TYPES = {
     "app": "application/vnd.ksad.app+json",
@@ -409,7 +412,7 @@ def verify_raw(public_b64: str, message: bytes, sig_b64: str) -> bool:
     return True
 
 
-def verify_ahead(signatures: Iterable[tuple[str, bytes, str]], ahead=None) -> None:
+def verify_ahead(signatures: Iterable[tuple[str, bytes, str]], ahead: Forked | None = None) -> None:
     """Verify (public key, message, signature) triples before the checks that ask for them.
 
     ``cryptography`` verifies Ed25519 without the GIL, so two threads verify at once
@@ -459,7 +462,7 @@ def _verified_item(item: tuple[bytes, bytes, bytes, str]) -> bool:
     return _verified(item[0], item[1], item[2])
 
 
-def verify_in_child(signatures: Callable[[], Iterable[tuple[str, bytes, str]]]):
+def verify_in_child(signatures: Callable[[], Iterable[tuple[str, bytes, str]]]) -> Forked | None:
     """Start verifying the (public key, message, signature) triples *signatures()* gives in a
     forked child (:class:`ksad.workers.Forked`), for :func:`verify_ahead`'s *ahead*; None if
     no child can start.

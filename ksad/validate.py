@@ -20,13 +20,16 @@ import json
 import os
 import stat
 from pathlib import Path
-from typing import Any, Callable, NamedTuple
+from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 
 from ksad.catalog import (DOCUMENTS_FILE, ENTRIES_DIR, INDEX_FILE, Problem, _build_entry, _catalog_meta, _msg, _plain,
                           _shipped_blob, _shipped_index, _shipped_json, app_problems, build_documents, code_sha256)
 from ksad.errors import InputError, KsadError, NotFoundError
 from ksad.hashing import tree_sha256
 from ksad.parsecache import StatDigests
+
+if TYPE_CHECKING:
+    from ksad.workers import Forked
 
 MEMO_FORMAT = 2
 
@@ -501,7 +504,7 @@ def _unsettled(run: Run, entry: Entry, sources: str, settled: set[str] = frozens
     return sig or TreesSig("", False, [])
 
 
-def _settled_ahead(run: Run, files: list[Path], sources: str):
+def _settled_ahead(run: Run, files: list[Path], sources: str) -> Forked | None:
     """A child (:class:`ksad.workers.Forked`) finding, from the last app file back, the entries
     whose recipe trees have the stat signature an earlier run kept; it sends their releases
     keys. None if no child can start.
