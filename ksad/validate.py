@@ -443,7 +443,8 @@ def _check_entry(run: Run, path: Path) -> tuple[Entry | None, list[Problem]]:
     digest = hashlib.sha256(raw).hexdigest()
     key = f"entry:{digest}"
     kept = run.memo.get(key)
-    if isinstance(kept, dict) and isinstance(kept.get("id"), str) and isinstance(kept.get("recipes"), list):
+    # the same bytes under another name (a copied file) are not the entry that passed: its id names another file
+    if isinstance(kept, dict) and kept.get("id") == path.stem and isinstance(kept.get("recipes"), list):
         return Entry(path, raw, digest, kept["id"], kept["recipes"], None, None, summaries=run.summaries), []
     from ksad import yamlio
 
@@ -493,7 +494,7 @@ def _unsettled(run: Run, entry: Entry, sources: str, settled: set[str] = frozens
     """
     key = _releases_key(sources, entry)
     kept = run.memo.get(key)
-    if key in settled and all(run.read_holds(kind, p, d) for kind, p, d in kept["reads"]):
+    if key in settled and isinstance(kept, dict) and all(run.read_holds(kind, p, d) for kind, p, d in kept["reads"]):
         return None  # the child of _settled_ahead found the trees' signature the one kept
     listings = kept.get("listings") if isinstance(kept, dict) else None
     sig = _trees_stat_sig(run, entry, sources, listings if isinstance(listings, list) else None)

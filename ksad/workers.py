@@ -111,18 +111,17 @@ def threaded_map(fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
     return out
 
 
-
 class Forked:
     """``fn(send)`` run in a forked child while this process goes on; each ``send(line)`` streams back.
 
-    For C work that threads cannot overlap with this process's Python: a thread handing
-    the GIL back at every signature waits for it each time (``verify_ahead``'s note). The
-    child starts with ksad imported and the caller's state as it is now, and gives back
-    lines of text through a pipe, which :meth:`poll` reads without waiting. A child that
-    cannot start (one CPU, no fork, a pids limit) leaves :attr:`pid` None, one that fails
-    only stops sending: the caller does what is left itself. Nothing the child does reaches
-    this process's files or output (it leaves by ``os._exit``, which flushes no buffer and
-    runs no atexit hook).
+    For work beside this process's own Python that a thread could not overlap with it (a
+    thread handing the GIL back at every signature waits for it each time: ``verify_ahead``'s
+    note). The child starts with ksad imported and the caller's state as it is now, and
+    gives back lines of text through a pipe, which :meth:`poll` reads without waiting; *fn*
+    should only compute and send. A child that cannot start (one CPU, no fork, a pids limit)
+    leaves :attr:`pid` None, one that fails only stops sending: the caller does what is left
+    itself. The child leaves by ``os._exit``: the output buffers it inherited are not flushed
+    a second time, and no atexit hook (a memo's save) runs in it.
     """
 
     def __init__(self, fn: Callable[[Callable[[str], None]], None]) -> None:

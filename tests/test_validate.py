@@ -133,6 +133,21 @@ def test_a_warm_run_takes_the_entries_its_child_found_unchanged(built, tmp_path,
         monkeypatch.setattr(StatDigests, "RACY_NS", 0)
 
 
+@pytest.mark.parametrize("walk", ["parent", "child"])
+def test_an_app_file_copied_under_another_name_is_reported_on_every_run(built, tmp_path, monkeypatch, walk):
+    """The copy has the bytes of an entry that passed, and the memo is keyed by bytes: a warm
+    run took the copy for that entry and no longer said its id names another file (before
+    the fifteenth session)."""
+    from ksad.parsecache import StatDigests
+
+    monkeypatch.setattr(StatDigests, "RACY_NS", 0)
+    shutil.copyfile(built.catalog / "apps" / "uji-web.yaml", built.catalog / "apps" / "uji-xyz.yaml")
+    first = _problems(built, tmp_path / "cache")
+    assert first and all("uji-xyz" in p for p in first)
+    _walk(monkeypatch, walk)
+    assert _problems(built, tmp_path / "cache") == first == _problems(built, None)
+
+
 def _edit_recipe(b: CatalogBuilder) -> str:
     with open(b.recipe_dir("uji-lain", "2.0.0") / "compose.yaml", "a", encoding="utf-8") as fh:
         fh.write("# edited after pinning\n")
