@@ -537,14 +537,9 @@ def _parsed_entry(cache: Path | None, path: Path, raw: bytes | None, digest: str
     *raw*: the bytes, if read already; else the file is read, and must still be what was hashed.
     *parsed*: what a worker made of *raw* (see :func:`_parse_in_workers`).
     """
-    if cache is not None:
-        try:
-            with open(cache / f"{digest}.json", "rb") as fh:
-                kept = json.loads(fh.read())
-            if isinstance(kept, dict) and kept.get("id") == path.stem:
-                return kept
-        except (OSError, ValueError):
-            pass
+    kept = _kept_parse(cache, path, digest)
+    if kept is not None:
+        return kept
     if parsed is not None:  # a worker's parse of *raw*
         if parsed[0] == "refused":
             raise InputError(parsed[1], parsed[2], **parsed[3])
@@ -962,21 +957,24 @@ def _index_hit(catalog: Catalog, path: Path, index: dict, cache: Path | None = N
     if hit is None or hit["sha256"] != digest:
         hit = _shipped_blob(catalog.root).get("apps", {}).get(path.name)
         if not _sound_entry(hit) or hit["sha256"] != digest:
-            parsed = _kept_parse(cache, digest) or _parse_entry(path, raw)
+            parsed = _kept_parse(cache, path, digest) or _parse_entry(path, raw)
             hit = _index_entry(digest, parsed)
     return {**hit, "stat": sig}, parsed
 
 
-def _kept_parse(cache: Path | None, digest: str) -> dict | None:
-    """The entry parsed from bytes hashing to *digest*, as a command kept it (only checked ones are)."""
-    if cache is not None:
-        try:
-            data = json.loads((cache / f"{digest}.json").read_bytes())
-            if isinstance(data, dict) and isinstance(data.get("releases"), list):
-                return data
-        except (OSError, ValueError):
-            pass
-    return None
+def _kept_parse(cache: Path | None, path: Path, digest: str) -> dict | None:
+    """The entry parsed from bytes hashing to *digest*, as a command kept it (only checked ones are),
+    if it is the entry of the file at *path*: the same bytes under another name (a copied file)
+    are not, and are parsed, so that its id naming another file is reported."""
+    if cache is None:
+        return None
+    try:
+        with open(cache / f"{digest}.json", "rb") as fh:
+            data = json.loads(fh.read())
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and data.get("id") == path.stem and isinstance(
+        data.get("releases"), list) else None
 
 
 def _load_index(catalog: Catalog) -> list[App]:
@@ -1031,11 +1029,9 @@ def _loader(cache: Path | None, hit: dict, path: Path, data: dict | None):
     def load(shipped_ok: bool) -> dict:
         if data is not None:
             return data
-        if cache is not None:
-            try:
-                return json.loads((cache / f"{digest}.json").read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                pass
+        kept = _kept_parse(cache, path, digest)
+        if kept is not None:
+            return kept
         if shipped_ok:
             entry = _shipped_entry(cache, path, digest, hit)
             if entry is not None:

@@ -295,6 +295,20 @@ def test_one_app_of_a_catalog_nobody_indexed_is_parsed_once_then_edited_parsed_a
     assert parsed == ["uji-web.yaml"] * 2
 
 
+def test_an_app_file_copied_under_another_name_is_refused_though_its_bytes_were_parsed_before(built, tmp_path):
+    """The parse kept by the bytes' sha256 is the original's: the copy's id names another file.
+    Listed from the cache as from nothing, the copy is refused (before the fifteenth session's
+    review, the kept parse stood for it and the list went on without it)."""
+    from ksad.errors import InputError
+
+    cache = tmp_path / "cache"
+    open_catalog(built.catalog, cache_dir=cache).app("uji-web").view  # keeps the parse of its bytes
+    shutil.copyfile(built.catalog / "apps" / "uji-web.yaml", built.catalog / "apps" / "uji-copy.yaml")
+    for kept in (cache, None):
+        with pytest.raises(InputError, match="id 'uji-web' does not match the file name 'uji-copy.yaml'"):
+            open_catalog(built.catalog, cache_dir=kept).apps()
+
+
 def test_show_json_is_the_same_from_the_shipped_entry_as_from_the_yaml(built, run_ksad, tmp_path):
     cat = ("--catalog", built.catalog)
     write_index(built.catalog)
