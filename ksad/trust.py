@@ -483,8 +483,7 @@ def verify_in_child(signatures: Callable[[], Iterable[tuple[str, bytes, str]]]) 
             if found is not None and found[2] not in known and _verified(found[0], found[1], message):
                 send(found[2])
 
-    forked = Forked(child)
-    return forked if forked.pid is not None else None
+    return Forked.start(child)
 
 
 class _VerifiedMemo:

@@ -541,8 +541,7 @@ def _settled_ahead(run: Run, files: list[Path], sources: str) -> Forked | None:
             if sig.sig == kept.get("sig"):
                 send(key)
 
-    forked = Forked(child)
-    return forked if forked.pid is not None else None
+    return Forked.start(child)
 
 
 def _trees_stat_sig(run: Run, entry: Entry, sources: str, listings: list | None = None) -> TreesSig | None:

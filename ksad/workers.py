@@ -160,6 +160,12 @@ class Forked:
         os.set_blocking(read, False)
         self.pid, self._fd = pid, read
 
+    @classmethod
+    def start(cls, fn: Callable[[Callable[[str], None]], None]) -> "Forked | None":
+        """A child running *fn*, None if none could start."""
+        forked = cls(fn)
+        return forked if forked.pid is not None else None
+
     @property
     def running(self) -> bool:
         """Whether the child may still send (it has not closed its end)."""
