@@ -949,6 +949,10 @@ def _index_hit(catalog: Catalog, path: Path, index: dict, cache: Path | None = N
     """
     sig = _stat_sig(path)
     hit = index.get(path.name)
+    # An entry whose id is not the file's name is no entry of it (a copied file, kept by
+    # an older ksad, or an index written by hand): the file is read, and refused.
+    if hit is not None and hit["id"] != path.stem:
+        hit = None
     if hit is not None and hit["stat"] == sig:
         return hit, None
     raw = path.read_bytes()
@@ -956,7 +960,7 @@ def _index_hit(catalog: Catalog, path: Path, index: dict, cache: Path | None = N
     parsed = None
     if hit is None or hit["sha256"] != digest:
         hit = _shipped_blob(catalog.root).get("apps", {}).get(path.name)
-        if not _sound_entry(hit) or hit["sha256"] != digest:
+        if not _sound_entry(hit) or hit["sha256"] != digest or hit["id"] != path.stem:
             parsed = _kept_parse(cache, path, digest) or _parse_entry(path, raw)
             hit = _index_entry(digest, parsed)
     return {**hit, "stat": sig}, parsed

@@ -309,6 +309,29 @@ def test_an_app_file_copied_under_another_name_is_refused_though_its_bytes_were_
             open_catalog(built.catalog, cache_dir=kept).apps()
 
 
+def test_an_app_file_copied_under_another_name_is_refused_though_an_index_lists_it(built, tmp_path):
+    """An index entry naming another id is no entry of the file: a cache index.json kept by a
+    ksad before the fifteenth session's review, or a publisher's index.json written by hand, that
+    lists the copy with the original's id (and the copy's own stat and sha256) hides nothing."""
+    from ksad.errors import InputError
+
+    cache = tmp_path / "cache"
+    write_index(built.catalog)
+    open_catalog(built.catalog, cache_dir=cache).apps()  # the cache's index.json
+    copy = built.catalog / "apps" / "uji-copy.yaml"
+    shutil.copyfile(built.catalog / "apps" / "uji-web.yaml", copy)
+    for name in (catalog_mod._catalog_cache(built.catalog, cache) / "index.json", built.catalog / "index.json"):
+        blob = json.loads(name.read_text())
+        files = blob["files"] if "files" in blob else blob["apps"]
+        files["uji-copy.yaml"] = dict(files["uji-web.yaml"])
+        if "stat" in files["uji-copy.yaml"]:
+            files["uji-copy.yaml"]["stat"] = catalog_mod._stat_sig(copy)
+        name.write_text(json.dumps(blob))
+    for kept in (cache, None):
+        with pytest.raises(InputError, match="id 'uji-web' does not match the file name 'uji-copy.yaml'"):
+            open_catalog(built.catalog, cache_dir=kept).apps()
+
+
 def test_show_json_is_the_same_from_the_shipped_entry_as_from_the_yaml(built, run_ksad, tmp_path):
     cat = ("--catalog", built.catalog)
     write_index(built.catalog)
