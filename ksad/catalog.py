@@ -146,10 +146,13 @@ class App:
         self.id, self._summary, self.file, self.sources, self.versions = app_id, summary, file, sources, versions
         self._load = load
 
+    data_sha256 = ""  # of the bytes ``data`` was parsed from, once loaded
+
     @cached_property
     def data(self) -> dict:
         """The entry as this client parsed it from the app file: what install verifies and acts on."""
-        return self._load(False)
+        data, self.data_sha256 = self._load(False)
+        return data
 
     @cached_property
     def view(self) -> dict:
@@ -159,7 +162,7 @@ class App:
         an older, validly signed entry put in its place; it is therefore never kept in the
         cache and never used by ``data``, which install checks the signature on.
         """
-        return self.__dict__.get("data") or self._load(True)
+        return self.__dict__.get("data") or self._load(True)[0]
 
     @cached_property
     def signed_versions(self) -> tuple[str, ...]:
@@ -304,34 +307,39 @@ def open_catalog(root: Path, cache_dir: Path | None = None) -> Catalog:
 
 
 def _load_meta(root: Path, cache_dir: Path | None) -> dict:
-    """catalog.yaml, remembered by stat signature: a warm command then needs no YAML parser at all."""
+    """catalog.yaml, remembered by its bytes' sha256: a warm command then needs no YAML parser at all.
+
+    A few hundred bytes: reading them costs no more than a stat, and no edit can hide from it.
+    """
     meta_file = root / "catalog.yaml"
-    if not meta_file.exists():
+    try:
+        raw = meta_file.read_bytes()
+    except FileNotFoundError:
         return {}
-    sig = _stat_sig(meta_file)
+    except OSError as exc:
+        raise InputError("file.unreadable", file=str(meta_file), problem=exc.strerror or str(exc)) from None
+    digest = hashlib.sha256(raw).hexdigest()
     cached = None
     if cache_dir is not None:
-        cached = cache_dir / f"catalog-{hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]}" / "meta.json"
+        cached = _catalog_cache(root, cache_dir) / "meta.json"
         try:
-            blob = json.loads(cached.read_text(encoding="utf-8"))
-            if blob["stat"] == sig:
+            blob = json.loads(cached.read_bytes())
+            if blob["sha256"] == digest and isinstance(blob["meta"], dict):
                 return blob["meta"]
-        except (OSError, ValueError, KeyError):
+        except (OSError, ValueError, KeyError, TypeError):  # none yet, torn, or not what ksad writes
             pass
-    raw = meta_file.read_bytes()
     shipped = _shipped_blob(root).get("catalog")
-    if isinstance(shipped, dict) and shipped.get("sha256") == hashlib.sha256(raw).hexdigest() \
-            and isinstance(shipped.get("meta"), dict):
+    if isinstance(shipped, dict) and shipped.get("sha256") == digest and isinstance(shipped.get("meta"), dict):
         meta = shipped["meta"]
     else:
         from ksad import yamlio
 
-        meta = _plain(yamlio.load_mapping(meta_file, with_lines=False).data)
+        meta = _plain(yamlio.load_mapping(meta_file, raw=raw, with_lines=False).data)
     if cached is not None:
         from ksad.fsutil import write_cache
 
         try:
-            write_cache(cached, json.dumps({"stat": sig, "meta": meta}))
+            write_cache(cached, json.dumps({"sha256": digest, "meta": meta}))
         except OSError:
             pass
     return meta
@@ -356,10 +364,10 @@ def _catalog_cache(root: Path, cache_dir: Path | None) -> Path | None:
 
 
 def _stat_sig(path: Path) -> list[int]:
-    """parsecache.stat_sig as kept in JSON (a list); empty if the file is gone."""
-    from ksad.parsecache import stat_sig
+    """parsecache.kept_sig: empty, matching nothing, if the file is gone or changed just now."""
+    from ksad.parsecache import kept_sig
 
-    return list(stat_sig(str(path)) or ())
+    return kept_sig(str(path))
 
 
 # --- the catalog's own index (like Helm's index.yaml) ---------------------------------
@@ -932,7 +940,7 @@ def _cached_index(cache: Path | None) -> dict:
     if cache is not None:
         try:
             blob = json.loads((cache / "index.json").read_text(encoding="utf-8"))
-            if blob.get("format") == CACHE_FORMAT:
+            if blob.get("format") == CACHE_FORMAT and isinstance(blob["files"], dict):
                 return blob["files"]
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             pass
@@ -951,14 +959,14 @@ def _index_hit(catalog: Catalog, path: Path, index: dict, cache: Path | None = N
     hit = index.get(path.name)
     # An entry whose id is not the file's name is no entry of it (a copied file, kept by
     # an older ksad, or an index written by hand): the file is read, and refused.
-    if hit is not None and hit["id"] != path.stem:
+    if not isinstance(hit, dict) or hit.get("id") != path.stem:
         hit = None
-    if hit is not None and hit["stat"] == sig:
+    if hit is not None and sig and hit.get("stat") == sig:
         return hit, None
     raw = path.read_bytes()
     digest = hashlib.sha256(raw).hexdigest()
     parsed = None
-    if hit is None or hit["sha256"] != digest:
+    if hit is None or hit.get("sha256") != digest:
         hit = _shipped_blob(catalog.root).get("apps", {}).get(path.name)
         if not _sound_entry(hit) or hit["sha256"] != digest or hit["id"] != path.stem:
             parsed = _kept_parse(cache, path, digest) or _parse_entry(path, raw)
@@ -1028,28 +1036,30 @@ def _load_app(catalog: Catalog, path: Path) -> App | None:
 
 
 def _loader(cache: Path | None, hit: dict, path: Path, data: dict | None):
+    """``load(shipped_ok)``: (the entry, the sha256 of the bytes it is the parse of)."""
     digest = hit["sha256"]
 
-    def load(shipped_ok: bool) -> dict:
+    def load(shipped_ok: bool) -> tuple[dict, str]:
         if data is not None:
-            return data
+            return data, digest
         kept = _kept_parse(cache, path, digest)
         if kept is not None:
-            return kept
+            return kept, digest
         if shipped_ok:
             entry = _shipped_entry(cache, path, digest, hit)
             if entry is not None:
-                return entry
+                return entry, digest
         raw = path.read_bytes()
         entry = _parse_entry(path, raw)
-        if cache is not None and hashlib.sha256(raw).hexdigest() == digest:
+        actual = hashlib.sha256(raw).hexdigest()
+        if cache is not None and actual == digest:
             from ksad.fsutil import write_cache
 
             try:  # kept for the next command (the summary came from the shipped index)
                 write_cache(cache / f"{digest}.json", json.dumps(entry))
             except OSError:
                 pass
-        return entry
+        return entry, actual
 
     return load
 

@@ -41,6 +41,11 @@ class Gate:
         from ksad.trust import verify_app_entry
 
         entry = app.data
+        pinned = self.snapshot.files.get(f"apps/{app.file.name}")
+        if pinned is not None and app.data_sha256 != pinned:
+            # the entry came from a parse kept in the cache, or the file changed since the check:
+            # its signature may hold, but the snapshot chose other bytes (an older release list)
+            raise TrustError("trust.app.not_snapshot", app=app.id, file=str(app.file))
         key = verify_app_entry(entry, self.snapshot.keyring)
         if entry["id"] != app.id:  # the index's copy (cache, index.json) named another app than the signed entry
             raise TrustError("trust.app.index_mismatch", app=app.id, file=str(app.file), id=entry["id"])

@@ -1114,6 +1114,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Delete ksad's cache ($KSAD_HOME/cache) and rebuild the index (ksad catalog index), or ask the publisher.",
         "id": "Hapus cache ksad ($KSAD_HOME/cache) dan bangun ulang indeks (ksad catalog index), atau tanyakan penerbit.",
     },
+    "trust.app.not_snapshot": {
+        "en": "App {app}: the entry ksad read is not the file {file} the catalog's signed snapshot lists "
+              "(the file changed while ksad ran, or ksad's cache holds another copy).",
+        "id": "Aplikasi {app}: entri yang dibaca ksad bukan berkas {file} yang tercantum di snapshot "
+              "bertanda tangan katalog (berkas berubah saat ksad berjalan, atau cache ksad menyimpan salinan lain).",
+    },
+    "trust.app.not_snapshot.hint": {
+        "en": "Run the command again; if this repeats, delete ksad's cache ($KSAD_HOME/cache).",
+        "id": "Jalankan perintah itu lagi; bila terulang, hapus cache ksad ($KSAD_HOME/cache).",
+    },
     "trust.app.wrong_role": {
         "en": "{what}: key {keyid} may not sign app entries (it lacks the 'region' role in the keyring).",
         "id": "{what}: kunci {keyid} tidak boleh menandatangani entri aplikasi (tidak memiliki peran 'region' di keyring).",

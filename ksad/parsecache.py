@@ -39,6 +39,24 @@ def stat_sig(path: str) -> tuple[int, int, int] | None:
     return st.st_mtime_ns, st.st_size, st.st_ino
 
 
+def kept_sig(path: str) -> list[int]:
+    """The stat signature a cache on disk keeps of a file, as :class:`StatDigests` keeps one:
+    mtime, ctime, size, inode and device (ctime: an edit that restores the mtime still shows).
+
+    Empty if the file is gone or changed less than ``StatDigests.RACY_NS`` ago (a same-size
+    edit in the same timestamp tick would not show): a caller matches no kept signature to it.
+    """
+    import time
+
+    try:
+        st = os.stat(path)
+    except OSError:
+        return []
+    if max(st.st_mtime_ns, st.st_ctime_ns) >= time.time_ns() - StatDigests.RACY_NS:
+        return []
+    return [st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_dev]
+
+
 def remember_digests(digests: dict[str, tuple[tuple[int, int, int] | None, str]]) -> None:
     """{path: (stat_sig taken *before* reading the file, sha256 of what was read)}."""
     _known.update({path: entry for path, entry in digests.items() if entry[0] is not None})

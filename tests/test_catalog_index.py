@@ -56,6 +56,92 @@ def test_an_app_file_changed_after_indexing_is_read_again(built, tmp_path):
     assert len(stale) == 1 and stale[0].warning and "uji-web.yaml" in stale[0].message
 
 
+def _read_files(monkeypatch) -> list[str]:
+    """The app files the catalog's cache reads (hashes) from now on, by name."""
+    read: list[str] = []
+    real = Path.read_bytes
+
+    def counted(self):
+        if self.parent.name == "apps":
+            read.append(self.name)
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", counted)
+    return read
+
+
+def test_a_warm_list_reads_no_app_file_whose_stat_is_unchanged(built, tmp_path, monkeypatch):
+    monkeypatch.setattr(StatDigests, "RACY_NS", 0)  # the files were written just now
+    cache = tmp_path / "cache"
+    _listing(built.catalog, cache)
+    read = _read_files(monkeypatch)
+    assert _listing(built.catalog, cache)["uji-web"] == ("1.1.0", "1.0.0") and read == []
+
+
+def test_an_app_file_edited_in_place_with_its_mtime_put_back_is_read_again(built, tmp_path, monkeypatch):
+    """Same size, same inode, the old mtime restored (touch -r, cp -p): only the ctime shows the
+    edit, and the install gate would otherwise have resolved a release the file no longer holds."""
+    monkeypatch.setattr(StatDigests, "RACY_NS", 0)
+    cache = tmp_path / "cache"
+    assert _listing(built.catalog, cache)["uji-lain"] == ("2.0.0",)
+    path = built.catalog / "apps" / "uji-lain.yaml"
+    before = path.stat()
+    text = path.read_text(encoding="utf-8")
+    assert "version: 2.0.0" in text
+    with open(path, "r+", encoding="utf-8") as fh:  # in place: the inode stays
+        fh.write(text.replace("version: 2.0.0", "version: 2.0.1"))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = path.stat()
+    assert (after.st_mtime_ns, after.st_size, after.st_ino) == (before.st_mtime_ns, before.st_size, before.st_ino)
+    app = open_catalog(built.catalog, cache_dir=cache).app("uji-lain")
+    assert app.versions == ("2.0.1",) and [str(r["version"]) for r in app.data["releases"]] == ["2.0.1"]
+
+
+def test_an_app_file_changed_just_now_is_not_taken_from_the_cache_by_its_stat(built, tmp_path, monkeypatch):
+    """Within StatDigests.RACY_NS of its last change, a file could change again in the same
+    timestamp tick with nothing in its stat to show it: it is read on every run until it settles."""
+    cache = tmp_path / "cache"
+    _listing(built.catalog, cache)
+    read = _read_files(monkeypatch)
+    _listing(built.catalog, cache)
+    assert sorted(read) == ["uji-lain.yaml", "uji-web.yaml"]
+
+
+@pytest.mark.parametrize("content", ["null", "[]", '{"format": 3, "files": []}', '{"format": 3, "files": {"uji-web.yaml": 1}}',
+                                     '{"format": 3, "files": {"uji-web.yaml": {"id": "uji-web"}}}'])
+def test_a_cache_index_not_as_ksad_writes_it_is_ignored(built, tmp_path, monkeypatch, content):
+    monkeypatch.setattr(StatDigests, "RACY_NS", 0)
+    cache = tmp_path / "cache"
+    expected = _listing(built.catalog, cache)
+    (catalog_mod._catalog_cache(built.catalog, cache) / "index.json").write_text(content, encoding="utf-8")
+    assert _listing(built.catalog, cache) == expected
+
+
+@pytest.mark.parametrize("content", ["null", "[]", '{"sha256": "0", "meta": {}}', "{}", "this file's sha256, no mapping"])
+def test_a_cached_catalog_yaml_not_as_ksad_writes_it_is_ignored(built, tmp_path, content):
+    cache = tmp_path / "cache"
+    meta = open_catalog(built.catalog, cache_dir=cache).meta
+    kept = catalog_mod._catalog_cache(built.catalog, cache) / "meta.json"
+    assert json.loads(kept.read_text())["meta"] == meta != {}
+    kept.write_text(content, encoding="utf-8")
+    if content.startswith("this file's"):
+        digest = hashlib.sha256((built.catalog / "catalog.yaml").read_bytes()).hexdigest()
+        kept.write_text(json.dumps({"sha256": digest, "meta": []}))
+    assert open_catalog(built.catalog, cache_dir=cache).meta == meta
+
+
+def test_catalog_yaml_edited_with_its_stat_put_back_is_read_again(built, tmp_path):
+    cache = tmp_path / "cache"
+    path = built.catalog / "catalog.yaml"
+    assert open_catalog(built.catalog, cache_dir=cache).meta["name"] == "test catalog"
+    before, text = path.stat(), path.read_text(encoding="utf-8")
+    with open(path, "r+", encoding="utf-8") as fh:  # in place, the same size
+        fh.write(text.replace("test catalog", "test katalog"))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    assert open_catalog(built.catalog, cache_dir=cache).meta["name"] == "test katalog"
+
+
 @pytest.mark.parametrize("content", ["{not json", '{"format": 3, "apps": []}', '[]',
                                      '{"format": 3, "apps": {"uji-web.yaml": {"sha256": 1}}}'])
 def test_a_broken_index_is_ignored(built, tmp_path, content):

@@ -127,8 +127,46 @@ def test_the_index_copies_in_the_cache_cannot_choose_what_install_installs(catal
     plan = data(run_ksad("install", "uji-web", "--name", "Uji", "--dry-run", "--json", env=env, check=True))
     assert (plan["version"], plan["mou"]) == ("1.1.0", "uji-3273-5204")
 
-    hit["id"] = "uji-lain"  # the copy names another app than the signed entry in the file
+    hit["id"] = "uji-lain"  # the copy names another app than the file: it is no copy of that file
     cached.write_text(json.dumps(blob))
-    run_ksad("install", "uji-web", "--name", "Uji", "--dry-run", env=env, check=4)  # no such app now
-    proc = run_ksad("install", "uji-lain", "--name", "Uji", "--dry-run", env=env, check=6)
-    assert "uji-lain" in proc.stderr and "signed entry of uji-web" in proc.stderr
+    plan = data(run_ksad("install", "uji-web", "--name", "Uji", "--dry-run", "--json", env=env, check=True))
+    assert (plan["version"], plan["mou"]) == ("1.1.0", "uji-3273-5204")
+    run_ksad("install", "uji-lain", "--name", "Uji", "--dry-run", env=env, check=4)  # no such app
+
+
+def test_an_entry_kept_in_the_cache_is_not_cleared_unless_it_is_the_file_the_snapshot_lists(catalog, tmp_path,
+                                                                                         monkeypatch):
+    """The cache's index finds an app file by its stat signature, and its parse by sha256. Were an
+    edit to leave the stat unchanged (the same timestamp tick), the parse kept of the older bytes
+    would carry a valid signature while the snapshot lists the new file: the gate refuses it."""
+    import json
+
+    from ksad.catalog import _catalog_cache, _stat_sig, open_catalog
+    from ksad.errors import TrustError
+    from ksad.gate import Gate
+    from ksad.parsecache import StatDigests
+    from ksad.settings import Settings
+
+    monkeypatch.setattr(StatDigests, "RACY_NS", 0)  # the files were written just now
+    monkeypatch.setenv("KSAD_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("KSAD_CATALOG", str(catalog.catalog))
+    settings = Settings.from_env()
+    assert open_catalog(settings.catalog, cache_dir=settings.cache_dir).app("uji-web").data  # kept: 1.0.0
+    catalog.add_release("uji-web", "1.1.0", two_service())  # the file rewritten, the snapshot signed again
+
+    def app():
+        return open_catalog(settings.catalog, cache_dir=settings.cache_dir).app("uji-web")
+
+    open_catalog(settings.catalog, cache_dir=settings.cache_dir).apps()  # the cache's index.json: the new stat
+    assert Gate(settings).clear(app(), "1.1.0", "52.04").mou_id == "uji-3273-5204"
+    index = _catalog_cache(settings.catalog, settings.cache_dir) / "index.json"
+    blob = json.loads(index.read_text())
+    hit = blob["files"]["uji-web.yaml"]
+    stale = next(p.stem for p in index.parent.glob("*.json") if p.stem not in (hit["sha256"], "index", "meta")
+                 and len(p.stem) == 64)
+    hit.update(sha256=stale, versions=["1.0.0"], stat=_stat_sig(catalog.catalog / "apps" / "uji-web.yaml"))
+    index.write_text(json.dumps(blob))  # as if the edit had left the stat as it was
+    stale_app = app()
+    assert stale_app.signed_versions == ("1.0.0",)  # the kept parse of the older bytes, validly signed
+    with pytest.raises(TrustError, match="is not the file .* the catalog's signed snapshot lists"):
+        Gate(settings).clear(stale_app, "1.0.0", "52.04")
