@@ -966,7 +966,9 @@ def _mou_problems(root: Path, run: Run, keyring, trusted: str) -> list[Problem]:
     revoked = hashlib.sha256(json.dumps(
         [[n, run.file(os.path.join(root, REVOCATION_DIR, n))] for n in _yaml_names(root / REVOCATION_DIR)]
     ).encode()).hexdigest()
-    keys = {n: f"mou:{run.file(os.path.join(root, MOU_DIR, n))}:{trusted}:{revoked}" for n in _yaml_names(root / MOU_DIR)}
+    # the name too: load_mous checks that an MoU's id is its file's name (a copy or a rename is not)
+    keys = {n: f"mou:{n}:{run.file(os.path.join(root, MOU_DIR, n))}:{trusted}:{revoked}"
+            for n in _yaml_names(root / MOU_DIR)}
     if keys and all(run.memo.get(k) is not None for k in keys.values()):
         return []  # (with no MoU at all, revocations are still loaded: a broken one is reported)
     try:

@@ -148,6 +148,21 @@ def test_an_app_file_copied_under_another_name_is_reported_on_every_run(built, t
     assert _problems(built, tmp_path / "cache") == first == _problems(built, None)
 
 
+@pytest.mark.parametrize("move", [shutil.copyfile, os.rename])
+def test_an_mou_copied_or_renamed_is_reported_on_every_run(tmp_path, move):
+    """An MoU that passed is remembered by its bytes; under another name its id names another
+    file, which a warm run no longer said (before the sixteenth session)."""
+    b = CatalogBuilder(tmp_path)
+    b.add_release("uji-web", "1.0.0", two_service())
+    assert _problems(b, tmp_path / "cache") == []
+    [mou] = (b.catalog / "mous").glob("*.yaml")
+    move(mou, mou.with_name("salinan.yaml"))
+    b.world.snapshot()
+    first = _problems(b, tmp_path / "cache")
+    assert first and all("salinan.yaml" in p and "must match the file name" in p for p in first)
+    assert _problems(b, tmp_path / "cache") == first == _problems(b, None)
+
+
 def _edit_recipe(b: CatalogBuilder) -> str:
     with open(b.recipe_dir("uji-lain", "2.0.0") / "compose.yaml", "a", encoding="utf-8") as fh:
         fh.write("# edited after pinning\n")
