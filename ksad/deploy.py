@@ -60,8 +60,15 @@ def volume_name(slug: str, volume: str) -> str:
     return f"ksad-{slug}-{volume}"
 
 
-def image_tag(app_id: str, service: str, context_hash: str) -> str:
-    # content-addressed: the same source always gives the same tag, so a re-run never rebuilds
+def image_tag(app_id: str, service: str, context_hash: str, build=None) -> str:
+    """Content-addressed: the same source always gives the same tag, so a re-run never rebuilds.
+
+    *build* (the recipe's :class:`~ksad.recipe.Build`): another Dockerfile or other build
+    arguments over the same context make another image, so they are in the tag too.
+    """
+    if build is not None and (build.dockerfile != "Dockerfile" or build.args):
+        context_hash = hashlib.sha256(json.dumps([context_hash, build.dockerfile, build.args],
+                                                 sort_keys=True).encode()).hexdigest()
     return f"ksad-build/{app_id}-{service}:{context_hash[:16]}"
 
 
@@ -144,7 +151,7 @@ class ServiceSpec:
     service: str
     name: str
     image_ref: str
-    build_context: Path | None
+    build: "Build | None"  # the recipe's: context, Dockerfile within it, build arguments
     pull: bool
     spec: dict  # kwargs for Engine.create_container
     files: list[tuple[str, bytes, int]]
@@ -492,7 +499,7 @@ def prepare(settings: Settings, req: InstallRequest, reporter: Reporter) -> Prep
     for name in recipe.start_order():
         service = recipe.services[name]
         if service.build is not None:
-            ref, pull = image_tag(app.id, name, release.builds[name]), False
+            ref, pull = image_tag(app.id, name, release.builds[name], service.build), False
         else:
             ref, pull = service.image, True
         labels = {**base_labels, "ksad.service": name, "ksad.ports": ",".join(map(str, ports[name].values()))}
@@ -500,8 +507,7 @@ def prepare(settings: Settings, req: InstallRequest, reporter: Reporter) -> Prep
                                     labels=labels, env_extra=env_for[name], files=files_for[name],
                                     ports=ports[name], image_ref=ref)
         spec["config"]["labels"]["ksad.spec"] = digest
-        specs[name] = ServiceSpec(name, container_name(slug, name), ref,
-                                  service.build.context if service.build else None, pull, spec,
+        specs[name] = ServiceSpec(name, container_name(slug, name), ref, service.build, pull, spec,
                                   files_for[name], digest, ports[name])
         current = observed.containers.get(name)
         if current is None:
@@ -529,7 +535,7 @@ def prepare(settings: Settings, req: InstallRequest, reporter: Reporter) -> Prep
     for name, s in specs.items():
         if creating and engine.image_id(s.image_ref) is None:
             actions.append(Action("pull", s.image_ref) if s.pull
-                           else Action("build", s.image_ref, str(s.build_context)))
+                           else Action("build", s.image_ref, str(s.build.context)))
         actions.append(container_actions[name])
     actions += removals
     if recovering and req.dry_run:

@@ -227,10 +227,13 @@ class Engine:
         return ports
 
     # --- images ----------------------------------------------------------------
-    def build(self, context_tar: bytes, tag: str, labels: dict[str, str], progress: Callable[[str], None]) -> str:
+    def build(self, context_tar: bytes, tag: str, labels: dict[str, str], progress: Callable[[str], None], *,
+              dockerfile: str = "Dockerfile", args: dict[str, str] | None = None) -> str:
+        """Build *tag* from a context tar; *dockerfile*: its path inside the context."""
         with translate(self.target_name, self.url, "build"):
             stream = self.api.build(fileobj=io.BytesIO(context_tar), custom_context=True, tag=tag, rm=True,
-                                    forcerm=True, labels=labels, decode=True, pull=False)
+                                    forcerm=True, labels=labels, decode=True, pull=False, dockerfile=dockerfile,
+                                    buildargs=dict(args or {}))
             for chunk in stream:
                 if "error" in chunk:
                     raise DeployError("engine.build_failed", target=self.target_name,

@@ -414,10 +414,11 @@ def apply(settings, prep, reporter, timeout: float, *, kind: str = "install", da
                 reporter.step("step.build", image=s.image_ref)
                 from ksad.standin import is_standin_dockerfile
 
-                if is_standin_dockerfile(s.build_context):
+                if is_standin_dockerfile(s.build.context, s.build.dockerfile):
                     utility_image(engine)
-                engine.build(context_tar(s.build_context), s.image_ref,
-                             {"ksad.managed": "1", "ksad.app": prep.app.id}, reporter.detail)
+                engine.build(context_tar(s.build.context), s.image_ref,
+                             {"ksad.managed": "1", "ksad.app": prep.app.id}, reporter.detail,
+                             dockerfile=s.build.dockerfile, args=s.build.args)
             elif kinds.get(s.image_ref) == "pull":
                 reporter.step("step.pull", image=s.image_ref)
                 engine.pull(s.image_ref, reporter.detail)

@@ -466,6 +466,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{field}: '{value}' does not exist or cannot be read",
         "id": "{field}: '{value}' tidak ada atau tidak dapat dibaca",
     },
+    "recipe.dockerfile_outside": {
+        "en": "{field}: '{value}' is not inside the build context; ksad sends (and the entry pins) only the context",
+        "id": "{field}: '{value}' tidak berada di dalam konteks build; ksad hanya mengirim (dan entri hanya mematok) konteks itu",
+    },
     "recipe.build_remote": {
         "en": "{field}: '{value}' is not a local directory; ksad builds only from the recipe's source tree",
         "id": "{field}: '{value}' bukan direktori lokal; ksad hanya membangun dari pohon sumber resep",

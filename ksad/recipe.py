@@ -598,10 +598,15 @@ class _Loader:
         target = self.resolve(context / dockerfile)
         if not self._inside(target, p + ("dockerfile",), dockerfile):
             return
+        inner, top = os.fspath(target), os.fspath(context)
+        if not inner.startswith(top.rstrip(os.sep) + os.sep):
+            # only the context is pinned and sent to the engine: a Dockerfile beside it would be neither
+            c.add(p + ("dockerfile",), "recipe.dockerfile_outside", "dockerfile.outside", value=dockerfile)
+            return
         if not target.is_file():
             c.add(p + ("dockerfile",), "recipe.path_missing", "path", value=dockerfile)
             return
-        out["build"] = Build(context, dockerfile, args)
+        out["build"] = Build(context, Path(os.path.relpath(inner, top)).as_posix(), args)
 
     def h_command(self, v, p, out):
         out[p[-1]] = self._command(v, p)

@@ -133,7 +133,9 @@ class CatalogBuilder:
         return self.src / "recipes" / app_id / version
 
     def add_release(self, app_id: str, version: str, compose: str, *, templates: dict[str, str] | None = None,
-                    upgrades_from: list[str] | None = None, publisher: str = "32.73") -> Path:
+                    upgrades_from: list[str] | None = None, publisher: str = "32.73",
+                    contexts: dict[str, Path] | None = None) -> Path:
+        """*contexts*: {service: build context} to pin besides the stand-ins the compose names."""
         d = self.recipe_dir(app_id, version)
         d.mkdir(parents=True, exist_ok=True)
         (d / "compose.yaml").write_text(compose, encoding="utf-8")
@@ -144,6 +146,7 @@ class CatalogBuilder:
         for service in ("web", "db"):
             if f"../../standin/{service}" in compose:
                 builds[service] = tree_sha256(self.src / "recipes" / "standin" / service)
+        builds.update({service: tree_sha256(context) for service, context in (contexts or {}).items()})
         release = {"version": version, "date": "2026-01-15",
                    "recipe": {"path": f"recipes/{app_id}/{version}", "sha256": tree_sha256(d)},
                    "builds": builds, "changelog": {"id": f"Rilis {version}", "en": f"Release {version}"}}

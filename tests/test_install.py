@@ -310,3 +310,38 @@ def test_one_app_twice_under_two_names(env, run_ksad, ksad_cleanup, app_name):
     run_ksad("uninstall", names[1], "--purge", env=env, check=True)
     rows = {r["name"] for r in json_data(run_ksad("status", "--json", env=env, check=True))}
     assert names[0] in rows and names[1] not in rows
+
+
+def test_a_build_uses_the_recipes_dockerfile_and_build_arguments(catalog, env, run_ksad, ksad_cleanup, app_name):
+    """build: {context, dockerfile, args}, as Compose has it: the Dockerfile named (no Dockerfile at
+    the context's top here) and each argument; another argument value is another image."""
+    import shutil
+
+    context = catalog.src / "recipes" / "custom-web"
+    shutil.copytree(catalog.src / "recipes" / "standin" / "web", context)
+    (context / "docker").mkdir()
+    dockerfile = (context / "Dockerfile").read_text(encoding="utf-8")
+    (context / "Dockerfile").unlink()
+    (context / "docker" / "Dockerfile.ksad").write_text(
+        dockerfile + 'ARG PAGE=none\nRUN echo "page: $PAGE" > /www/arg.txt\n', encoding="utf-8")
+
+    def compose(page: str) -> str:
+        build = f"build: {{context: ../../custom-web, dockerfile: docker/Dockerfile.ksad, args: {{PAGE: {page}}}}}"
+        return two_service().replace("build: ../../standin/web", build, 1)
+
+    catalog.add_release("uji-web", "1.1.0", compose("halo"), contexts={"web": context})
+    catalog.add_release("uji-web", "1.2.0", compose("tabe"), contexts={"web": context})
+    name = app_name("Dockerfile")
+    url = run_ksad("install", "uji-web", "--name", name, "--version", "1.1.0", env=env, check=True,
+                   timeout=300).stdout.strip()
+    assert get(f"{url}arg.txt", "page:").strip() == "page: halo"
+    run_ksad("upgrade", name, env=env, check=True, timeout=300)
+    assert get(f"{url}arg.txt", "tabe").strip() == "page: tabe"
+
+
+def test_a_dockerfile_outside_its_build_context_is_refused(catalog, env, run_ksad):
+    (catalog.src / "recipes" / "standin" / "web.Dockerfile").write_text("FROM scratch\n", encoding="utf-8")
+    build = "build: {context: ../../standin/web, dockerfile: ../web.Dockerfile}"
+    catalog.add_release("uji-web", "1.1.0", two_service().replace("build: ../../standin/web", build, 1))
+    proc = run_ksad("install", "uji-web", "--name", "Uji", "--dry-run", env=env, check=3)
+    assert "services.web.build.dockerfile: '../web.Dockerfile' is not inside the build context" in proc.stderr
