@@ -466,6 +466,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{field}: '{value}' does not exist or cannot be read",
         "id": "{field}: '{value}' tidak ada atau tidak dapat dibaca",
     },
+    "recipe.file_outside": {
+        "en": "{file} is a link to {value}, outside the recipe's directory {root}; the entry's pin covers only that directory.",
+        "id": "{file} adalah tautan ke {value}, di luar direktori resep {root}; patokan entri hanya mencakup direktori itu.",
+    },
+    "recipe.file_outside.hint": {
+        "en": "Put the file itself in the recipe's directory (a link within it is fine), pin the recipe again and sign the entry.",
+        "id": "Letakkan berkasnya sendiri di direktori resep (tautan di dalamnya boleh), patok ulang resep dan tanda tangani entri.",
+    },
     "recipe.dockerfile_outside": {
         "en": "{field}: '{value}' is not inside the build context; ksad sends (and the entry pins) only the context",
         "id": "{field}: '{value}' tidak berada di dalam konteks build; ksad hanya mengirim (dan entri hanya mematok) konteks itu",

@@ -423,6 +423,10 @@ def load_recipe(path: Path, *, allow: frozenset[str] = frozenset(), source_root:
     recipe that will be loaded again, as install's is.
     """
     path = Path(path)
+    target, home = resolve(os.fspath(path.absolute())), resolve(os.fspath(path.absolute().parent))
+    if not target.startswith(home.rstrip(os.sep) + os.sep):
+        # a link out of the recipe's directory: the entry's pin hashes the link, not what it reads
+        raise InputError("recipe.file_outside", file=str(path), value=target, root=home)
     if not cached:
         from ksad import yamlio
 

@@ -385,6 +385,25 @@ def test_build_context_must_stay_inside_the_source_root(tmp_path):
     load_recipe(path, source_root=tmp_path / "recipes")
 
 
+@pytest.mark.parametrize("cached", [True, False])
+def test_a_compose_file_linked_from_outside_the_recipe_directory_is_refused(tmp_path, cached):
+    """The entry pins the recipe directory's tree, where a link is hashed as its text: a
+    compose.yaml linked from elsewhere would be read unpinned. A link within the directory is fine."""
+    shared = tmp_path / "shared.yaml"
+    shared.write_text(MINIMAL)
+    recipe_dir = tmp_path / "recipes" / "demo" / "1.0"
+    recipe_dir.mkdir(parents=True)
+    (recipe_dir / "compose.yaml").symlink_to("../../../shared.yaml")
+    with pytest.raises(InputError) as err:
+        load_recipe(recipe_dir / "compose.yaml", cached=cached)
+    assert err.value.message == (f"{recipe_dir / 'compose.yaml'} is a link to {shared}, outside the recipe's "
+                                 f"directory {recipe_dir}; the entry's pin covers only that directory.")
+    (recipe_dir / "compose.yaml").unlink()
+    (recipe_dir / "real.yaml").write_text(MINIMAL)
+    (recipe_dir / "compose.yaml").symlink_to("real.yaml")
+    assert list(load_recipe(recipe_dir / "compose.yaml", cached=cached).services) == ["web"]
+
+
 def test_one_network_may_be_named_but_not_several(tmp_path):
     one = MINIMAL + "    networks: [app-net]\nnetworks:\n  app-net: {driver: bridge}\n"
     assert load_recipe(write(tmp_path, one)).services["web"].network_mode is None
