@@ -499,9 +499,9 @@ def code_sha256() -> str:
     """ksad's modules and schemas: a remembered result of other code is not used."""
     if not _code:
         h = hashlib.sha256()
-        for path in code_files((Path(__file__).parent, SCHEMA_DIR)):
+        for path in code_files():
             with open(path, "rb") as fh:
-                h.update(path.name.encode() + b"\0" + hashlib.sha256(fh.read()).digest())
+                h.update(f"{path.parent.name}/{path.name}".encode() + b"\0" + hashlib.sha256(fh.read()).digest())
         _code.append(h.hexdigest())
     return _code[0]
 

@@ -83,7 +83,7 @@ def _scan(directory: str, parts: tuple[str, ...], found: list, digest: Callable[
             found.append((rel_parts, f"F {rel} {mode} {digest(entry.path, st)}\n".encode()))
 
 
-def code_files(directories: tuple[Path, ...] = (PACKAGE_DIR, SCHEMA_DIR)) -> list[Path]:
+def code_files(directories: tuple[Path, ...] = (PACKAGE_DIR, PACKAGE_DIR / "validators", SCHEMA_DIR)) -> list[Path]:
     """ksad's modules and schemas: what a remembered result of ksad's checks was computed by."""
     return [directory / name for directory in directories for name in sorted(os.listdir(directory))
             if name.endswith((".py", ".json"))]
@@ -92,8 +92,11 @@ def code_files(directories: tuple[Path, ...] = (PACKAGE_DIR, SCHEMA_DIR)) -> lis
 def code_stamp() -> str:
     """The files of :func:`code_files` by name, size and mtime, the way Python's bytecode cache
     tells that a module changed: ~40 stats, where hashing their content costs ~10 ms."""
-    h = hashlib.sha256()
+    from ksad import __version__
+
+    # the version too: a reproducible build gives every file of a release the same mtime
+    h = hashlib.sha256(f"{__version__}\n".encode())
     for path in code_files():
         st = os.stat(path)
-        h.update(f"{path.name}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+        h.update(f"{path.parent.name}/{path.name}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
     return h.hexdigest()
