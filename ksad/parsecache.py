@@ -238,7 +238,8 @@ class ParsedCache:
         if self._kept is None:
             try:
                 blob = json.loads(self.file.read_bytes())
-                self._kept = blob["entries"] if blob.get("format") == FORMAT else {}
+                kept = blob["entries"] if blob.get("format") == FORMAT else {}
+                self._kept = kept if isinstance(kept, dict) else {}  # not what ksad writes: as none
             except (OSError, ValueError, KeyError, TypeError, AttributeError):
                 self._kept = {}
         return self._kept

@@ -321,6 +321,22 @@ def test_an_edited_parse_cache_cannot_make_a_forged_grant_pass(world):
     assert all(os.stat(c).st_size > 0 for c in caches)
 
 
+@pytest.mark.parametrize("entries", [[], None, "x"])
+def test_a_parse_cache_not_as_ksad_writes_it_is_ignored(world, entries):
+    import json
+
+    from ksad.settings import Settings
+
+    world.write_mou()
+    assert grant(world).ok
+    caches = list(Settings.from_env().cache_dir.glob("parsed-*.json"))
+    assert caches
+    for cache in caches:
+        blob = json.loads(cache.read_bytes())
+        cache.write_text(json.dumps({**blob, "entries": entries}))
+    assert grant(world).ok
+
+
 def test_the_cache_drops_mous_that_are_gone(world):
     import json
 
