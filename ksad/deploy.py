@@ -23,11 +23,14 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Protocol
+from typing import TYPE_CHECKING, Any, Callable, Protocol
 
 from ksad.errors import ConflictError, DeployError, InputError, NotFoundError, TrustError
 from ksad.plan import Action, InstallRequest, InstallResult, Plan  # noqa: F401 - re-exported
 from ksad.settings import Settings
+
+if TYPE_CHECKING:
+    from ksad.recipe import Build
 
 PORT_RANGE = range(8100, 9000)
 
@@ -151,7 +154,7 @@ class ServiceSpec:
     service: str
     name: str
     image_ref: str
-    build: "Build | None"  # the recipe's: context, Dockerfile within it, build arguments
+    build: Build | None  # the recipe's: context, Dockerfile within it, build arguments
     pull: bool
     spec: dict  # kwargs for Engine.create_container
     files: list[tuple[str, bytes, int]]
