@@ -63,7 +63,7 @@ def volume_name(slug: str, volume: str) -> str:
     return f"ksad-{slug}-{volume}"
 
 
-def image_tag(app_id: str, service: str, context_hash: str, build=None) -> str:
+def image_tag(app_id: str, service: str, context_hash: str, build: Build | None = None) -> str:
     """Content-addressed: the same source always gives the same tag, so a re-run never rebuilds.
 
     *build* (the recipe's :class:`~ksad.recipe.Build`): another Dockerfile or other build

@@ -31,12 +31,25 @@ FORMAT = 1  # bump when the cached shape changes
 _known: dict[str, tuple[tuple[int, int, int], str]] = {}
 
 
+def process_sig(st: os.stat_result) -> tuple[int, int, int]:
+    """What this process compares of a file it saw earlier in the same run (see ``_known``)."""
+    return st.st_mtime_ns, st.st_size, st.st_ino
+
+
 def stat_sig(path: str) -> tuple[int, int, int] | None:
     try:
-        st = os.stat(path)
+        return process_sig(os.stat(path))
     except OSError:
         return None
-    return st.st_mtime_ns, st.st_size, st.st_ino
+
+
+def _kept_fields(st: os.stat_result) -> list[int]:
+    # ctime: no unprivileged process sets it back, so an edit that restores the mtime still shows
+    return [st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_dev]
+
+
+def _changed_at(st: os.stat_result) -> int:
+    return max(st.st_mtime_ns, st.st_ctime_ns)
 
 
 def kept_sig(path: str) -> list[int]:
@@ -52,9 +65,9 @@ def kept_sig(path: str) -> list[int]:
         st = os.stat(path)
     except OSError:
         return []
-    if max(st.st_mtime_ns, st.st_ctime_ns) >= time.time_ns() - StatDigests.RACY_NS:
+    if _changed_at(st) >= time.time_ns() - StatDigests.RACY_NS:
         return []
-    return [st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_dev]
+    return _kept_fields(st)
 
 
 def remember_digests(digests: dict[str, tuple[tuple[int, int, int] | None, str]]) -> None:
@@ -132,7 +145,7 @@ class StatDigests:
         kept = self._kept.get(key)
         if isinstance(kept, list) and len(kept) == 6 and isinstance(kept[5], str):
             st = st or os.stat(path)  # only to compare: a file never hashed is opened at once
-            if kept[:5] == [st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_dev]:
+            if kept[:5] == _kept_fields(st):
                 self._fresh[key] = kept
                 return st, kept[5], None
         fd = os.open(path, os.O_RDONLY)
@@ -148,7 +161,7 @@ class StatDigests:
         raw = b"".join(parts)
         actual = hashlib.sha256(raw).hexdigest()
         if self.settled(st):
-            self._fresh[key] = [st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_dev, actual]
+            self._fresh[key] = [*_kept_fields(st), actual]
         return st, actual, raw
 
     def settled(self, st: os.stat_result | int) -> bool:
@@ -156,7 +169,7 @@ class StatDigests:
 
         *st*: a file's stat, or the newest mtime or ctime (ns) of several files.
         """
-        return (st if isinstance(st, int) else max(st.st_mtime_ns, st.st_ctime_ns)) < self._since
+        return (st if isinstance(st, int) else _changed_at(st)) < self._since
 
     def sha256(self, key: str, path: str) -> str | None:
         """The file's sha256, None if it cannot be read."""

@@ -1099,7 +1099,7 @@ def verify_snapshot(catalog_root: Path | str, trust_state_dir: Path | str, now: 
     expires = parse_datetime(data["expires"])
     if expires <= _now(now):
         raise TrustError("trust.snapshot.expired", file=str(path), date=iso_utc(expires))
-    from ksad.parsecache import remember_digests
+    from ksad.parsecache import process_sig, remember_digests
 
     files: dict[str, str] = data["files"]
     root_s = str(root)
@@ -1115,7 +1115,7 @@ def verify_snapshot(catalog_root: Path | str, trust_state_dir: Path | str, now: 
             raise InputError("file.unreadable", file=target, problem=exc.strerror or str(exc)) from None
         if actual != digest:
             raise TrustError("trust.snapshot.file_changed", file=rel, catalog=str(root))
-        seen[target] = ((st.st_mtime_ns, st.st_size, st.st_ino), digest)  # the stat from before the read
+        seen[target] = (process_sig(st), digest)  # the stat from before the read
     for rel in covered_files(root):
         if rel not in files:
             raise TrustError("trust.snapshot.file_unlisted", file=rel, catalog=str(root))
