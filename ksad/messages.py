@@ -478,6 +478,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{field}: '{value}' is not inside the build context; ksad sends (and the entry pins) only the context",
         "id": "{field}: '{value}' tidak berada di dalam konteks build; ksad hanya mengirim (dan entri hanya mematok) konteks itu",
     },
+    "recipe.template_unpinned": {
+        "en": "{field}: '{value}' is neither in the recipe's directory nor in one of its build contexts; the entry pins only those, so put the template in one of them",
+        "id": "{field}: '{value}' tidak berada di direktori resep maupun di salah satu konteks build-nya; entri hanya mematok keduanya, jadi letakkan templat di salah satunya",
+    },
     "recipe.build_remote": {
         "en": "{field}: '{value}' is not a local directory; ksad builds only from the recipe's source tree",
         "id": "{field}: '{value}' bukan direktori lokal; ksad hanya membangun dari pohon sumber resep",

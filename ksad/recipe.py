@@ -1295,6 +1295,12 @@ class _KsadLoader:
         self.check.add(p, "recipe.mode", "files.mode", value=raw)
         return None
 
+    def _pinned(self, path: Path) -> bool:
+        inner = os.fspath(path)
+        homes = [self.loader.resolve(self.loader.recipe_dir)]
+        homes += [s.build.context for s in self.services.values() if s.build is not None]
+        return any(inner.startswith(os.fspath(home).rstrip(os.sep) + os.sep) for home in homes)
+
     def _template(self, raw: Any, p: Pointer, names: set[str]) -> Path | None:
         c = self.check
         text_path = c.text(raw, p)
@@ -1302,6 +1308,10 @@ class _KsadLoader:
             return None
         path = self.loader.resolve(self.loader.recipe_dir / text_path)
         if not self.loader._inside(path, p, text_path):
+            return None
+        if not self._pinned(path):
+            # the entry pins the recipe's directory and its build contexts, nothing else it reads
+            c.add(p, "recipe.template_unpinned", "template.unpinned", value=text_path)
             return None
         try:
             body = path.read_text(encoding="utf-8")

@@ -608,3 +608,24 @@ def test_a_recipe_is_checked_again_each_time_even_when_its_parse_is_cached(tmp_p
     with pytest.raises(InputError) as err:
         load_recipe(path)
     assert "line 4: services.web.cpu_shares" in err.value.message
+
+
+@pytest.mark.parametrize("where, accepted", [
+    ("../../standin/web/ksad.json", True),  # in a build context: pinned by the entry's builds
+    ("../../shared/ksad.json", False),      # in the source tree, but pinned by nothing
+    ("templates/link.json", False),         # a link in the recipe to that same unpinned file
+])
+def test_a_template_must_be_pinned_by_the_recipe_directory_or_a_build_context(tmp_path, where, accepted):
+    path = make_tree(tmp_path, GOOD.replace("template: templates/ksad.json", f"template: {where}"))
+    for home in (tmp_path / "recipes" / "standin" / "web", tmp_path / "recipes" / "shared"):
+        home.mkdir(exist_ok=True)
+        (home / "ksad.json").write_text(TEMPLATE)
+    (path.parent / "templates" / "link.json").symlink_to("../../../shared/ksad.json")
+    if accepted:
+        recipe = load_recipe(path, source_root=tmp_path / "recipes")
+        assert recipe.ksad.files[0].template == tmp_path / "recipes" / "standin" / "web" / "ksad.json"
+        return
+    with pytest.raises(InputError) as err:
+        load_recipe(path, source_root=tmp_path / "recipes")
+    assert (f"x-ksad.files[0].template: '{where}' is neither in the recipe's directory nor in one of its "
+            "build contexts; the entry pins only those") in err.value.message

@@ -23,15 +23,14 @@ from ksad.hashing import tree_sha256
 from ksad.validate import validate_catalog
 
 TEMPLATED = two_service().replace(
-    "  secrets:\n", "  files:\n    - {service: web, target: /www/ksad.json, template: ../../shared/ksad.json}\n  secrets:\n")
+    "  secrets:\n", "  files:\n    - {service: web, target: /www/ksad.json, template: ../../standin/web/ksad.json}\n  secrets:\n")
 
 
 @pytest.fixture
 def built(tmp_path) -> CatalogBuilder:
     b = CatalogBuilder(tmp_path, grant=False)
-    shared = b.src / "recipes" / "shared"
-    shared.mkdir(parents=True)
-    (shared / "ksad.json").write_text('{"name": "${name}"}\n', encoding="utf-8")
+    # a template outside the recipe's directory must lie in one of its build contexts (pinned too)
+    (b.src / "recipes" / "standin" / "web" / "ksad.json").write_text('{"name": "${name}"}\n', encoding="utf-8")
     b.add_release("uji-web", "1.0.0", TEMPLATED)
     b.add_release("uji-lain", "2.0.0", two_service(), templates={"docs/NOTES.txt": "Catatan rilis.\n"})
     return b
@@ -185,7 +184,7 @@ def _context_now_a_link_outside(b: CatalogBuilder) -> str:
 
 
 def _template_outside_the_recipe(b: CatalogBuilder) -> str:
-    (b.src / "recipes" / "shared" / "ksad.json").write_text('{"call": "${hotline}"}\n', encoding="utf-8")
+    (b.src / "recipes" / "standin" / "web" / "ksad.json").write_text('{"call": "${hotline}"}\n', encoding="utf-8")
     return "uses ${hotline}"
 
 
