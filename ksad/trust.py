@@ -879,6 +879,13 @@ def verify_app_entry(data: dict, keyring: Keyring, *, now: datetime | None = Non
 
 
 def catalog_id(catalog_root: Path | str) -> str:
+    # resolved: one catalog reached through a link keeps one history (a replay through
+    # the other path would otherwise meet a fresh trust state)
+    return hashlib.sha256(os.path.realpath(catalog_root).encode()).hexdigest()[:16]
+
+
+def _legacy_catalog_id(catalog_root: Path | str) -> str:
+    """The id used before links were resolved: a state kept under it is adopted, not lost."""
     return hashlib.sha256(str(Path(catalog_root).absolute()).encode()).hexdigest()[:16]
 
 
@@ -887,22 +894,32 @@ class TrustStore:
 
     def __init__(self, state_dir: Path | str, catalog_root: Path | str) -> None:
         self.dir = Path(state_dir)
-        self.catalog_root = Path(catalog_root).absolute()
+        self.catalog_root = Path(os.path.realpath(catalog_root))
         self.file = self.dir / f"{catalog_id(self.catalog_root)}.json"
+        self.legacy_file = self.dir / f"{_legacy_catalog_id(catalog_root)}.json"
         self.pins_file = self.dir / ROOT_PINS_FILE
         self._cache: dict | None = None
 
     def read(self) -> dict:
         if self._cache is None:
-            try:
-                self._cache = json.loads(self.file.read_text(encoding="utf-8"))
-            except FileNotFoundError:
+            self._cache = self._read(self.file)
+            if self._cache is None and self.legacy_file != self.file:
+                self._cache = self._read(self.legacy_file)  # written under the path's old id
+            if self._cache is None:
                 self._cache = {}
-            except (OSError, ValueError) as exc:
-                raise TrustError("trust.state.corrupt", file=str(self.file), problem=str(exc)) from None
-            if not isinstance(self._cache, dict):
-                raise TrustError("trust.state.corrupt", file=str(self.file), problem="not an object")
         return self._cache
+
+    @staticmethod
+    def _read(file: Path) -> dict | None:
+        try:
+            state = json.loads(file.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError) as exc:
+            raise TrustError("trust.state.corrupt", file=str(file), problem=str(exc)) from None
+        if not isinstance(state, dict):
+            raise TrustError("trust.state.corrupt", file=str(file), problem="not an object")
+        return state
 
     def pins(self) -> list[str]:
         try:

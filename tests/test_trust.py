@@ -396,3 +396,32 @@ def test_verified_signatures_are_remembered_only_for_the_exact_bytes(tmp_path):
     kept = _verified_memo().file
     assert stat.S_IMODE(kept.stat().st_mode) == 0o600
     assert len(json.loads(kept.read_bytes())) == len(_verified_memo().tokens)
+
+
+def test_a_catalog_reached_through_a_link_keeps_one_history(world, state_dir, tmp_path):
+    """A replay through another path to the same catalog meets the history, not a fresh state."""
+    link = tmp_path / "via-link"
+    link.symlink_to(world.root)
+    old = (world.root / SNAPSHOT_FILE).read_text()
+    world.snapshot()
+    assert verify_snapshot(world.root, state_dir).version == 2
+    (world.root / SNAPSHOT_FILE).write_text(old)
+    with pytest.raises(TrustError, match="older than version 2 already trusted"):
+        verify_snapshot(link, state_dir)
+
+
+def test_a_state_kept_under_the_unresolved_path_is_adopted(world, state_dir, tmp_path):
+    """Before links were resolved, the state of a linked catalog was named by the link's path."""
+    import hashlib
+
+    link = tmp_path / "via-link"
+    link.symlink_to(world.root)
+    old = (world.root / SNAPSHOT_FILE).read_text()
+    world.snapshot()
+    assert verify_snapshot(link, state_dir).version == 2
+    (kept,) = state_dir.glob("????????????????.json")
+    legacy = state_dir / (hashlib.sha256(str(link).encode()).hexdigest()[:16] + ".json")
+    kept.rename(legacy)  # as an older ksad left it
+    (world.root / SNAPSHOT_FILE).write_text(old)
+    with pytest.raises(TrustError, match="older than version 2 already trusted"):
+        verify_snapshot(link, state_dir)
