@@ -358,9 +358,28 @@ def _cache_dir(catalog: Catalog) -> Path | None:
 
 
 def _catalog_cache(root: Path, cache_dir: Path | None) -> Path | None:
+    """One directory per catalog and ksad: an entry kept as checked was checked by this code
+    and schema (an upgrade that tightens the schema must not be served an older verdict)."""
     if cache_dir is None:
         return None
-    return Path(cache_dir) / f"catalog-{hashlib.sha256(str(Path(root).resolve()).encode()).hexdigest()[:16]}"
+    from ksad.hashing import code_stamp
+
+    catalog = hashlib.sha256(str(Path(root).resolve()).encode()).hexdigest()[:16]
+    return Path(cache_dir) / f"catalog-{catalog}-{code_stamp()[:12]}"
+
+
+def _drop_other_code_caches(cache: Path) -> None:
+    """Remove what another ksad kept for this catalog (called when this one starts its own)."""
+    import shutil
+
+    catalog = cache.name.rsplit("-", 1)[0]
+    try:
+        others = [p for p in cache.parent.iterdir()
+                  if p != cache and (p.name == catalog or p.name.startswith(catalog + "-"))]
+    except OSError:
+        return
+    for other in others:
+        shutil.rmtree(other, ignore_errors=True)
 
 
 def _stat_sig(path: Path) -> list[int]:
@@ -1005,6 +1024,8 @@ def _load_index(catalog: Catalog) -> list[App]:
     if cache is not None and (dirty or set(fresh) != set(index)):
         from ksad.fsutil import write_cache
 
+        if not index:
+            _drop_other_code_caches(cache)
         try:
             for digest, data in parsed.items():
                 write_cache(cache / f"{digest}.json", json.dumps(data))

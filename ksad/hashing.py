@@ -89,9 +89,19 @@ def code_files(directories: tuple[Path, ...] = (PACKAGE_DIR, PACKAGE_DIR / "vali
             if name.endswith((".py", ".json"))]
 
 
+_stamp: list[str] = []
+
+
 def code_stamp() -> str:
     """The files of :func:`code_files` by name, size and mtime, the way Python's bytecode cache
-    tells that a module changed: ~40 stats, where hashing their content costs ~10 ms."""
+    tells that a module changed: ~40 stats, where hashing their content costs ~10 ms.
+    Taken once a process: the code running is the code it loaded."""
+    if not _stamp:
+        _stamp.append(_code_stamp())
+    return _stamp[0]
+
+
+def _code_stamp() -> str:
     from ksad import __version__
 
     # the version too: a reproducible build gives every file of a release the same mtime

@@ -808,3 +808,26 @@ def test_documents_json_edited_at_random_gives_by_its_lines_what_decoding_it_who
                            == {"data": given, "sha256": sha} for line in edited.split(b"\n")), sha
             compared += 1
     assert compared > 1000
+
+
+def test_what_another_ksad_kept_is_neither_used_nor_left_behind(built, tmp_path, monkeypatch):
+    """An entry kept as checked was checked by the schema and code of the ksad that kept it:
+    an upgrade (a new version, a tightened schema) starts a cache of its own, and drops the old one."""
+    import ksad
+    from ksad import hashing
+
+    monkeypatch.setattr(StatDigests, "RACY_NS", 0)
+    cache = tmp_path / "cache"
+    app = next(a for a in open_catalog(built.catalog, cache_dir=cache).apps() if a.id == "uji-web")
+    assert sorted(r["version"] for r in app.data["releases"]) == ["1.0.0", "1.1.0"]
+    (old,) = cache.glob("catalog-*")
+    kept = old / f"{app.data_sha256}.json"
+    assert kept.is_file()
+    # what an older ksad, whose schema let a number through as a version, could have kept
+    kept.write_text(json.dumps({"id": "uji-web", "releases": [{"version": 5}]}), encoding="utf-8")
+    monkeypatch.setattr(ksad, "__version__", ksad.__version__ + ".post1")
+    monkeypatch.setattr(hashing, "_stamp", [], raising=False)  # taken once a process
+    app = next(a for a in open_catalog(built.catalog, cache_dir=cache).apps() if a.id == "uji-web")
+    assert sorted(r["version"] for r in app.data["releases"]) == ["1.0.0", "1.1.0"]
+    (new,) = cache.glob("catalog-*")
+    assert new != old and not old.exists()
