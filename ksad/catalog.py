@@ -370,14 +370,16 @@ def _catalog_cache(root: Path, cache_dir: Path | None) -> Path | None:
 
 def _drop_other_code_caches(cache: Path) -> None:
     """Remove what another ksad kept for this catalog (called when this one starts its own)."""
-    import shutil
-
     catalog = cache.name.rsplit("-", 1)[0]
     try:
         others = [p for p in cache.parent.iterdir()
                   if p != cache and (p.name == catalog or p.name.startswith(catalog + "-"))]
     except OSError:
         return
+    if not others:
+        return  # the usual case; shutil costs ~4 ms to import
+    import shutil
+
     for other in others:
         shutil.rmtree(other, ignore_errors=True)
 
