@@ -262,7 +262,11 @@ class Catalog:
 
     @cached_property
     def sources(self) -> Path:  # resolved once: every App of a 165-app catalog asks
-        return (self.root / self.meta.get("sources", ".")).resolve()
+        value = self.meta.get("sources", ".")
+        if not isinstance(value, str) or not value:
+            raise InputError("catalog.sources_invalid", file=str(self.root / "catalog.yaml"),
+                             got=json.dumps(value, ensure_ascii=False, default=str))
+        return (self.root / value).resolve()
 
     @property
     def apps_dir(self) -> Path:

@@ -347,6 +347,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "No catalog at {path}.",
         "id": "Tidak ada katalog di {path}.",
     },
+    "catalog.sources_invalid": {
+        "en": "{file}: sources must be a directory path, as text, relative to the catalog (found {got}).",
+        "id": "{file}: sources harus berupa path direktori, sebagai teks, relatif terhadap katalog (ditemukan {got}).",
+    },
+    "catalog.sources_invalid.hint": {
+        "en": "Write it as, for example, sources: \"..\" (where the recipes/ directory is), then run ksad catalog validate.",
+        "id": "Tulis, misalnya, sources: \"..\" (tempat direktori recipes/ berada), lalu jalankan ksad catalog validate.",
+    },
     "catalog.missing.hint": {
         "en": "Point --catalog or KSAD_CATALOG at a catalog directory (it holds apps/).",
         "id": "Arahkan --catalog atau KSAD_CATALOG ke direktori katalog (berisi apps/).",

@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 
 from ksad.catalog import (DOCUMENTS_FILE, ENTRIES_DIR, INDEX_FILE, Problem, _build_entry, _catalog_meta, _msg, _plain,
-                          _shipped_blob, _shipped_index, _shipped_json, app_problems, build_documents, code_sha256)
+                          _shipped_blob, _shipped_index, _shipped_json, app_problems, build_documents, code_sha256,
+                          schema_problems)
 from ksad.errors import InputError, KsadError, NotFoundError
 from ksad.hashing import tree_sha256
 from ksad.parsecache import StatDigests
@@ -115,18 +116,23 @@ def _catalog_file(run: Run, path: Path) -> tuple[dict, list[Problem]]:
         problem = exc.strerror or str(exc)
         return {}, [Problem(str(path), None, "", _msg("file.unreadable", file=str(path), problem=problem))]
     digest = hashlib.sha256(raw).hexdigest()
-    meta = run.memo.get(f"catalog:{digest}")
+    meta = run.memo.get(f"catalog:{digest}")  # kept only when it had no problem
+    problems: list[Problem] = []
     if not isinstance(meta, dict):
         from ksad import yamlio
 
         try:
-            meta = _plain(yamlio.load_mapping(path, raw=raw).data)
+            doc = yamlio.load_mapping(path, raw=raw)
         except InputError as exc:
             return {}, [Problem(str(path), None, "", exc.message)]
-        if json.loads(json.dumps(meta)) == meta:  # kept only if JSON gives it back as parsed
+        meta = _plain(doc.data)
+        problems = schema_problems("catalog", meta, doc)
+        if not problems and json.loads(json.dumps(meta)) == meta:  # kept only if JSON gives it back as parsed
             run.memo.keep(f"catalog:{digest}", meta)
     run.catalog_yaml = {"sha256": digest, "meta": meta}  # as the index records it
-    return meta, []
+    if not isinstance(meta.get("sources", "."), str):
+        meta = {k: v for k, v in meta.items() if k != "sources"}  # reported; the default stands in
+    return meta, problems
 
 
 # --- one run's memory -------------------------------------------------------------

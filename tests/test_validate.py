@@ -610,3 +610,23 @@ def test_an_index_gone_stale_after_a_clean_run_is_reported(built, tmp_path, monk
     found = _problems(built, tmp_path / "cache")
     assert any("index.json" in p and "does not match" in p and stale in p for p in found), found
     assert found == _problems(built, None)
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("name: test catalog\nsources: [../src]\n", "catalog.yaml:2: sources: must be of type string"),
+    ("name: test catalog\nsorces: ../src\n", "catalog.yaml:1: (top): unknown key(s): sorces"),
+    ("sources: ../src\n", "catalog.yaml:1: name: required field 'name' is missing"),
+])
+def test_catalog_yaml_is_checked_by_its_schema(built, tmp_path, text, problem):
+    (built.catalog / "catalog.yaml").write_text(text, encoding="utf-8")
+    for cache in (tmp_path / "cache", tmp_path / "cache"):  # and once more, remembered
+        found = _problems(built, cache)
+        assert any(problem in p for p in found), found
+
+
+def test_a_catalog_whose_sources_is_not_a_path_is_refused_by_every_command(built, run_ksad):
+    (built.catalog / "catalog.yaml").write_text("name: test catalog\nsources: 5\n", encoding="utf-8")
+    for args in (["catalog", "show", "uji-web"], ["install", "uji-web", "--dry-run"]):
+        proc = run_ksad("--catalog", built.catalog, *args, check=3)
+        assert (f"{built.catalog / 'catalog.yaml'}: sources must be a directory path, as text, relative to the "
+                "catalog (found 5).") in proc.stderr
