@@ -247,7 +247,9 @@ def test_validate_reports_a_bad_signature_with_its_file(pub, run_ksad, ksad_env)
     proc = run_ksad("catalog", "validate", env=pub.env, check=3)
     assert "apps/uji-web.yaml" in proc.stderr and "signatures" in proc.stderr
     assert "does not match" in proc.stderr or "signature" in proc.stderr.lower()
-    assert not (Path(ksad_env["KSAD_HOME"]) / "trust").exists()  # validating trusts nothing
+    # validating trusts nothing: no trust state (a memo of file digests may be kept, once the files are
+    # older than StatDigests.RACY_NS, which a slow machine reaches within this test)
+    assert not list((Path(ksad_env["KSAD_HOME"]) / "trust").glob("????????????????.json"))
 
 
 def test_validate_reports_a_changed_file_and_warns_about_an_expired_mou(pub, run_ksad):
