@@ -13,6 +13,7 @@ see one spelling of each request whatever Compose syntax the recipe used.
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +36,7 @@ SAFE_CAPABILITIES = frozenset({
 })
 
 DOCKER_SOCKETS = ("/var/run/docker.sock", "/run/docker.sock")
+CONFINED_SELINUX_TYPES = frozenset({"container_t", "svirt_lxc_net_t"})  # what Docker gives a container anyway
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,8 @@ class PolicyRefused(PolicyError):
 
 def _bind_kinds(host: str) -> list[str]:
     path = posixpath.normpath(host)
+    if path.startswith("//"):
+        path = "/" + path.lstrip("/")  # POSIX leaves a leading // to the system; Linux reads it as /
     if path in DOCKER_SOCKETS:
         return ["docker-socket"]
     # A parent directory of the socket (/run, /var, /) hands it over as well.
@@ -82,17 +86,20 @@ def _bind_kinds(host: str) -> list[str]:
 def unconfining(option: str) -> bool:
     """Whether a ``security_opt`` entry weakens the container's confinement.
 
-    Only options we can vouch for pass: ``no-new-privileges``, SELinux labels
-    other than ``disable``, and a named AppArmor profile other than
-    ``unconfined``. A seccomp profile is a host file we cannot read, so it is
+    Only options we can vouch for pass: ``no-new-privileges``, an SELinux
+    ``level`` or the standard container type, and a named AppArmor profile other
+    than ``unconfined``. A seccomp profile is a host file we cannot read, so it is
     treated as unconfining too.
     """
-    name, _, value = option.replace(":", "=", 1).partition("=")
+    name, value = (re.split("[=:]", option, maxsplit=1) + [""])[:2]  # Docker takes either separator
     name, value = name.strip(), value.strip()
     if name == "no-new-privileges":
         return False
     if name == "label":
-        return value == "disable"
+        # a type, user or role can name an unconfined domain (type:spc_t, type:unconfined_t);
+        # an MCS level only separates containers further
+        kind, _, rest = value.partition(":")
+        return not (kind == "level" or (kind == "type" and rest in CONFINED_SELINUX_TYPES))
     if name == "apparmor":
         return value in ("", "unconfined")
     return True

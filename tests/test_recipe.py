@@ -530,8 +530,26 @@ def test_every_violation_is_named_at_once(tmp_path):
 
 def test_default_capabilities_and_safe_security_options_need_no_exception(tmp_path):
     text = MINIMAL + ("    cap_add: [CAP_CHOWN, net_bind_service, SETUID]\n"
-                      '    security_opt: ["no-new-privileges:true", "label=type:svirt_apache_t", "apparmor=my-profile"]\n')
+                      '    security_opt: ["no-new-privileges:true", "label=type:container_t", "label:level:s0:c1,c2",'
+                      ' "apparmor=my-profile"]\n')
     assert load_recipe(write(tmp_path, text)).allowed == frozenset()
+
+
+@pytest.mark.parametrize("option", ["label=type:spc_t", "label:type:unconfined_t", "label=user:system_u",
+                                    "label=role:system_r", "label=disable"])
+def test_an_selinux_label_that_can_unconfine_needs_an_exception(tmp_path, option):
+    path = write(tmp_path, MINIMAL + f'    security_opt: ["{option}"]\n')
+    with pytest.raises(PolicyError) as err:
+        load_recipe(path)
+    assert f"service web: security-opt ({option})" in err.value.message
+
+
+@pytest.mark.parametrize("host", ["//var/run/docker.sock", "///run//docker.sock", "/var/run/./docker.sock"])
+def test_the_docker_socket_is_known_however_its_path_is_spelled(tmp_path, host):
+    path = write(tmp_path, MINIMAL + f'    volumes: ["{host}:/s"]\n')
+    with pytest.raises(PolicyError) as err:
+        load_recipe(path, allow=frozenset({"host-path"}))
+    assert "docker-socket (" in err.value.message
 
 
 def test_check_policy_returns_what_was_used(tmp_path):
