@@ -43,6 +43,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{file}, line {line}: key '{key}' appears twice.",
         "id": "{file}, baris {line}: kunci '{key}' muncul dua kali.",
     },
+    "yaml.alias_bomb": {
+        "en": "{file}, line {line}: its aliases (*name) repeat what they name into more than {limit} values.",
+        "id": "{file}, baris {line}: alias-nya (*nama) mengulang yang dirujuknya menjadi lebih dari {limit} nilai.",
+    },
+    "yaml.alias_bomb.hint": {
+        "en": "ksad refuses such a file (it would take all memory); write the repeated parts out, or repeat fewer.",
+        "id": "ksad menolak berkas seperti ini (akan menghabiskan memori); tulis bagian yang berulang apa adanya, atau kurangi pengulangannya.",
+    },
+    "yaml.alias_loop": {
+        "en": "{file}, line {line}: an alias (*name) refers to a value that contains it.",
+        "id": "{file}, baris {line}: sebuah alias (*nama) merujuk ke nilai yang memuat alias itu sendiri.",
+    },
     "yaml.not_mapping": {
         "en": "{file}: expected a mapping (key: value) at the top level.",
         "id": "{file}: tingkat teratas harus berupa pemetaan (kunci: nilai).",

@@ -133,6 +133,7 @@ def parse(text: str, path: Path | str = "<text>", *, with_lines: bool = True, pl
             data = _build(node, (), lines if with_lines else None, path, loader, set(),
                           _PLAIN_SCALARS if plain else _SCALARS)
         except _Generic:
+            _check_expansion(node, path)
             data, lines = _construct(loader, node, path, with_lines)
             if plain:
                 from ksad.parsecache import plain as plain_data
@@ -153,6 +154,39 @@ def parse(text: str, path: Path | str = "<text>", *, with_lines: bool = True, pl
     finally:
         loader.dispose()
     return Document(path, data, lines, plain)
+
+
+# A document whose aliases repeat it into more values than this (and ten times more than it
+# has nodes) is refused: 268 bytes of nested aliases stand for 10^8 values, which every walk of
+# the data (lines, schema, JSON) would visit. Documents without aliases are never refused.
+MAX_EXPANDED = 100_000
+
+
+def _check_expansion(root: yaml.Node, path: Path) -> None:
+    """Refuse a document its aliases make huge or recursive, counting each node once."""
+    sizes: dict[int, int] = {}
+    open_: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in open_:
+            raise InputError("yaml.alias_loop", file=str(path), line=node.start_mark.line + 1)
+        open_.add(key)
+        if isinstance(node, yaml.MappingNode):
+            total = 1 + sum(size(k) + size(v) for k, v in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            total = 1 + sum(size(item) for item in node.value)
+        else:
+            total = 1
+        open_.discard(key)
+        sizes[key] = min(total, 10 ** 12)  # a bound keeps the sums cheap
+        return sizes[key]
+
+    total = size(root)
+    if total > MAX_EXPANDED and total > 10 * len(sizes):
+        raise InputError("yaml.alias_bomb", file=str(path), line=root.start_mark.line + 1, limit=f"{MAX_EXPANDED:,}")
 
 
 def _construct(loader, node: yaml.Node, path: Path, with_lines: bool) -> tuple[Any, dict]:

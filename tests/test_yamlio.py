@@ -111,3 +111,42 @@ def test_deep_nesting_reads_as_deep_as_before_and_beyond_is_a_message():
     with pytest.raises(InputError) as exc:
         yamlio.parse("a: " + "[" * 5000 + "]" * 5000, "f.yaml")
     assert exc.value.message == "f.yaml, line 1: not valid YAML (nested too deeply)."
+
+
+def _nested_aliases(levels: int, width: int = 9) -> str:
+    text = "l0: &l0 [" + ", ".join(["x"] * width) + "]\n"
+    for n in range(1, levels):
+        text += f"l{n}: &l{n} [" + ", ".join([f"*l{n - 1}"] * width) + "]\n"
+    return text
+
+
+def test_a_billion_laughs_is_refused_before_it_is_built():
+    """268 bytes of nested aliases stand for 10^8 values: every later walk would visit them all."""
+    with pytest.raises(InputError) as err:
+        yamlio.parse(_nested_aliases(8), "bomb.yaml")
+    assert err.value.message == "bomb.yaml, line 1: its aliases (*name) repeat what they name into more than 100,000 values."
+    assert "would take all memory" in err.value.hint
+
+
+def test_aliases_that_repeat_little_are_read_as_the_safe_loader_reads_them():
+    text = _nested_aliases(4)  # 9^4: a few thousand values, from few nodes
+    assert yamlio.parse(text, "ok.yaml").data == yaml.safe_load(text)
+    # a compose-style anchor merged into many services
+    text = "x-base: &base {image: a, restart: always}\n" + "".join(f"s{i}: {{<<: *base, n: {i}}}\n" for i in range(500))
+    assert yamlio.parse(text, "compose.yaml").data == yaml.safe_load(text)
+
+
+def test_a_recursive_alias_is_a_message():
+    with pytest.raises(InputError) as err:
+        yamlio.parse("a: &a [1, *a]\n", "loop.yaml")
+    assert err.value.message == "loop.yaml, line 1: an alias (*name) refers to a value that contains it."
+
+
+def test_a_catalog_holding_a_billion_laughs_is_refused_quickly(tmp_path, run_ksad):
+    from catalog_factory import CatalogBuilder, two_service
+
+    b = CatalogBuilder(tmp_path, grant=False)
+    b.add_release("uji-web", "1.0.0", two_service())
+    (b.catalog / "apps" / "uji-bom.yaml").write_text(_nested_aliases(9), encoding="utf-8")
+    proc = run_ksad("--catalog", b.catalog, "catalog", "list", check=3, timeout=60)
+    assert "uji-bom.yaml, line 1: its aliases (*name) repeat what they name" in proc.stderr
