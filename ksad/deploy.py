@@ -275,13 +275,19 @@ def pick_instance(containers: list[dict], app_or_name: str, target: str) -> dict
     from ksad.naming import slugify
 
     found = instances(containers)
+    named = [labels for labels in found.values() if labels.get("ksad.name") == app_or_name]
+    if len(named) == 1:
+        return named[0]  # the exact local name is the most specific thing a user can say
     try:
         slug = slugify(app_or_name)
     except InputError:
         slug = None
-    if slug in found:
-        return found[slug]
     of_app = [labels for labels in found.values() if labels.get("ksad.app") == app_or_name]
+    if slug in found:
+        if of_app and found[slug] not in of_app:  # a name whose slug is another app's id (older ksad let it be)
+            raise ConflictError("instance.name_or_app", value=app_or_name, choices=", ".join(
+                sorted(f'"{i["ksad.name"]}" ({i.get("ksad.app", "?")})' for i in [found[slug], *of_app])))
+        return found[slug]
     if len(of_app) == 1:
         return of_app[0]
     if len(of_app) > 1:

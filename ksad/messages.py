@@ -267,6 +267,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                               "id": "Lihat yang terpasang dengan: ksad status"},
     "instance.ambiguous": {"en": "{app} is installed more than once here: {names}. Say which, by its local name.",
                            "id": "{app} terpasang lebih dari sekali di sini: {names}. Sebutkan yang mana, dengan nama lokalnya."},
+    "instance.name_or_app": {"en": "'{value}' could mean any of {choices}. Say which by its exact local name.",
+                             "id": "'{value}' bisa berarti salah satu dari {choices}. Sebutkan yang mana dengan nama lokalnya yang persis."},
     "instance.no_service": {"en": "{app} has no service '{service}'.", "id": "{app} tidak punya layanan '{service}'."},
     "lock.held": {"en": "Another ksad (pid {pid}) is working on {app} on {target}.",
                   "id": "ksad lain (pid {pid}) sedang mengerjakan {app} di {target}."},
@@ -890,6 +892,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "name.taken": {
         "en": "The name '{name}' (slug {slug}) is already used by app '{app}' on this target.",
         "id": "Nama '{name}' (slug {slug}) sudah dipakai aplikasi '{app}' di target ini.",
+    },
+    "name.is_app_id": {
+        "en": "The name '{name}' (slug {slug}) is the id of another app installed on this target: a command naming that app would find this one.",
+        "id": "Nama '{name}' (slug {slug}) adalah id aplikasi lain yang terpasang di target ini: perintah yang menyebut aplikasi itu akan menemukan yang ini.",
+    },
+    "name.is_app_id.hint": {
+        "en": "Choose another name with --name.",
+        "id": "Pilih nama lain dengan --name.",
     },
     "name.taken.hint": {
         "en": "Choose another name with --name; each app on a target needs its own.",

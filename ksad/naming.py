@@ -143,6 +143,9 @@ def ensure_unique(name: LocalName, taken: dict[str, str], app_id: str) -> None:
     app keeping its own name (an upgrade, a re-run) is not a clash.
     """
     wanted_name = name.name.casefold()
+    if name.slug in set(taken.values()) - {app_id}:
+        # `ksad uninstall <that app>` would then find this one by its slug
+        raise ConflictError("name.is_app_id", name=name.name, slug=name.slug)
     for used, other_app in taken.items():
         if other_app == app_id:
             continue

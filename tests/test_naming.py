@@ -139,3 +139,33 @@ def test_different_names_with_the_same_slug_clash():
 def test_local_name_is_a_value():
     assert validate_name("e\u0301-Lapor") == validate_name("\u00e9-Lapor")
     assert isinstance(validate_name("Sabalong"), LocalName)
+
+
+def test_a_name_whose_slug_is_another_installed_apps_id_is_refused(monkeypatch):
+    """`ksad uninstall sakip --purge` must not find an e-budgeting installed as "Sakip"."""
+    monkeypatch.setenv("KSAD_LANG", "en")
+    with pytest.raises(ConflictError) as err:
+        ensure_unique(validate_name("SAKIP"), {"tau-samawa": "sakip"}, "e-budgeting")
+    assert err.value.exit_code == 9
+    assert "'SAKIP' (slug sakip) is the id of another app installed on this target" in err.value.message
+    ensure_unique(validate_name("Sakip"), {"tau-samawa": "sakip"}, "sakip")  # its own app id: no clash
+
+
+def _instance(app: str, name: str) -> dict:
+    return {"Labels": {"ksad.app": app, "ksad.name": name, "ksad.slug": slugify(name), "ksad.service": "web"}}
+
+
+def test_an_instance_named_like_another_app_is_never_taken_for_it(monkeypatch):
+    """Installed before such names were refused: the app id and the slug both match, so neither is guessed."""
+    from ksad.deploy import pick_instance
+
+    monkeypatch.setenv("KSAD_LANG", "en")
+    containers = [_instance("sakip", "Tau Samawa"), _instance("e-budgeting", "Sakip")]
+    with pytest.raises(ConflictError) as err:
+        pick_instance(containers, "sakip", "local")
+    assert err.value.message == ("'sakip' could mean any of \"Sakip\" (e-budgeting), \"Tau Samawa\" (sakip). "
+                                 "Say which by its exact local name.")
+    assert pick_instance(containers, "Sakip", "local")["ksad.app"] == "e-budgeting"
+    assert pick_instance(containers, "Tau Samawa", "local")["ksad.app"] == "sakip"
+    assert pick_instance(containers, "tau-samawa", "local")["ksad.app"] == "sakip"  # by slug, as before
+    assert pick_instance(containers, "e-budgeting", "local")["ksad.name"] == "Sakip"  # by app id, as before
