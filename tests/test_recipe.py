@@ -647,3 +647,10 @@ def test_a_template_must_be_pinned_by_the_recipe_directory_or_a_build_context(tm
         load_recipe(path, source_root=tmp_path / "recipes")
     assert (f"x-ksad.files[0].template: '{where}' is neither in the recipe's directory nor in one of its "
             "build contexts; the entry pins only those") in err.value.message
+
+
+@pytest.mark.parametrize("command", [["install", "e-budgeting", "--dry-run"], ["restore", "missing.tar", "--dry-run"],
+                                     ["publish", "missing-dir", "--dry-run"]])
+def test_a_misspelt_allow_kind_is_refused_not_ignored(run_ksad, command):
+    proc = run_ksad(*command, "--allow", "host_path", check=3)
+    assert "--allow: 'host_path' is not a security-policy kind (known: privileged," in proc.stderr

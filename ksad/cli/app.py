@@ -67,6 +67,16 @@ def _set_target(ctx: click.Context, _param, value: str | None) -> None:
 target_option = click.option("--target", expose_value=False, callback=_set_target, is_eager=False,
                              help="Target name from the inventory or a Docker URL (default: local engine).")
 json_option = click.option("--json", "as_json", is_flag=True, help="Machine-readable output on stdout.")
+
+
+def _allow_kinds(_ctx: click.Context, _param, values: tuple[str, ...]) -> frozenset[str]:
+    from ksad.policy import parse_allow
+
+    return parse_allow(values)  # a misspelt kind would otherwise allow nothing, silently
+
+
+def allow_option(help_text: str):
+    return click.option("--allow", "allow", multiple=True, metavar="KIND", callback=_allow_kinds, help=help_text)
 dry_run_option = click.option("--dry-run", is_flag=True, help="Show the plan and change nothing.")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ksad.cli.app import State, cli, dry_run_option, emit_json, json_option, pass_state, target_option
+from ksad.cli.app import State, allow_option, cli, dry_run_option, emit_json, json_option, pass_state, target_option
 from ksad.cli.deploy import ConsoleReporter, _render_plan
 from ksad.messages import t
 
@@ -62,8 +62,7 @@ def backup(state: State, app_id: str, output: str, dry_run: bool, as_json: bool)
 @cli.command()
 @click.argument("archive", type=click.Path(dir_okay=False))
 @click.option("--timeout", default=120.0, show_default=True, help="Seconds to wait for health.")
-@click.option("--allow", "allow", multiple=True, metavar="KIND",
-              help="Allow a refused recipe request, as the original install did.")
+@allow_option("Allow a refused recipe request, as the original install did.")
 @dry_run_option
 @json_option
 @target_option

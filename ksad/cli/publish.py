@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ksad.cli.app import State, cli, dry_run_option, emit_json, json_option, pass_state
+from ksad.cli.app import State, allow_option, cli, dry_run_option, emit_json, json_option, pass_state
 from ksad.cli.catalog import catalog as catalog_group
 from ksad.cli.trust import _load_key, passphrase_option
 from ksad.messages import t
@@ -32,7 +32,7 @@ _date = click.DateTime(formats=["%Y-%m-%d"])
 @click.option("--disk-mb", type=click.IntRange(min=0), help="Minimum disk space in MB.")
 @click.option("--force", is_flag=True, help="Replace a release with the same version (and move its git tag).")
 @click.option("--no-git", is_flag=True, help="Do not commit or tag, even inside a git repository.")
-@click.option("--allow", "allow", multiple=True, metavar="KIND", help="Allow a policy kind the recipe needs.")
+@allow_option("Allow a policy kind the recipe needs.")
 @dry_run_option
 @json_option
 @pass_state
