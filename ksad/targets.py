@@ -115,7 +115,10 @@ def check_url(url: object) -> str:
     if not sep or scheme.lower() not in SCHEMES:
         raise _bad_url(url, "target.url_reason.scheme")
     scheme = scheme.lower()
-    parts = urlsplit(scheme + "://" + url.split("://", 1)[1])
+    try:
+        parts = urlsplit(scheme + "://" + url.split("://", 1)[1])
+    except ValueError:  # an unclosed [ of an IPv6 address
+        raise _bad_url(url, "target.url_reason.host") from None
     if parts.query or parts.fragment:
         raise _bad_url(url, "target.url_reason.extra")
     if scheme == "unix":

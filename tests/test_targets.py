@@ -96,6 +96,7 @@ def test_dry_run_writes_nothing(run_ksad, tmp_path):
         ("ssh://deploy@10.0.0.5/home", "path"),
         ("ssh://deploy@bad_host", "host name"),
         ("ssh://deploy@", "host name"),
+        ("tcp://[::1", "host name"),  # urlsplit raises on the unclosed bracket
     ],
 )
 def test_bad_urls_are_refused_with_an_example(run_ksad, url, says, tmp_path):
