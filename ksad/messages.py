@@ -1385,6 +1385,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "MoU {id} between {publisher} and {partner} does not grant {app}.",
         "id": "MoU {id} antara {publisher} dan {partner} tidak memberikan {app}.",
     },
+    "mou.versions_invalid": {
+        "en": "MoU {id} ({file}) grants {app} for '{value}', which is not a version range.",
+        "id": "MoU {id} ({file}) memberikan {app} untuk '{value}', yang bukan rentang versi.",
+    },
+    "mou.versions_invalid.hint": {
+        "en": "Ask both sides for a corrected MoU with a range such as '>=1,<2', signed again.",
+        "id": "Mintalah kedua pihak MoU yang diperbaiki dengan rentang seperti '>=1,<2', lalu ditandatangani ulang.",
+    },
     "mou.version_outside": {
         "en": "MoU {id} grants {app} {range}; version {version} is outside that range.",
         "id": "MoU {id} memberikan {app} {range}; versi {version} di luar rentang itu.",

@@ -64,6 +64,17 @@ class Party(NamedTuple):
         return {"code": self.code, "office": self.office, "number": self.number}
 
 
+def spec_problem(versions: str) -> str | None:
+    """Why *versions* is not a version range (the message), or None if it is one."""
+    from ksad.versions import parse_spec
+
+    try:
+        parse_spec(versions)
+    except InputError as exc:
+        return exc.message
+    return None
+
+
 class Grant(NamedTuple):
     app: str
     versions: str  # a PEP 440 specifier
@@ -751,6 +762,9 @@ def find_grant(catalog_root: Path | str, keyring: Keyring, *, publisher: str, pa
                                                  publisher=publisher, partner=partner)
         elif result.problem:
             rank, error = result.passed, result.problem
+        elif spec_problem(grant.versions) is not None:
+            rank, error = VERSION, InputError("mou.versions_invalid", id=result.id, file=str(path), app=app,
+                                              value=grant.versions)
         elif not grant.covers(version):
             rank, error = VERSION, TrustError("mou.version_outside", id=result.id, app=app, version=version,
                                               range=grant.versions)

@@ -967,7 +967,7 @@ def trust_problems(root: Path, trust_dir: Path | None = None, *, run: Run | None
 
 
 def _mou_problems(root: Path, run: Run, keyring, trusted: str) -> list[Problem]:
-    from ksad.mou import MOU_DIR, REVOCATION_DIR, _yaml_names, judge_mous, load_mous, load_revocations
+    from ksad.mou import MOU_DIR, REVOCATION_DIR, _yaml_names, judge_mous, load_mous, load_revocations, spec_problem
 
     revoked = hashlib.sha256(json.dumps(
         [[n, run.file(os.path.join(root, REVOCATION_DIR, n))] for n in _yaml_names(root / REVOCATION_DIR)]
@@ -986,10 +986,13 @@ def _mou_problems(root: Path, run: Run, keyring, trusted: str) -> list[Problem]:
             if (key := keys.get(path.name)) is None or run.memo.get(key) is None]
     statuses = judge_mous([(path, data) for path, data, _ in todo], keyring, revocations)
     problems = []
-    for (path, _, key), status in zip(todo, statuses):
+    for (path, data, key), status in zip(todo, statuses):
+        ranges = [Problem(str(path), None, f"apps[{i}].versions", bad)
+                  for i, grant in enumerate(data["apps"]) if (bad := spec_problem(str(grant["versions"])))]
+        problems += ranges  # signed or not, a range no one can read grants nothing
         if status.problem is not None:
             problems.append(Problem(str(path), None, "", status.problem.message,
                                     warning=status.problem.key == "mou.expired"))
-        elif key is not None:
+        elif key is not None and not ranges:
             run.memo.keep(key)
     return problems

@@ -791,3 +791,19 @@ def test_the_child_is_not_started_when_the_whole_lists_verdicts_are_remembered(w
     mou.list_mous(world.root, snapshot.keyring, pinned=snapshot.files, ahead=first)
     first.close()
     assert mou.verify_catalog_ahead(world.root) is None
+
+
+def test_a_range_no_one_can_read_is_reported_by_validate_and_named_by_install(world, run_ksad):
+    """Signed by both sides, but '>=banana' grants nothing: validate says which file and field,
+    and the gate names the MoU instead of a bare 'not a valid version range'."""
+    from ksad.errors import InputError
+
+    path = world.write_mou(world.mou_doc(apps=(("e-budgeting", ">=banana"),)))
+    world.snapshot()
+    with pytest.raises(InputError) as exc:
+        grant(world)
+    assert exc.value.message == (f"MoU {MOU} ({path}) grants e-budgeting for '>=banana', which is not a "
+                                 "version range.")
+    for _ in range(2):  # and again, when the rest is remembered
+        out = run_ksad("catalog", "validate", world.root, check=3)
+        assert f"{path}: apps[0].versions: '>=banana' is not a valid version range." in out.stderr
