@@ -16,6 +16,7 @@ install); ``tests/test_identity.py`` keeps the two in agreement.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -131,6 +132,8 @@ def check_text(field: str, value: object, *, required: bool = True) -> str | Non
 
 def check_domain(value: object) -> str:
     """A lowercase DNS name under .go.id. Case and a trailing dot are forgiven; a URL is not."""
+    if value is not None and not isinstance(value, str):
+        raise InputError("identity.not_text", field="domain", value=value)
     if not isinstance(value, str) or not value.strip():
         raise InputError("identity.domain_invalid", value=value, reason=t("identity.domain_reason.empty"))
     raw = value.strip()
@@ -313,8 +316,9 @@ def _identity_from(settings: Settings, file: Path, doc) -> Identity:
     for key in _REQUIRED:
         if key not in data:
             raise InputError("identity.missing_key", file=str(file), entry=key)
-    if data["format"] != FORMAT:
-        raise bad("format", t("identity.format_unknown", value=data["format"], expected=FORMAT))
+    if type(data["format"]) is not int or data["format"] != FORMAT:  # true == 1 in Python, not in the file
+        raise bad("format", t("identity.format_unknown", value=json.dumps(data["format"], default=str),
+                              expected=FORMAT))
     values: dict[str, Any] = {}
     try:
         for key in _KNOWN:

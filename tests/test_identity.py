@@ -241,6 +241,9 @@ def test_unknown_key_is_refused_with_its_line(run_ksad, home):
         ("type: kab", "type: kabupaten", "type", "kab, kota, prov"),
         ("emblem: null", "emblem: emblem.png", "emblem", "does not exist"),
         ("format: 1", "format: 2", "format", "format 2"),
+        ("format: 1", "format: true", "format", "format true is not known"),  # Python's True == 1
+        ("format: 1", "format: '1'", "format", 'format "1" is not known'),
+        ("domain: sumbawakab.go.id", "domain: 12", "domain", "domain must be text, not '12'"),
     ],
 )
 def test_tampered_values_name_file_line_field(run_ksad, home, old, new, field, says):
