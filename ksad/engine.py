@@ -360,11 +360,39 @@ def _sdk_client(target_name: str, url: str, timeout: int):
     import docker
 
     kwargs: dict[str, Any] = {"timeout": timeout}
+    if url.startswith("tcp://"):
+        from ksad.settings import Settings
+        from ksad.targets import Target, engine_tls
+
+        files = engine_tls(Settings.from_env(), Target(target_name, url))
+        if files is not None:
+            from docker.tls import TLSConfig
+
+            ca, cert, key = (str(f) for f in files)
+            kwargs["tls"] = TLSConfig(client_cert=(cert, key), ca_cert=ca, verify=True)
     if url.startswith("ssh://"):
         kwargs["use_ssh_client"] = False  # paramiko: one session for the whole command
         kwargs["max_pool_size"] = 4
     with translate(target_name, url, "connect"):
-        return docker.DockerClient(base_url=url, **kwargs)
+        if "tls" not in kwargs:
+            return docker.DockerClient(base_url=url, **kwargs)
+        client = docker.DockerClient.__new__(docker.DockerClient)  # its __init__ only makes .api
+        client.api = _pinned_ca_client(docker.APIClient)(base_url=url, **kwargs)
+        return client
+
+
+def _pinned_ca_client(api_client: type) -> type:
+    class PinnedCA(api_client):
+        """The engine's own CA, always: requests prefers REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE
+        from the environment to a session's CA (psf/requests#3829), and would then refuse
+        the engine's certificate, or trust any public CA for it."""
+
+        def merge_environment_settings(self, url, proxies, stream, verify, cert):
+            merged = super().merge_environment_settings(url, proxies, stream, verify, cert)
+            merged["verify"] = self.verify
+            return merged
+
+    return PinnedCA
 
 
 def connect(target_name: str, url: str, timeout: int = 60) -> Engine:

@@ -929,6 +929,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Examples: ssh://deploy@10.0.0.5, ssh://deploy@server.example.go.id:2222, tcp://10.0.0.5:2376, unix:///var/run/docker.sock",
         "id": "Contoh: ssh://deploy@10.0.0.5, ssh://deploy@server.example.go.id:2222, tcp://10.0.0.5:2376, unix:///var/run/docker.sock",
     },
+    "target.tcp_plain": {
+        "en": "Target {target} would be reached over plain tcp://: unencrypted and unauthenticated, so anyone on the network could run containers as root there and read the apps' secrets on the way.",
+        "id": "Target {target} akan dihubungi lewat tcp:// polos: tanpa enkripsi dan tanpa autentikasi, sehingga siapa pun di jaringan dapat menjalankan kontainer sebagai root di sana dan membaca rahasia aplikasi di perjalanan.",
+    },
+    "target.tcp_plain.hint": {
+        "en": "Use ssh://user@host, or give the engine's TLS client certificates: ksad target add NAME tcp://host:2376 --tls-dir DIR (ca.pem, cert.pem, key.pem), or DOCKER_TLS_VERIFY=1 with DOCKER_CERT_PATH.",
+        "id": "Gunakan ssh://user@host, atau berikan sertifikat klien TLS engine: ksad target add NAMA tcp://host:2376 --tls-dir DIR (ca.pem, cert.pem, key.pem), atau DOCKER_TLS_VERIFY=1 dengan DOCKER_CERT_PATH.",
+    },
+    "target.tls_missing": {
+        "en": "{dir} does not hold the TLS files a Docker client needs: {missing} missing (ca.pem, cert.pem, key.pem).",
+        "id": "{dir} tidak memuat berkas TLS yang dibutuhkan klien Docker: {missing} tidak ada (ca.pem, cert.pem, key.pem).",
+    },
+    "target.tls_not_tcp": {
+        "en": "--tls-dir is for tcp:// targets; {url} is not one.",
+        "id": "--tls-dir hanya untuk target tcp://; {url} bukan target seperti itu.",
+    },
     "target.url_reason.scheme": {
         "en": "it must start with ssh://, tcp:// or unix://",
         "id": "harus diawali ssh://, tcp:// atau unix://",

@@ -212,13 +212,71 @@ class TargetChange:
         return {"action": self.action, "file": str(self.file), "target": self.target.to_json()}
 
 
-def plan_add(settings: Settings, name: str, url: str, *, force: bool = False) -> TargetChange:
+# --- TLS for tcp:// ----------------------------------------------------------------
+# Docker's own names for a client's certificates (DOCKER_CERT_PATH, docker-machine).
+TLS_FILES = ("ca.pem", "cert.pem", "key.pem")
+
+
+def tls_dir(settings: Settings, target: Target) -> Path:
+    return settings.home / "tls" / target.key
+
+
+def _loopback(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _tls_source(directory: Path) -> Path:
+    """*directory* if it holds the three files, else InputError naming what is missing."""
+    missing = [n for n in TLS_FILES if not (Path(directory) / n).is_file()]
+    if missing:
+        raise InputError("target.tls_missing", dir=str(directory), missing=", ".join(missing))
+    return Path(directory)
+
+
+def _plain_tcp(name: str, url: str) -> InputError:
+    return InputError("target.tcp_plain", target=url if name == url else f"{name} ({url})")
+
+
+def engine_tls(settings: Settings, target: Target) -> tuple[Path, Path, Path] | None:
+    """(CA, client certificate, client key) to reach a tcp:// engine with; None for plain loopback.
+
+    The target's own directory (``target add --tls-dir``) first, then Docker's environment
+    (DOCKER_TLS_VERIFY with DOCKER_CERT_PATH, as the docker CLI reads it). A plain tcp://
+    engine off this machine is refused: anyone on the network could run containers as
+    root on it, and the secrets in every container's environment would cross in clear.
+    """
+    candidates = [tls_dir(settings, target)]
+    if os.environ.get("DOCKER_TLS_VERIFY") and os.environ.get("DOCKER_CERT_PATH"):
+        candidates.append(Path(os.environ["DOCKER_CERT_PATH"]).expanduser())
+    for directory in candidates:
+        if all((directory / n).is_file() for n in TLS_FILES):
+            ca, cert, key = (directory / n for n in TLS_FILES)
+            return ca, cert, key
+    if _loopback(target.url):
+        return None
+    raise _plain_tcp(target.name, target.url)
+
+
+def plan_add(settings: Settings, name: str, url: str, *, force: bool = False,
+             tls_from: Path | None = None) -> TargetChange:
     """Validate an addition and say what it would do. Writes nothing."""
     name, url = check_name(name), check_url(url)
+    if tls_from is not None:
+        if not url.startswith("tcp://"):
+            raise InputError("target.tls_not_tcp", url=url)
+        _tls_source(tls_from)
+    elif url.startswith("tcp://") and not _loopback(url):
+        raise _plain_tcp(name, url)
     current = _load(settings).get(name)
     if current is None:
         action = "add"
-    elif current == url:
+    elif current == url and tls_from is None:
         action = "unchanged"
     elif force:
         action = "replace"
@@ -227,14 +285,29 @@ def plan_add(settings: Settings, name: str, url: str, *, force: bool = False) ->
     return TargetChange(Target(name, url), action, settings.inventory_file)
 
 
-def add_target(settings: Settings, name: str, url: str, *, force: bool = False) -> TargetChange:
+def add_target(settings: Settings, name: str, url: str, *, force: bool = False,
+               tls_from: Path | None = None) -> TargetChange:
     with locked(_lock_path(settings)):
-        change = plan_add(settings, name, url, force=force)
+        change = plan_add(settings, name, url, force=force, tls_from=tls_from)
+        if tls_from is not None:
+            _keep_tls(settings, change.target, _tls_source(tls_from))
         if change.action != "unchanged":
             targets = _load(settings)
             targets[change.target.name] = change.target.url
             _save(settings, targets)
     return change
+
+
+def _keep_tls(settings: Settings, target: Target, source: Path) -> None:
+    from ksad.fsutil import write_secret
+
+    home = tls_dir(settings, target)
+    for name in TLS_FILES:
+        try:
+            data = (source / name).read_bytes()
+        except OSError as exc:
+            raise InputError("file.unreadable", file=str(source / name), problem=exc.strerror or str(exc)) from None
+        write_secret(home / name, data)  # the key is a credential; the rest need no wider mode
 
 
 def plan_remove(settings: Settings, name: str) -> TargetChange:
@@ -253,6 +326,10 @@ def remove_target(settings: Settings, name: str) -> TargetChange:
         targets = _load(settings)
         del targets[name]
         _save(settings, targets)
+        if tls_dir(settings, change.target).exists():
+            import shutil
+
+            shutil.rmtree(tls_dir(settings, change.target), ignore_errors=True)
     return change
 
 

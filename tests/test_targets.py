@@ -33,7 +33,12 @@ def test_add_list_remove_round_trip(run_ksad, tmp_path):
 
     added = run_ksad("target", "add", "prod", "ssh://deploy@10.0.0.5", check=True)
     assert "prod" in added.stderr and "ssh://deploy@10.0.0.5" in added.stderr
-    run_ksad("target", "add", "lab", "tcp://lab.sumbawakab.go.id:2376", check=True)
+    certs = tmp_path / "certs"
+    certs.mkdir()
+    for name in ("ca.pem", "cert.pem", "key.pem"):
+        (certs / name).write_text(f"{name}\n")
+    run_ksad("target", "add", "lab", "tcp://lab.sumbawakab.go.id:2376", "--tls-dir", certs, check=True)
+    assert oct((tmp_path / "home" / "tls" / "lab" / "key.pem").stat().st_mode & 0o777) == "0o600"
 
     listed = _data(run_ksad("target", "list", "--json", check=True))
     assert [(t["name"], t["url"], t["kind"]) for t in listed] == [
@@ -180,10 +185,10 @@ def test_core_add_remove(settings):
     assert change.action == "add"
     assert change.target.url == "ssh://Deploy@server.example.go.id:22"
     with pytest.raises(ConflictError):
-        add_target(settings, "prod", "tcp://h:1")
-    assert add_target(settings, "prod", "tcp://h:1", force=True).action == "replace"
+        add_target(settings, "prod", "tcp://127.0.0.1:1")
+    assert add_target(settings, "prod", "tcp://127.0.0.1:1", force=True).action == "replace"
     assert [t.name for t in list_targets(settings)] == ["local", "prod"]
-    assert remove_target(settings, "prod").target.url == "tcp://h:1"
+    assert remove_target(settings, "prod").target.url == "tcp://127.0.0.1:1"
     with pytest.raises(NotFoundError):
         remove_target(settings, "prod")
     assert [t.name for t in list_targets(settings)] == ["local"]
@@ -265,3 +270,131 @@ def test_the_raw_client_reads_chunked_and_sized_answers_like_the_sdk(docker_engi
     with pytest.raises(Exception) as missing:
         raw.inspect_container("ksad-no-such-container")
     assert getattr(missing.value, "status_code", None) == 404
+
+
+# --- tcp:// with TLS, against a real TLS endpoint in front of the local engine -------------------
+
+
+def _certificates(out):
+    """A CA, a server certificate for 127.0.0.1 and a client certificate, as Docker names them."""
+    import datetime as dt
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    now = dt.datetime.now(dt.timezone.utc)
+
+    def issue(name, issuer_name, issuer_key, key, *, ca=False, server=False):
+        builder = (x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)]))
+                   .issuer_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, issuer_name)]))
+                   .public_key(key.public_key()).serial_number(x509.random_serial_number())
+                   .not_valid_before(now - dt.timedelta(minutes=5)).not_valid_after(now + dt.timedelta(days=1))
+                   .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True))
+        if server:
+            builder = builder.add_extension(x509.SubjectAlternativeName(
+                [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+        if not ca:
+            usage = ExtendedKeyUsageOID.SERVER_AUTH if server else ExtendedKeyUsageOID.CLIENT_AUTH
+            builder = builder.add_extension(x509.ExtendedKeyUsage([usage]), critical=False)
+        return builder.sign(issuer_key, hashes.SHA256())
+
+    def pem_key(key):
+        return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                 serialization.NoEncryption())
+
+    ca_key, server_key, client_key = (ec.generate_private_key(ec.SECP256R1()) for _ in range(3))
+    ca = issue("ksad test CA", "ksad test CA", ca_key, ca_key, ca=True)
+    server = issue("127.0.0.1", "ksad test CA", ca_key, server_key, server=True)
+    client = issue("ksad client", "ksad test CA", ca_key, client_key)
+    out.mkdir()
+    pem = serialization.Encoding.PEM
+    (out / "ca.pem").write_bytes(ca.public_bytes(pem))
+    (out / "cert.pem").write_bytes(client.public_bytes(pem))
+    (out / "key.pem").write_bytes(pem_key(client_key))
+    (out / "server.pem").write_bytes(server.public_bytes(pem) + pem_key(server_key))
+
+
+class _TlsFrontend:
+    """Docker's TLS port, as dockerd --tlsverify serves it: client certificates required,
+    each connection relayed to the local engine's socket. Counts the clients it let in."""
+
+    def __init__(self, certs, socket_path="/var/run/docker.sock"):
+        import socket
+        import ssl
+        import threading
+
+        self.context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        self.context.load_cert_chain(certs / "server.pem")
+        self.context.verify_mode = ssl.CERT_REQUIRED
+        self.context.load_verify_locations(certs / "ca.pem")
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.socket_path, self.admitted, self.refused = socket_path, 0, 0
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        import socket
+        import ssl
+        import threading
+
+        while True:
+            try:
+                raw, _ = self.listener.accept()
+            except OSError:
+                return
+            try:
+                conn = self.context.wrap_socket(raw, server_side=True)
+            except (ssl.SSLError, OSError):
+                self.refused += 1
+                raw.close()
+                continue
+            self.admitted += 1
+            engine = socket.socket(socket.AF_UNIX)
+            engine.connect(self.socket_path)
+            for a, b in ((conn, engine), (engine, conn)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pump(src, dst):
+        try:
+            while data := src.recv(65536):
+                dst.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (src, dst):
+                try:
+                    s.close()
+                except OSError:
+                    pass
+
+    def close(self):
+        self.listener.close()
+
+
+def test_a_tcp_target_is_reached_over_tls_with_its_client_certificates(run_ksad, tmp_path, docker_engine):
+    _certificates(tmp_path / "certs")
+    front = _TlsFrontend(tmp_path / "certs")
+    try:
+        url = f"tcp://127.0.0.1:{front.port}"
+        run_ksad("target", "add", "tls", url, "--tls-dir", tmp_path / "certs", check=True)
+        status = run_ksad("status", "--target", "tls", "--json", check=True)
+        assert isinstance(json.loads(status.stdout)["data"], list)
+        assert front.admitted >= 1 and front.refused == 0
+        # the same engine named without its certificates: the TLS port lets nothing in
+        run_ksad("target", "add", "bare", url, check=True)  # loopback: plain tcp:// is this machine's own
+        bare = run_ksad("status", "--target", "bare", check=7)
+        assert "Cannot reach the Docker engine of target bare" in bare.stderr
+    finally:
+        front.close()
+
+
+@pytest.mark.parametrize("args", [["target", "add", "far", "tcp://10.0.0.5:2376"],
+                                  ["--target", "tcp://10.0.0.5:2376", "status"]])
+def test_plain_tcp_off_this_machine_is_refused_before_connecting(run_ksad, args):
+    proc = run_ksad(*args, check=3, timeout=20)
+    assert "would be reached over plain tcp://: unencrypted and unauthenticated" in proc.stderr
+    assert "--tls-dir DIR (ca.pem, cert.pem, key.pem)" in proc.stderr

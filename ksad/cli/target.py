@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from ksad.cli.app import cli, dry_run_option, emit_json, json_option, pass_state
@@ -17,18 +19,20 @@ def target_group() -> None:
 @click.argument("name")
 @click.argument("url")
 @click.option("--force", is_flag=True, help="Point an existing name at the new URL.")
+@click.option("--tls-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="For tcp://: a directory with the engine's client TLS files ca.pem, cert.pem, key.pem (kept, 0600).")
 @dry_run_option
 @json_option
 @pass_state
-def add_cmd(state, name, url, force, dry_run, as_json) -> None:
-    """Name a Docker engine: ssh://user@host[:port], tcp://host:port or unix:///path."""
+def add_cmd(state, name, url, force, tls_dir, dry_run, as_json) -> None:
+    """Name a Docker engine: ssh://user@host[:port], tcp://host:port (with --tls-dir) or unix:///path."""
     from ksad.targets import add_target, plan_add
 
     if dry_run:
-        change = plan_add(state.settings, name, url, force=force)
+        change = plan_add(state.settings, name, url, force=force, tls_from=tls_dir)
         key = f"target.dry_run.{change.action}"
     else:
-        change = add_target(state.settings, name, url, force=force)
+        change = add_target(state.settings, name, url, force=force, tls_from=tls_dir)
         key = {"add": "target.added", "replace": "target.replaced", "unchanged": "target.unchanged"}[change.action]
     if as_json:
         emit_json({**change.to_json(), "dry_run": dry_run})
