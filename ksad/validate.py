@@ -277,6 +277,7 @@ class Run:
         self._links: dict[str, set[str]] = {}  # directory -> the names of the symlinks in it
         self._asked: dict[str, int] = {}
         self.verified: dict[str, dict] = {}  # remembered recipe shapes whose reads were re-checked this run
+        self.links: dict[str, list[str]] = {}  # build context + tree -> its links that point outside it
         self.shapes: dict[str, dict] = {}  # recipe directory -> its shape, as checked this run
         self._reads: dict[tuple[str, str, str], bool] = {}
         # each file's sha256 by stat signature: an unchanged recipe tree is hashed without reading it
@@ -688,6 +689,8 @@ def _release_problems(run: Run, directory: str, rel: dict, sources: str, file: s
             continue
         pin = builds.get(name)
         actual = run.tree(value)
+        problems += [Problem(file, where(), f"{field_text}.builds.{name}", _msg("build.link_escapes", path=link))
+                     for link in _escaping_links(run, value, actual)]  # install refuses to send them
         if pin is None:
             problems.append(Problem(file, where(), f"{field_text}.builds.{name}",
                                     _msg("catalog.build_unpinned", service=name)))
@@ -696,6 +699,23 @@ def _release_problems(run: Run, directory: str, rel: dict, sources: str, file: s
                 "catalog.pin_mismatch", what=f"build context of {name}", app=app_id, version=rel["version"],
                 expected=pin[:12], actual=actual[:12])))
     return problems
+
+
+def _escaping_links(run: Run, context: str, digest: str) -> list[str]:
+    """The links in a build context that point outside it, remembered by the context's tree
+    (which hashes each link's text, so a retargeted link is walked again)."""
+    key = f"links:{context}:{digest}"
+    if key not in run.links:
+        found: list[str] = []
+        if run.memo.get(key) is None:  # a clean context is remembered; one with such links is walked again
+            root = os.path.realpath(context)
+            found = [path for top, dirs, files in os.walk(context) for name in dirs + files
+                     if os.path.islink(path := os.path.join(top, name))
+                     and not (os.path.realpath(path) + os.sep).startswith(root + os.sep)]
+            if not found:
+                run.memo.keep(key)
+        run.links[key] = found
+    return run.links[key]
 
 
 def _recipe_key(sources: str, directory: str, digest: str) -> str:

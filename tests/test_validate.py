@@ -630,3 +630,17 @@ def test_a_catalog_whose_sources_is_not_a_path_is_refused_by_every_command(built
         proc = run_ksad("--catalog", built.catalog, *args, check=3)
         assert (f"{built.catalog / 'catalog.yaml'}: sources must be a directory path, as text, relative to the "
                 "catalog (found 5).") in proc.stderr
+
+
+def test_a_link_out_of_a_build_context_is_reported_as_install_would_refuse_it(built, tmp_path):
+    leak = built.src / "recipes" / "standin" / "web" / "leak"
+    leak.symlink_to("/etc/hostname")
+    _repin(built, "web")  # pinned and signed: only the link itself is wrong
+    for _ in range(2):  # and again, with the rest remembered
+        found = _problems(built, tmp_path / "cache")
+        assert any(f"builds.web: {leak}: a symbolic link in a build context points outside it." in p
+                   for p in found), found
+    leak.unlink()
+    leak.symlink_to("Dockerfile")  # within the context: fine
+    _repin(built, "web")
+    assert _problems(built, tmp_path / "cache") == []
