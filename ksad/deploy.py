@@ -552,8 +552,9 @@ def prepare(settings: Settings, req: InstallRequest, reporter: Reporter) -> Prep
     plan = Plan(app.id, release.version, local_name.name, slug, target.name, url, revision, actions,
                 clearance.to_json())
     if plan.changes:
-        last = max(revision, lifecycle.last_revision(engine, slug)) if observed.containers or recovering else revision
-        plan.revision = last + 1
+        # numbered after every revision record, not only after what runs: after a plain uninstall
+        # the records (and the data) of revisions 1..N stay, and a re-install is revision N+1
+        plan.revision = max(revision, lifecycle.last_revision(engine, slug)) + 1
         for s in specs.values():
             s.spec["config"]["labels"]["ksad.revision"] = str(plan.revision)
     return Prepared(app, release, recipe, target, engine, observed, local_name, specs, secret_values, plan,

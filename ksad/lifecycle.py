@@ -105,21 +105,26 @@ class Operation:
     host: str
     started: str
     version: str = "?"  # the release being brought in
+    # the volumes this operation creates: the only ones its undo may delete. None: a marker
+    # left by an older ksad, which did not say (its undo goes by the created_revision label alone)
+    new_volumes: tuple[str, ...] | None = ()
 
     def labels(self) -> dict[str, str]:
         return {"ksad.managed": "1", "ksad.kind": "operation", "ksad.app": self.app, "ksad.slug": self.slug,
                 "ksad.op": self.kind, "ksad.from_revision": str(self.from_rev), "ksad.to_revision": str(self.to_rev),
                 "ksad.data_from": "" if self.data_from is None else str(self.data_from),
                 "ksad.by": self.by, "ksad.pid": str(self.pid), "ksad.host": self.host, "ksad.started": self.started,
-                "ksad.version": self.version}
+                "ksad.version": self.version, "ksad.new_volumes": ",".join(self.new_volumes or ())}
 
     @classmethod
     def from_labels(cls, labels: dict[str, str]) -> "Operation":
+        new_volumes = labels.get("ksad.new_volumes")  # volume names never hold a comma
         return cls(labels.get("ksad.op", "?"), labels.get("ksad.app", "?"), labels["ksad.slug"],
                    int(labels.get("ksad.from_revision", "0")), int(labels.get("ksad.to_revision", "0")),
                    int(labels["ksad.data_from"]) if labels.get("ksad.data_from") else None,
                    labels.get("ksad.by", "?"), int(labels.get("ksad.pid", "0") or 0), labels.get("ksad.host", "?"),
-                   labels.get("ksad.started", "?"), labels.get("ksad.version", "?"))
+                   labels.get("ksad.started", "?"), labels.get("ksad.version", "?"),
+                   None if new_volumes is None else tuple(v for v in new_volumes.split(",") if v))
 
 
 def _find(engine, name: str) -> dict | None:
@@ -301,8 +306,8 @@ class Revision:
 
 
 def record(engine, op: Operation, result: str, extra: dict[str, str]) -> None:
-    if op.from_rev == 0 and result != "ok":
-        return  # a first install that did not happen leaves no trace on the target
+    if op.to_rev == 1 and result != "ok":
+        return  # a first install that did not happen leaves no trace (a re-install onto kept data is recorded)
     labels = {"ksad.managed": "1", "ksad.kind": "revision", "ksad.app": op.app, "ksad.slug": op.slug,
               "ksad.revision": str(op.to_rev), "ksad.op": op.kind, "ksad.result": result,
               "ksad.when": datetime.now(timezone.utc).isoformat(timespec="seconds"), "ksad.by": op.by,
@@ -402,7 +407,7 @@ def apply(settings, prep, reporter, timeout: float, *, kind: str = "install", da
     from_rev = prep.observed.revision
     op = Operation(kind, prep.app.id, slug, from_rev, plan.revision, data_from, operator(), os.getpid(),
                    socket.gethostname(), datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                   prep.release.version)
+                   prep.release.version, tuple(prep.new_volumes))
     kinds = {a.subject: a.kind for a in plan.actions}
     data_volumes = [volume_name(slug, v) for v in prep.recipe.ksad.data_volumes]
     begin(engine, op)
@@ -592,7 +597,9 @@ def undo(engine, op: Operation, *, data_volumes: list[str]) -> None:
             failed.append((c["Names"][0].lstrip("/")[: -len(suffix)] if c in old else c["Names"][0].lstrip("/"),
                            exc.message))
     for v in list_volumes(engine, slug=op.slug):
-        if (v.get("Labels") or {}).get("ksad.created_revision") == str(op.to_rev):
+        # only what this operation made: data an uninstall kept (or a restore filled) was there before it
+        made_here = op.new_volumes is None or v["Name"] in op.new_volumes
+        if made_here and (v.get("Labels") or {}).get("ksad.created_revision") == str(op.to_rev):
             engine.remove_volume(v["Name"])
     if op.from_rev == 0:
         engine.remove_network(network_name(op.slug))

@@ -293,3 +293,32 @@ def test_upgrade_all_moves_every_app_of_the_catalog(tmp_path, run_ksad, app_name
     assert {n: (r["version"], r["applied"]) for n, r in ours.items()} == {n: ("1.1.0", True) for n in names}
     rows = {r["name"]: r for r in data(run_ksad("status", "--json", env=env, check=True))}
     assert all(rows[n]["version"] == "1.1.0" and rows[n]["health"] == "healthy" for n in names)
+
+
+# --- a re-install onto the data an uninstall kept ----------------------------------------------
+
+
+@pytest.mark.parametrize("how", ["health-fails", "killed"])
+def test_reinstall_onto_kept_data_that_fails_keeps_the_data_and_continues_the_history(
+        how, tmp_path, run_ksad, app_name, docker_engine, test_session, ksad_cleanup):
+    inst = install_app(tmp_path, run_ksad, app_name, stem="Simpan")
+    add_record(inst.url, "Data yang harus tetap ada")
+    before = inst.records(docker_engine, test_session)
+    run_ksad("uninstall", inst.name, env=inst.env, check=True)
+    install = ("install", APP, "--name", inst.name)
+    if how == "health-fails":
+        proc = run_ksad(*install, "--version", "1.1.0", env=inst.env, check=8, timeout=300)
+        assert "previous state was restored" in proc.stderr
+        expected = [(1, "install", "1.0.0", "ok"), (2, "install", "1.1.0", "failed")]
+    else:
+        run_ksad(*install, "--version", "1.2.0", env={**inst.env, "KSAD_CRASH_AT": "started-web"}, check=-9,
+                 timeout=300)
+        expected = [(1, "install", "1.0.0", "ok"), (2, "install", "1.2.0", "interrupted")]
+    assert docker_engine.volumes.get(inst.volume)  # the kept data is still there, with the user's record
+    assert inst.records(docker_engine, test_session).startswith(before)
+
+    again = run_ksad(*install, "--version", "1.2.0", env=inst.env, check=True, timeout=300)
+    assert "revision 3" in again.stderr
+    assert "Data yang harus tetap ada" in get(again.stdout.strip())
+    assert history_of(run_ksad, inst.env, inst.name) == expected + [(3, "install", "1.2.0", "ok")]
+    assert_clean(docker_engine, inst.slug)
