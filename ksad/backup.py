@@ -297,7 +297,7 @@ def backup(settings: Settings, app_or_name: str, output: Path, *, target_name: s
            dry_run: bool = False, reporter=None) -> BackupResult:
     """Archive an installed app: its data volumes (read while its writers are paused), identity, answers, secrets."""
     from ksad import __version__, lifecycle
-    from ksad.deploy import NullReporter, observe, pick_instance, volume_name
+    from ksad.deploy import NullReporter, forget_secrets, observe, pick_instance, volume_name
     from ksad.engine import connect
     from ksad.lock import locked
     from ksad.targets import resolve_target
@@ -325,7 +325,7 @@ def backup(settings: Settings, app_or_name: str, output: Path, *, target_name: s
 
     with tempfile.TemporaryDirectory(dir=output.parent, prefix=".ksad-backup-") as tmp:
         with locked(settings.state_dir, target.key, slug):
-            lifecycle.recover_if_needed(engine, slug, reporter)
+            lifecycle.recover_if_needed(engine, slug, reporter, forget_secrets=forget_secrets(settings, target, slug))
             observed = observe(engine, slug)  # recovery may have changed what runs
             secret_values = _secrets_of(settings, target, slug, engine, observed, recipe)
             op = lifecycle.Operation("backup", app_id, slug, observed.revision, observed.revision, None,
@@ -654,7 +654,7 @@ def restore(settings: Settings, archive_path: Path, *, target_name: str | None =
             timeout: float = 120.0, reporter=None) -> RestoreResult:
     """Bring a backed-up app back on a target: same release, name, answers, secrets and data."""
     from ksad import lifecycle
-    from ksad.deploy import InstallRequest, NullReporter, install, volume_name
+    from ksad.deploy import InstallRequest, NullReporter, forget_secrets, install, volume_name
     from ksad.engine import connect
     from ksad.lock import locked
     from ksad.naming import validate_name
@@ -685,7 +685,8 @@ def restore(settings: Settings, archive_path: Path, *, target_name: str | None =
         try:
             with locked(settings.state_dir, target.key, slug):
                 if not dry_run and lifecycle.pending(engine, slug):
-                    lifecycle.recover_if_needed(engine, slug, reporter)
+                    lifecycle.recover_if_needed(engine, slug, reporter,
+                                                forget_secrets=forget_secrets(settings, target, slug))
                 leftovers = _check_free(engine, slug, archive_id, target.name)
                 if identity == "written":
                     reporter.step("step.restore_identity", file=str(settings.identity_file))

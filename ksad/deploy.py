@@ -132,6 +132,11 @@ def load_or_make_secrets(settings: Settings, target: str, app_id: str, names: li
     return values, changed
 
 
+def forget_secrets(settings: Settings, target, slug: str) -> Callable[[], None]:
+    """What deletes this machine's secrets of an app (when its data is purged)."""
+    return lambda: _secret_file(settings, target.key, slug).unlink(missing_ok=True)
+
+
 def save_secrets(settings: Settings, target: str, app_id: str, values: dict[str, str]) -> None:
     from ksad.fsutil import write_secret
 
@@ -270,11 +275,31 @@ def instances(containers: list[dict]) -> dict[str, dict[str, str]]:
     return out
 
 
+def kept_instances(engine, managed: list[dict]) -> dict[str, dict[str, str]]:
+    """slug -> labels, for every app that has nothing installed but left something on the target:
+    the data and revision records a plain uninstall kept, or the marker of an interrupted uninstall."""
+    installed = instances(managed)
+    out: dict[str, dict[str, str]] = {}
+    found = [c.get("Labels") or {} for c in managed if (c.get("Labels") or {}).get("ksad.kind") == "operation"]
+    found += [v.get("Labels") or {} for v in engine.volumes(label=["ksad.managed=1"])]
+    for labels in found:
+        slug = labels.get("ksad.slug")
+        if not slug or slug in installed:
+            continue
+        entry = out.setdefault(slug, {"ksad.slug": slug, "ksad.app": labels.get("ksad.app", "?"), "ksad.name": ""})
+        if labels.get("ksad.name"):  # revision records carry the local name
+            entry["ksad.name"] = labels["ksad.name"]
+    return out
+
+
 def pick_instance(containers: list[dict], app_or_name: str, target: str) -> dict[str, str]:
     """The instance a user means by an app id or a local name (or its slug)."""
+    return _pick(instances(containers), app_or_name, target)
+
+
+def _pick(found: dict[str, dict[str, str]], app_or_name: str, target: str) -> dict[str, str]:
     from ksad.naming import slugify
 
-    found = instances(containers)
     named = [labels for labels in found.values() if labels.get("ksad.name") == app_or_name]
     if len(named) == 1:
         return named[0]  # the exact local name is the most specific thing a user can say
@@ -425,7 +450,8 @@ def prepare(settings: Settings, req: InstallRequest, reporter: Reporter) -> Prep
     recovering = lifecycle.pending_in(managed, local_name.slug)
     if recovering and not req.dry_run:
         with locked(settings.state_dir, target.key, local_name.slug):
-            lifecycle.recover_if_needed(engine, local_name.slug, reporter)
+            lifecycle.recover_if_needed(engine, local_name.slug, reporter,
+                                        forget_secrets=forget_secrets(settings, target, local_name.slug))
     observed = observe(engine, local_name.slug, None if recovering else managed)
     previous = observed.labels
     if req.kind == "install" and previous.get("ksad.version") not in (None, release.version):
@@ -730,7 +756,12 @@ class UninstallResult:
 
 
 def uninstall(settings: Settings, app_or_name: str, *, purge: bool = False, dry_run: bool = False,
-              target_name: str | None = None) -> UninstallResult:
+              target_name: str | None = None, reporter: Reporter | None = None) -> UninstallResult:
+    """Remove an app's containers and network; with *purge* its data, history and secrets too.
+
+    An app a plain uninstall already removed can still be purged (its kept data is found by
+    its labels), and an uninstall that was interrupted is finished by running it again.
+    """
     from ksad import lifecycle
     from ksad.engine import connect
     from ksad.lock import locked
@@ -738,35 +769,46 @@ def uninstall(settings: Settings, app_or_name: str, *, purge: bool = False, dry_
 
     target = resolve_target(settings, target_name)
     engine = connect(target.name, target.url)
-    containers = _find_instance(engine, app_or_name, target.name)
-    labels = containers[0]["Labels"]
+    managed = engine.managed_containers()
+    services = [c for c in managed if (c.get("Labels") or {}).get("ksad.service")]
+    try:
+        labels = pick_instance(services, app_or_name, target.name)
+    except NotFoundError:
+        labels = _pick(kept_instances(engine, managed), app_or_name, target.name)  # the same error if none
     app_id, slug = labels["ksad.app"], labels["ksad.slug"]
+    name = labels.get("ksad.name") or app_or_name
+    containers = [c for c in services if c["Labels"].get("ksad.slug") == slug]
+    volumes = engine.volumes(label=[f"ksad.slug={slug}"])
+    # what a user calls data: not the revision records and snapshots ksad keeps beside it
+    data = sorted(v["Name"] for v in volumes
+                  if (v.get("Labels") or {}).get("ksad.kind") not in ("revision", "snapshot"))
+    interrupted = lifecycle.pending_in(managed, slug)
+    if not containers and not purge and not interrupted:
+        raise NotFoundError("uninstall.only_data", name=name, app=app_id, target=target.name,
+                            volumes=", ".join(data) or "-")
     actions = [Action("remove", c["Names"][0].lstrip("/")) for c in containers]
-    actions.append(Action("remove-network", network_name(slug)))
-    volumes = [v["Name"] for v in engine.volumes(label=[f"ksad.slug={slug}"])]
+    if containers or engine.network_exists(network_name(slug)):
+        actions.append(Action("remove-network", network_name(slug)))
     if purge:
-        actions += [Action("remove-volume", v) for v in volumes]
-    result = UninstallResult(app_id, labels.get("ksad.name", ""), target.name, actions, False,
-                             [] if purge else volumes)
+        actions += [Action("remove-volume", v["Name"]) for v in volumes]
+    result = UninstallResult(app_id, name, target.name, actions, False, [] if purge else data)
     if dry_run:
         return result
+    forget = forget_secrets(settings, target, slug)
     with locked(settings.state_dir, target.key, slug):
-        # the operation marker keeps another operator's upgrade or backup from racing the removal
-        lifecycle.recover_if_needed(engine, slug, NullReporter())
-        revision = max(int(c["Labels"].get("ksad.revision", "0") or 0) for c in containers)
+        # an interrupted operation first: an upgrade is undone, an earlier uninstall finished
+        lifecycle.recover_if_needed(engine, slug, reporter or NullReporter(), forget_secrets=forget)
+        revision = max((int(c["Labels"].get("ksad.revision", "0") or 0) for c in containers),
+                       default=lifecycle.last_revision(engine, slug))
+        # the marker keeps another operator's upgrade or backup from racing the removal, and if
+        # this run is killed, it tells the next one to finish the removal (never to undo it)
         lifecycle.begin(engine, lifecycle.Operation(
             "uninstall", app_id, slug, revision, revision, None, lifecycle.operator(), os.getpid(),
-            socket.gethostname(), datetime.now(timezone.utc).isoformat(timespec="seconds")))
-        try:
-            for c in containers:
-                engine.remove_container(c["Id"])
-            engine.remove_network(network_name(slug))
-            if purge:
-                for v in volumes:
-                    engine.remove_volume(v)
-                _secret_file(settings, target.key, slug).unlink(missing_ok=True)
-        finally:
-            lifecycle.end(engine, slug)
+            socket.gethostname(), datetime.now(timezone.utc).isoformat(timespec="seconds"), purge=purge))
+        lifecycle.remove_app(engine, slug, purge=purge)
+        if purge:
+            forget()
+        lifecycle.end(engine, slug)
     result.applied = True
     return result
 

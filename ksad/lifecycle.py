@@ -108,13 +108,15 @@ class Operation:
     # the volumes this operation creates: the only ones its undo may delete. None: a marker
     # left by an older ksad, which did not say (its undo goes by the created_revision label alone)
     new_volumes: tuple[str, ...] | None = ()
+    purge: bool = False  # an uninstall that also deletes the data
 
     def labels(self) -> dict[str, str]:
         return {"ksad.managed": "1", "ksad.kind": "operation", "ksad.app": self.app, "ksad.slug": self.slug,
                 "ksad.op": self.kind, "ksad.from_revision": str(self.from_rev), "ksad.to_revision": str(self.to_rev),
                 "ksad.data_from": "" if self.data_from is None else str(self.data_from),
                 "ksad.by": self.by, "ksad.pid": str(self.pid), "ksad.host": self.host, "ksad.started": self.started,
-                "ksad.version": self.version, "ksad.new_volumes": ",".join(self.new_volumes or ())}
+                "ksad.version": self.version, "ksad.new_volumes": ",".join(self.new_volumes or ()),
+                "ksad.purge": "1" if self.purge else ""}
 
     @classmethod
     def from_labels(cls, labels: dict[str, str]) -> "Operation":
@@ -124,7 +126,8 @@ class Operation:
                    int(labels["ksad.data_from"]) if labels.get("ksad.data_from") else None,
                    labels.get("ksad.by", "?"), int(labels.get("ksad.pid", "0") or 0), labels.get("ksad.host", "?"),
                    labels.get("ksad.started", "?"), labels.get("ksad.version", "?"),
-                   None if new_volumes is None else tuple(v for v in new_volumes.split(",") if v))
+                   None if new_volumes is None else tuple(v for v in new_volumes.split(",") if v),
+                   labels.get("ksad.purge") == "1")
 
 
 def _find(engine, name: str) -> dict | None:
@@ -187,8 +190,12 @@ def pending_in(managed: list[dict], slug: str) -> bool:
     return any(name in (c.get("Names") or ()) for c in managed)
 
 
-def recover_if_needed(engine, slug: str, reporter) -> Recovery | None:
-    """Finish or undo an operation a killed ksad left behind on the target."""
+def recover_if_needed(engine, slug: str, reporter, *, forget_secrets: Callable[[], None] | None = None
+                      ) -> Recovery | None:
+    """Finish or undo an operation a killed ksad left behind on the target.
+
+    *forget_secrets*: deletes this machine's secrets of the app, for finishing an uninstall --purge.
+    """
     held = _find(engine, marker_name(slug))
     if held is None:
         return None
@@ -204,6 +211,15 @@ def recover_if_needed(engine, slug: str, reporter) -> Recovery | None:
                 _quietly(engine.unpause, c["Id"])
         end(engine, slug)
         return Recovery(op, "undone")
+    if op.kind == "uninstall":
+        # Never undone: containers already removed cannot come back, and "undoing" an uninstall the
+        # way an upgrade is undone deleted the data it meant to keep. Finish it as it was asked.
+        reporter.step("step.recover_finish", op=op.kind, revision=op.to_rev)
+        remove_app(engine, slug, purge=op.purge)
+        if op.purge and forget_secrets is not None:
+            forget_secrets()
+        end(engine, slug)
+        return Recovery(op, "finished")
     if _find(engine, commit_name(slug)):
         reporter.step("step.recover_finish", op=op.kind, revision=op.to_rev)
         finish(engine, op, {})
@@ -224,8 +240,24 @@ def recover(settings, target, engine, slug: str, reporter) -> Recovery | None:
 
     if not pending(engine, slug):
         return None
+    from ksad.deploy import forget_secrets
+
     with locked(settings.state_dir, target.key, slug):
-        return recover_if_needed(engine, slug, reporter)
+        return recover_if_needed(engine, slug, reporter, forget_secrets=forget_secrets(settings, target, slug))
+
+
+def remove_app(engine, slug: str, *, purge: bool) -> None:
+    """Uninstall's changes on the target: the containers and the network go; with *purge* every
+    volume too (data, snapshots, revision records). Running it again finishes an interrupted one."""
+    from ksad.deploy import network_name
+
+    for c in sorted(_slug_containers(engine, slug), key=lambda c: c.get("Created", 0), reverse=True):
+        engine.remove_container(c["Id"])  # newest first: dependants were created after what they need
+        checkpoint(f"uninstall-removed-{c['Labels']['ksad.service']}")
+    engine.remove_network(network_name(slug))
+    if purge:
+        for v in engine.volumes(label=[f"ksad.slug={slug}"]):
+            engine.remove_volume(v["Name"])
 
 
 def _live_data_volumes(engine, slug: str) -> list[str]:

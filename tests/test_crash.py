@@ -139,3 +139,31 @@ def test_kill_while_undoing_a_failed_upgrade(tmp_path, run_ksad, app_name, docke
     assert history_of(run_ksad, inst.env, inst.name) == [
         (1, "install", "1.0.0", "ok"), (2, "upgrade", "1.1.0", "interrupted"), (3, "upgrade", "1.1.0", "failed")]
     assert_clean(docker_engine, inst.slug)
+
+
+@pytest.mark.parametrize("point, purge, then, code", [
+    ("uninstall-removed-web", False, "upgrade", 4),  # one container left: any command on the app finishes it
+    ("uninstall-removed-db", False, "uninstall", 0),  # both gone, the marker left: uninstall again finishes it
+    ("uninstall-removed-web", True, "uninstall", 0),  # a purge is finished as a purge
+], ids=["half-then-upgrade", "all-then-uninstall", "purge-then-uninstall"])
+def test_kill_during_uninstall_is_finished_never_undone(point, purge, then, code, tmp_path, run_ksad, app_name,
+                                                         docker_engine, test_session, ksad_cleanup):
+    inst = installed(tmp_path, run_ksad, app_name, "Copot")
+    before = inst.records(docker_engine, test_session)
+    args = ("uninstall", inst.name, *(("--purge",) if purge else ()))
+    run_ksad(*args, env={**inst.env, CRASH: point}, check=KILLED, timeout=300)
+
+    again = run_ksad(then, inst.name, env=inst.env, check=code, timeout=300)
+    assert said("finished", "uninstall") in again.stderr and "undoing" not in again.stderr
+    assert container_names(docker_engine, inst.slug) == set()  # no container, no marker
+    assert not docker_engine.networks.list(names=[f"ksad-{inst.slug}"])
+    secrets = tmp_path / "home" / "secrets" / "local" / f"{inst.slug}.json"
+    if purge:
+        assert not docker_engine.volumes.list(filters={"label": f"ksad.slug={inst.slug}"})
+        assert not secrets.exists()
+        return
+    assert inst.records(docker_engine, test_session) == before  # the data uninstall keeps is kept
+    assert secrets.exists()
+    back = run_ksad("install", APP, "--name", inst.name, "--version", "1.0.0", env=inst.env, check=True, timeout=300)
+    assert "Data sebelum operasi" in get(back.stdout.strip())
+    assert history_of(run_ksad, inst.env, inst.name) == [(1, "install", "1.0.0", "ok"), (2, "install", "1.0.0", "ok")]

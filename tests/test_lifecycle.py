@@ -322,3 +322,27 @@ def test_reinstall_onto_kept_data_that_fails_keeps_the_data_and_continues_the_hi
     assert "Data yang harus tetap ada" in get(again.stdout.strip())
     assert history_of(run_ksad, inst.env, inst.name) == expected + [(3, "install", "1.2.0", "ok")]
     assert_clean(docker_engine, inst.slug)
+
+
+def test_data_a_plain_uninstall_kept_can_be_purged_later(tmp_path, run_ksad, app_name, docker_engine, test_session,
+                                                        ksad_cleanup):
+    inst = install_app(tmp_path, run_ksad, app_name, stem="Buang")
+    run_ksad("upgrade", inst.name, "--version", "1.2.0", env=inst.env, check=True, timeout=300)  # a snapshot too
+    gone = run_ksad("uninstall", inst.name, env=inst.env, check=True)
+    kept = next(line for line in gone.stderr.splitlines() if line.startswith("Data volumes kept:"))
+    assert inst.volume in kept and ".rev" not in kept  # records and snapshots are not the user's data
+    secrets = tmp_path / "home" / "secrets" / "local" / f"{inst.slug}.json"
+    assert secrets.exists()
+
+    plain = run_ksad("uninstall", inst.name, env=inst.env, check=4)
+    assert "only its kept data is left" in plain.stderr and f'ksad uninstall "{inst.name}" --purge' in plain.stderr
+    dry = run_ksad("uninstall", inst.name, "--purge", "--dry-run", env=inst.env, check=True)
+    assert f"delete volume (data) {inst.volume}" in dry.stderr and "Dry run: nothing was changed." in dry.stderr
+    assert docker_engine.volumes.get(inst.volume) and secrets.exists()
+
+    purged = run_ksad("uninstall", inst.name, "--purge", env=inst.env, check=True)
+    assert "removed from local" in purged.stderr
+    assert not docker_engine.volumes.list(filters={"label": f"ksad.slug={inst.slug}"})  # data, records, snapshots
+    assert not secrets.exists()
+    assert container_names(docker_engine, inst.slug) == set()
+    run_ksad("uninstall", inst.name, "--purge", env=inst.env, check=4)  # nothing left to purge

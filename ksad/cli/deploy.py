@@ -168,7 +168,9 @@ def uninstall(state: State, app_id: str, purge: bool, dry_run: bool, as_json: bo
     """Remove an app; its data volumes are kept unless --purge."""
     from ksad.deploy import uninstall as do_uninstall
 
-    result = do_uninstall(state.settings, app_id, purge=purge, dry_run=dry_run, target_name=state.settings.target)
+    with ConsoleReporter(state, quiet=as_json) as reporter:
+        result = do_uninstall(state.settings, app_id, purge=purge, dry_run=dry_run,
+                              target_name=state.settings.target, reporter=reporter)
     if as_json:
         emit_json(result.to_json())
         return
