@@ -164,7 +164,7 @@ def _helper(engine, slug: str, volume: str, read_only: bool) -> str:
     from ksad import lifecycle
     from ksad.engine import create_idle
 
-    labels = {"ksad.managed": "1", "ksad.kind": "helper", "ksad.slug": slug}
+    labels = lifecycle.helper_labels(slug)
     mounts = [{"Type": "volume", "Source": volume, "Target": f"/{MOUNT}", "ReadOnly": read_only}]
     name = f"ksad-helper-{slug}-{_secrets.token_hex(3)}"
     cid = create_idle(engine, lifecycle.utility_image(engine), name, labels, mounts)
@@ -633,8 +633,11 @@ def _check_free(engine, slug: str, archive_id: str, target: str) -> list[str]:
 def _fill_volume(engine, archive: Archive, entry: VolumeEntry, slug: str) -> None:
     from ksad.engine import put_archive
 
+    from ksad import lifecycle
+
     cid = _helper(engine, slug, entry.volume, read_only=False)
     try:
+        lifecycle.checkpoint("restore-filling")
         reader = _Hashing(archive.tar.extractfile(archive.members[entry.member]))
         put_archive(engine, cid, "/", _chunks(reader))
         reader.drain()
@@ -704,6 +707,8 @@ def restore(settings: Settings, archive_path: Path, *, target_name: str | None =
                 if dry_run:
                     raise _DryRunDone
                 _write_secrets(settings, target, slug, m["secrets"], undo)
+                if leftovers:  # a killed restore's: its helper may still hold them
+                    lifecycle.remove_helpers(engine, slug)
                 for name in leftovers:
                     engine.remove_volume(name)
                 labels = {"ksad.managed": "1", "ksad.app": m["app"], "ksad.slug": slug, "ksad.kind": "data",

@@ -415,14 +415,21 @@ def list_volumes(engine: Engine, **labels: str) -> list[dict]:
 
 
 def run_once(engine: Engine, image: str, command: list[str], mounts: list[dict], labels: dict[str, str],
-             timeout: float = 600) -> tuple[int, str]:
-    """Run a short-lived container to completion; return (exit code, output). Always removed."""
+             timeout: float = 600, started: Callable[[], None] | None = None) -> tuple[int, str]:
+    """Run a short-lived container to completion; return (exit code, output).
+
+    Removed afterwards, unless the process is killed meanwhile: *labels* must then let the next
+    run find it (lifecycle.remove_helpers), since it holds the volumes it mounts. *started*: called
+    once it runs (the crash tests kill ksad there).
+    """
     with translate(engine.target_name, engine.url, "run helper"):
         api = engine.api
         host_config = api.create_host_config(mounts=mounts, network_mode="none")
         cid = api.create_container(image, command=command, host_config=host_config, labels=labels)["Id"]
         try:
             api.start(cid)
+            if started is not None:
+                started()
             code = api.wait(cid, timeout=timeout)["StatusCode"]
             out = api.logs(cid).decode(errors="replace")
             return code, out

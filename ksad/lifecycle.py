@@ -204,6 +204,7 @@ def recover_if_needed(engine, slug: str, reporter, *, forget_secrets: Callable[[
         raise ConflictError("op.in_progress", app=op.app, op=op.kind, by=op.by, pid=op.pid, started=op.started)
     if op.host != socket.gethostname() and not os.environ.get("KSAD_TAKE_OVER"):
         raise ConflictError("op.elsewhere", app=op.app, op=op.kind, by=op.by, host=op.host, started=op.started)
+    remove_helpers(engine, slug)  # the killed run's copies: they hold the volumes the undo restores
     if op.kind == "backup":  # read-only (ksad/backup.py): only the writers it paused need waking
         reporter.step("step.recover_undo", op=op.kind, revision=op.from_rev)
         for c in _slug_containers(engine, slug):
@@ -251,6 +252,7 @@ def remove_app(engine, slug: str, *, purge: bool) -> None:
     volume too (data, snapshots, revision records). Running it again finishes an interrupted one."""
     from ksad.deploy import network_name
 
+    remove_helpers(engine, slug)  # left by a killed snapshot or restore, they would keep the volumes in use
     for c in sorted(_slug_containers(engine, slug), key=lambda c: c.get("Created", 0), reverse=True):
         engine.remove_container(c["Id"])  # newest first: dependants were created after what they need
         checkpoint(f"uninstall-removed-{c['Labels']['ksad.service']}")
@@ -270,7 +272,25 @@ def _live_data_volumes(engine, slug: str) -> list[str]:
 # --- data snapshots ----------------------------------------------------------------------------
 
 
-def _copy(engine, src: str, dst: str, *, mark_complete: bool, labels: dict[str, str]) -> None:
+def helper_labels(slug: str) -> dict[str, str]:
+    """Labels of the short-lived containers that copy or read an app's volumes: a kill -9 can leave
+    one behind, holding the volumes, and these labels are how the next run finds and removes it."""
+    return {"ksad.managed": "1", "ksad.kind": "helper", "ksad.slug": slug}
+
+
+def remove_helpers(engine, slug: str) -> None:
+    """Remove the helper containers a killed ksad left on this app's volumes (a volume in use can be
+    neither deleted nor purged). Only while no other operation on the app runs: they may be its own."""
+    prefixes = (f"ksad-{slug}-", f"ksad-{slug}.")
+    for c in engine.containers(label=["ksad.kind=helper"]):
+        mine = (c.get("Labels") or {}).get("ksad.slug") == slug
+        # an older ksad labelled its copy helpers without the slug: they are known by what they mount
+        mounted = any((m.get("Name") or "").startswith(prefixes) for m in c.get("Mounts") or [])
+        if mine or ((c.get("Labels") or {}).get("ksad.slug") is None and mounted):
+            engine.remove_container(c["Id"])
+
+
+def _copy(engine, slug: str, src: str, dst: str, *, mark_complete: bool) -> None:
     """Make *dst*'s contents exactly *src*'s (a fresh copy, owners and modes kept)."""
     from ksad.engine import run_once
 
@@ -278,19 +298,19 @@ def _copy(engine, src: str, dst: str, *, mark_complete: bool, labels: dict[str, 
               + (f"touch /to/{SNAPSHOT_DONE}" if mark_complete else f"rm -f /to/{SNAPSHOT_DONE}"))
     mounts = [{"Type": "volume", "Source": src, "Target": "/from", "ReadOnly": True},
               {"Type": "volume", "Source": dst, "Target": "/to"}]
-    code, out = run_once(engine, utility_image(engine), ["/bin/sh", "-c", script], mounts, labels)
+    code, out = run_once(engine, utility_image(engine), ["/bin/sh", "-c", script], mounts, helper_labels(slug),
+                         started=lambda: checkpoint("copying"))
     if code != 0:
         raise DeployError("snapshot.failed", src=src, dst=dst, detail=" ".join(out.split())[-300:])
 
 
-def snapshot_complete(engine, volume: str) -> bool:
+def snapshot_complete(engine, slug: str, volume: str) -> bool:
     from ksad.engine import run_once
 
     if not engine.volume_exists(volume):
         return False
     code, _ = run_once(engine, utility_image(engine), ["/bin/sh", "-c", f"test -f /v/{SNAPSHOT_DONE}"],
-                       [{"Type": "volume", "Source": volume, "Target": "/v", "ReadOnly": True}],
-                       {"ksad.managed": "1", "ksad.kind": "helper"})
+                       [{"Type": "volume", "Source": volume, "Target": "/v", "ReadOnly": True}], helper_labels(slug))
     return code == 0
 
 
@@ -299,13 +319,12 @@ def take_snapshot(engine, slug: str, volume: str, revision: int) -> str:
     labels = {"ksad.managed": "1", "ksad.kind": "snapshot", "ksad.slug": slug, "ksad.revision": str(revision),
               "ksad.volume": volume}
     engine.create_volume(snap, labels)
-    _copy(engine, volume, snap, mark_complete=True, labels={"ksad.managed": "1", "ksad.kind": "helper"})
+    _copy(engine, slug, volume, snap, mark_complete=True)
     return snap
 
 
-def restore_snapshot(engine, volume: str, revision: int) -> None:
-    _copy(engine, snapshot_name(volume, revision), volume, mark_complete=False,
-          labels={"ksad.managed": "1", "ksad.kind": "helper"})
+def restore_snapshot(engine, slug: str, volume: str, revision: int) -> None:
+    _copy(engine, slug, snapshot_name(volume, revision), volume, mark_complete=False)
 
 
 def prune_snapshots(engine, slug: str, keep: int = KEEP_SNAPSHOTS) -> None:
@@ -495,7 +514,7 @@ def apply(settings, prep, reporter, timeout: float, *, kind: str = "install", da
         if data_from is not None:
             for vol in existing_data:
                 reporter.step("step.restore_data", volume=vol, revision=data_from)
-                restore_snapshot(engine, vol, data_from)
+                restore_snapshot(engine, slug, vol, data_from)
             checkpoint("data-restored")
         waits = set(prep.recipe.ksad.wait_for)
         starting = [n for n in order if n in replace]
@@ -609,8 +628,8 @@ def undo(engine, op: Operation, *, data_volumes: list[str]) -> None:
     touched = bool(new) or op.data_from is not None
     if op.from_rev > 0 and touched:
         for vol in data_volumes:
-            if snapshot_complete(engine, snapshot_name(vol, op.from_rev)):
-                restore_snapshot(engine, vol, op.from_rev)
+            if snapshot_complete(engine, op.slug, snapshot_name(vol, op.from_rev)):
+                restore_snapshot(engine, op.slug, vol, op.from_rev)
     checkpoint("undo-data")
     for c in new:
         engine.remove_container(c["Id"])

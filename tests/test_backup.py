@@ -200,3 +200,17 @@ def test_restore_killed_after_filling_the_volumes_is_finished_by_the_next_restor
     proc = run_ksad("restore", installed["archive"], env=env, check=True, timeout=300)
     assert data_checksum(docker_engine, installed["slug"]) == installed["checksum"]
     assert "Anggaran 2026 disetujui" in get(page_url(docker_engine, installed["slug"]))
+
+
+def test_restore_killed_while_filling_a_volume_is_finished_by_the_next_restore(installed, env, run_ksad,
+                                                                                docker_engine):
+    run_ksad("uninstall", APP, "--purge", env=env, check=True)
+    killed = run_ksad("restore", installed["archive"], env={**env, "KSAD_CRASH_AT": "restore-filling"})
+    assert killed.returncode == -9  # its helper container, mounting the half-filled volume, is left
+    run_ksad("restore", installed["archive"], env=env, check=True, timeout=300)
+    assert data_checksum(docker_engine, installed["slug"]) == installed["checksum"]
+    volume = f"ksad-{installed['slug']}-db-data"
+    assert {c.name for c in docker_engine.containers.list(all=True, filters={"volume": volume})} == \
+        {f"{installed['slug']}-db"}
+    run_ksad("uninstall", APP, "--purge", env=env, check=True)
+    assert leftovers(docker_engine, installed["slug"]) == []

@@ -167,3 +167,19 @@ def test_kill_during_uninstall_is_finished_never_undone(point, purge, then, code
     back = run_ksad("install", APP, "--name", inst.name, "--version", "1.0.0", env=inst.env, check=True, timeout=300)
     assert "Data sebelum operasi" in get(back.stdout.strip())
     assert history_of(run_ksad, inst.env, inst.name) == [(1, "install", "1.0.0", "ok"), (2, "install", "1.0.0", "ok")]
+
+
+def test_kill_during_a_data_copy_leaves_no_helper_holding_the_volumes(tmp_path, run_ksad, app_name, docker_engine,
+                                                                       test_session, ksad_cleanup):
+    inst = installed(tmp_path, run_ksad, app_name, "Salin")
+    before = inst.records(docker_engine, test_session)
+    args = ("upgrade", inst.name, "--version", "1.2.0")
+    run_ksad(*args, env={**inst.env, CRASH: "copying"}, check=KILLED, timeout=300)  # inside the snapshot's copy
+
+    again = run_ksad(*args, env=inst.env, check=True, timeout=300)
+    assert said("undone", "upgrade") in again.stderr
+    assert inst.records(docker_engine, test_session) == before + "migrated-1.2.0\n"
+    users = {c.name for c in docker_engine.containers.list(all=True, filters={"volume": inst.volume})}
+    assert users == {f"{inst.slug}-db"}  # the killed run's copy helper is gone
+    run_ksad("uninstall", inst.name, "--purge", env=inst.env, check=True, timeout=300)
+    assert not docker_engine.volumes.list(filters={"label": f"ksad.slug={inst.slug}"})
