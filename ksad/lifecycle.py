@@ -28,6 +28,7 @@ that reaches the target.
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import json
 import os
@@ -36,7 +37,7 @@ import socket
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from ksad.errors import ConflictError, DeployError, KsadError
 
@@ -496,8 +497,11 @@ def apply(settings, prep, reporter, timeout: float, *, kind: str = "install", da
                     if n in replace or n not in prep.recipe.services]
         for name, c in reversed(retiring):
             reporter.step("step.stop_old", container=c["Names"][0].lstrip("/"))
-            engine.stop(c["Id"], timeout=10)
-            engine.rename(c["Id"], f"{c['Names'][0].lstrip('/')}-old-{from_rev}")
+            # A stop request cut short by Ctrl-C still completes on the engine, after the undo has
+            # looked at the container: it would stay stopped. Let the stop and rename finish first.
+            with _interrupts_deferred():
+                engine.stop(c["Id"], timeout=10)
+                engine.rename(c["Id"], f"{c['Names'][0].lstrip('/')}-old-{from_rev}")
         checkpoint("stopped")
         existing_data = [v for v in data_volumes if v not in prep.new_volumes]
         if from_rev > 0 and existing_data and (retiring or data_from is not None):
@@ -544,14 +548,16 @@ def apply(settings, prep, reporter, timeout: float, *, kind: str = "install", da
 
         create_idle(engine, utility_image(engine), commit_name(slug), op.labels())
         checkpoint("committed")
-    except BaseException:
+    except BaseException as exc:
         previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not abort the undo
         for sig in previous_handlers:
             signal.signal(sig, signal.SIG_IGN)
         try:
             reporter.step("step.rollback")
             undo(engine, op, data_volumes=data_volumes)
-            record(engine, op, "failed", _record_labels(prep))
+            # Ctrl-C, SIGTERM and SIGHUP stopped it (as a kill -9 recovered later does), nothing failed
+            result = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
+            record(engine, op, result, _record_labels(prep))
             end(engine, slug)
         finally:
             signal.signal(signal.SIGINT, previous)
@@ -560,6 +566,25 @@ def apply(settings, prep, reporter, timeout: float, *, kind: str = "install", da
     _restore_handlers(previous_handlers)
     save_secrets(settings, prep.target.key, slug, prep.secrets)
     finish(engine, op, _record_labels(prep))
+
+
+@contextlib.contextmanager
+def _interrupts_deferred() -> Iterator[None]:
+    """Ctrl-C, SIGTERM and SIGHUP inside the block take effect (as KeyboardInterrupt) once it is done."""
+    caught: list[int] = []
+    saved = {}
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        try:
+            if signal.getsignal(sig) not in (signal.SIG_IGN, None):  # what is ignored stays ignored
+                saved[sig] = signal.signal(sig, lambda signum, _frame: caught.append(signum))
+        except ValueError:  # not the main thread: leave signals alone
+            pass
+    try:
+        yield
+    finally:
+        _restore_handlers(saved)
+    if caught:
+        raise KeyboardInterrupt
 
 
 def _interrupt_on_termination() -> dict:
@@ -637,16 +662,20 @@ def undo(engine, op: Operation, *, data_volumes: list[str]) -> None:
         original = c["Names"][0].lstrip("/")[: -len(suffix)]
         _quietly(engine.rename, c["Id"], original)
     # everything the previous revision ran comes back, dependencies first (they were created first);
-    # a crash between stopping a container and renaming it leaves it stopped under its own name
-    restored = sorted((c for c in containers if c not in new and c.get("State") != "running"),
+    # a crash between stopping a container and renaming it leaves it stopped under its own name.
+    # Their state is read again now, not taken from the listing above: a stop still under way
+    # then (cut short on our side, carried on by the engine) has stopped them since.
+    new_ids = {c["Id"] for c in new}
+    restored = sorted((c for c in _slug_containers(engine, op.slug)
+                       if c["Id"] not in new_ids and c.get("State") != "running"),
                       key=lambda c: c.get("Created", 0))
     failed = []
     for c in restored:
         try:
             engine.start(c["Id"])
         except KsadError as exc:  # e.g. its port was taken meanwhile: keep restoring the rest, then say so
-            failed.append((c["Names"][0].lstrip("/")[: -len(suffix)] if c in old else c["Names"][0].lstrip("/"),
-                           exc.message))
+            name = c["Names"][0].lstrip("/")
+            failed.append((name[: -len(suffix)] if name.endswith(suffix) else name, exc.message))
     for v in list_volumes(engine, slug=op.slug):
         # only what this operation made: data an uninstall kept (or a restore filled) was there before it
         made_here = op.new_volumes is None or v["Name"] in op.new_volumes

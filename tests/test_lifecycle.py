@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import infra
-from catalog_factory import CatalogBuilder, lifecycle_catalog, two_service, volume_files, volume_text
+from catalog_factory import CatalogBuilder, lifecycle_catalog, migrating, two_service, volume_files, volume_text
 from helpers import INIT, add_record, get
 from helpers import json_data as data
 
@@ -185,7 +185,7 @@ def test_interrupted_upgrade_restores_previous_revision(sig, app, run_ksad, ksad
     assert (row["version"], row["revision"], row["health"], row["url"]) == ("1.0.0", 1, "healthy", app.url)
     assert app.files(docker_engine, test_session) == before
     assert_clean(docker_engine, app.slug)
-    assert history_of(run_ksad, app.env, app.name)[-1] == (2, "upgrade", "1.3.0", "failed")
+    assert history_of(run_ksad, app.env, app.name)[-1] == (2, "upgrade", "1.3.0", "interrupted")
 
 
 def test_a_running_operation_blocks_a_second_one_and_is_named(app, run_ksad, ksad_env, docker_engine, tmp_path):
@@ -346,3 +346,42 @@ def test_data_a_plain_uninstall_kept_can_be_purged_later(tmp_path, run_ksad, app
     assert not secrets.exists()
     assert container_names(docker_engine, inst.slug) == set()
     run_ksad("uninstall", inst.name, "--purge", env=inst.env, check=4)  # nothing left to purge
+
+
+# A web that ignores SIGTERM: stopping it takes the whole stop timeout (10 s), so a Ctrl-C lands mid-stop.
+SLOW_TO_STOP = """command: ["/bin/sh", "-c", "trap '' TERM; exec /ksad/start.sh"]"""
+
+
+def test_ctrl_c_while_the_old_containers_stop_brings_them_back(tmp_path, run_ksad, app_name, ksad_env,
+                                                                docker_engine, test_session, ksad_cleanup):
+    def slow_catalog(builder: CatalogBuilder, app_id: str) -> None:
+        builder.add_release(app_id, "1.0.0", two_service(extra_web=SLOW_TO_STOP))
+        builder.add_release(app_id, "1.2.0", migrating("1.2.0"))
+
+    inst = install_app(tmp_path, run_ksad, app_name, stem="Henti", builder=slow_catalog, app="uji-henti")
+    add_record(inst.url, "Sebelum Ctrl-C")
+    before = inst.files(docker_engine, test_session)
+    proc = subprocess.Popen([sys.executable, "-m", "ksad", "upgrade", inst.name, "--version", "1.2.0"],
+                            env={**ksad_env, **inst.env}, cwd=tmp_path, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    said = []
+    for line in proc.stderr:  # the line is printed just before the stop request is sent
+        said.append(line)
+        if "Stopping the previous" in line:
+            break
+    time.sleep(1)
+    proc.send_signal(signal.SIGINT)
+    _out, rest = proc.communicate(timeout=180)
+    err = "".join(said) + rest
+    assert proc.returncode == 130, err
+    assert "Interrupted. Nothing was left half-done." in err
+    time.sleep(11)  # longer than the stop's timeout: a stop still running on the engine would be over now
+    row = status_of(run_ksad, inst.env, inst.slug)
+    assert (row["version"], row["revision"], row["health"]) == ("1.0.0", 1, "healthy")
+    assert {s["service"]: s["state"] for s in row["services"]} == {"web": "running", "db": "running"}
+    assert inst.files(docker_engine, test_session) == before
+    assert "Sebelum Ctrl-C" in get(inst.url)
+    assert history_of(run_ksad, inst.env, inst.name) == [(1, "install", "1.0.0", "ok"),
+                                                         (2, "upgrade", "1.2.0", "interrupted")]
+    assert_clean(docker_engine, inst.slug)
