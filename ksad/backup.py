@@ -37,7 +37,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any, Callable, Iterator
 
-from ksad.errors import ConflictError, DeployError, InputError, KsadError
+from ksad.errors import ConflictError, DeployError, InputError, KsadError, WriteError
 from ksad.settings import Settings
 
 FORMAT = 1  # bump when a manifest key changes meaning; restore refuses formats it does not know
@@ -216,7 +216,7 @@ def _users_of(observed, recipe, slug: str, volumes: set[str]) -> list[dict]:
     return out
 
 
-def _export_volume(engine, slug: str, entry: VolumeEntry, dest: Path) -> None:
+def _export_volume(engine, slug: str, entry: VolumeEntry, dest: Path, output: Path) -> None:
     from ksad.engine import get_archive
 
     if not engine.volume_exists(entry.volume):
@@ -224,9 +224,12 @@ def _export_volume(engine, slug: str, entry: VolumeEntry, dest: Path) -> None:
     cid = _helper(engine, slug, entry.volume, read_only=True)
     digest = hashlib.sha256()
     try:
-        with dest.open("wb") as fh:
+        with _writing(output):
+            fh = dest.open("wb")
+        with fh:
             for chunk in get_archive(engine, cid, f"/{MOUNT}"):
-                fh.write(chunk)
+                with _writing(output):  # only the local write: the engine's errors are its own
+                    fh.write(chunk)
                 digest.update(chunk)
     finally:
         engine.remove_container(cid)
@@ -248,29 +251,28 @@ def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes, mtime: int) -> None
     tar.addfile(info, io.BytesIO(data))
 
 
-def _write_archive(output: Path, manifest: dict, files: list[tuple[str, Path]]) -> None:
-    """Write the tar next to *output*, 0600, fsynced, then rename it into place (never half a file)."""
+def _write_archive(output: Path, work: Path, manifest: dict, files: list[tuple[str, Path]]) -> None:
+    """Write the tar in *work* (beside *output*), 0600, fsynced, then rename it into place (never half a file)."""
     manifest_bytes = (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
     sums = [(hashlib.sha256(manifest_bytes).hexdigest(), MANIFEST)]
     sums += [(sha, member) for member, sha in _listed_members(manifest).items()]
     checksums = "".join(f"{sha}  {member}\n" for sha, member in sums).encode()
     mtime = int(time.time())
-    fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")  # 0600
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            with tarfile.open(fileobj=fh, mode="w", format=tarfile.PAX_FORMAT) as tar:
-                _add_bytes(tar, MANIFEST, manifest_bytes, mtime)
-                for member, path in files:
-                    _add_file(tar, member, path, mtime)
-                _add_bytes(tar, CHECKSUMS, checksums, mtime)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o600)
+    tmp = work / ".archive.tar"  # a volume's copy is "<name>.tar", and no volume name starts with a dot
+    with _writing(output):
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    # no cleanup of tmp on failure here: the whole work directory is removed by its owner
+    with _writing(output), os.fdopen(fd, "wb") as fh:
+        with tarfile.open(fileobj=fh, mode="w", format=tarfile.PAX_FORMAT) as tar:
+            _add_bytes(tar, MANIFEST, manifest_bytes, mtime)
+            for member, path in files:
+                _add_file(tar, member, path, mtime)
+            _add_bytes(tar, CHECKSUMS, checksums, mtime)
+        fh.flush()
+        os.fsync(fh.fileno())
+    with _writing(output):
+        os.chmod(tmp, 0o600)  # a umask never widens it, but could have narrowed it
         os.replace(tmp, output)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 def _listed_members(manifest: dict) -> dict[str, str]:
@@ -293,18 +295,60 @@ def _check_output(output: Path) -> Path:
     return output
 
 
+def _unwritable(output: Path, exc: OSError) -> WriteError:
+    return WriteError("backup.output_unwritable", os_error=exc, path=str(output), dir=str(output.parent))
+
+
+@contextlib.contextmanager
+def _writing(output: Path) -> Iterator[None]:
+    """An OSError while writing the archive or its parts: the output's directory refused it (read-only, full)."""
+    try:
+        yield
+    except KsadError:
+        raise
+    except OSError as exc:
+        raise _unwritable(output, exc) from None
+
+
+@contextlib.contextmanager
+def _work_dir(output: Path) -> Iterator[Path]:
+    """A private directory beside *output* for the volume copies and the archive before it takes its name.
+
+    Beside it, not in /tmp: the final rename must stay within one file system, and /tmp may be
+    too small for the data.
+    """
+    with _writing(output):
+        tmp = tempfile.mkdtemp(dir=output.parent, prefix=".ksad-backup-")  # 0700
+    try:
+        yield Path(tmp)
+    finally:
+        import shutil
+
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def backup(settings: Settings, app_or_name: str, output: Path, *, target_name: str | None = None,
            dry_run: bool = False, reporter=None) -> BackupResult:
     """Archive an installed app: its data volumes (read while its writers are paused), identity, answers, secrets."""
-    from ksad import __version__, lifecycle
-    from ksad.deploy import NullReporter, forget_secrets, observe, pick_instance, volume_name
-    from ksad.engine import connect
-    from ksad.lock import locked
-    from ksad.targets import resolve_target
+    from ksad.deploy import NullReporter
 
     reporter = reporter or NullReporter()
     started = time.monotonic()
     output = _check_output(Path(output))
+    # The working directory is made first, also for a dry run: an output directory that cannot be
+    # written is reported before the engine is asked anything or the app is paused.
+    with _work_dir(output) as tmp:
+        return _backup(settings, app_or_name, output, tmp, target_name, dry_run, reporter, started)
+
+
+def _backup(settings: Settings, app_or_name: str, output: Path, tmp: Path, target_name: str | None,
+            dry_run: bool, reporter, started: float) -> BackupResult:
+    from ksad import __version__, lifecycle
+    from ksad.deploy import forget_secrets, observe, pick_instance, volume_name
+    from ksad.engine import connect
+    from ksad.lock import locked
+    from ksad.targets import resolve_target
+
     target = resolve_target(settings, target_name)
     reporter.step("step.connect", target=target.name, url=target.url)
     engine = connect(target.name, target.url)
@@ -323,39 +367,38 @@ def backup(settings: Settings, app_or_name: str, output: Path, *, target_name: s
         result.seconds = time.monotonic() - started
         return result
 
-    with tempfile.TemporaryDirectory(dir=output.parent, prefix=".ksad-backup-") as tmp:
-        with locked(settings.state_dir, target.key, slug):
-            lifecycle.recover_if_needed(engine, slug, reporter, forget_secrets=forget_secrets(settings, target, slug))
-            observed = observe(engine, slug)  # recovery may have changed what runs
-            secret_values = _secrets_of(settings, target, slug, engine, observed, recipe)
-            op = lifecycle.Operation("backup", app_id, slug, observed.revision, observed.revision, None,
-                                     lifecycle.operator(), os.getpid(), socket.gethostname(), _now())
-            lifecycle.begin(engine, op)  # an upgrade started elsewhere now waits for us, and we for it
-            try:
-                _export_all(engine, slug, entries, _users_of(observed, recipe, slug, {e.volume for e in entries}),
-                            Path(tmp), reporter)
-            finally:
-                lifecycle.end(engine, slug)
-        files = [(e.member, Path(tmp) / f"{e.name}.tar") for e in entries]
-        identity = None
-        if identity_text is not None:
-            identity = {"yaml": identity_text, "emblem": None}
-            if emblem is not None:
-                identity["emblem"] = {"file": emblem.name, "member": f"identity/{emblem.name}",
-                                      "size": emblem.stat().st_size, "sha256": _sha256_file(emblem)}
-                files.insert(0, (f"identity/{emblem.name}", emblem))
-        manifest = {
-            "format": FORMAT, "ksad": __version__, "created": _now(), "by": lifecycle.operator(),
-            "app": app_id, "version": version, "revision": observed.revision,
-            "name": labels.get("ksad.name", ""), "slug": slug,
-            "meaning": labels.get("ksad.meaning") or None, "name_language": labels.get("ksad.name_language") or None,
-            "answers": {k[len("ksad.set."):]: v for k, v in observed.labels.items() if k.startswith("ksad.set.")},
-            "target": {"name": target.name, "url": target.url},
-            "identity": identity, "secrets": secret_values,
-            "volumes": [e.to_json() for e in entries],
-        }
-        reporter.step("step.backup_write", file=str(output))
-        _write_archive(output, manifest, files)
+    with locked(settings.state_dir, target.key, slug):
+        lifecycle.recover_if_needed(engine, slug, reporter, forget_secrets=forget_secrets(settings, target, slug))
+        observed = observe(engine, slug)  # recovery may have changed what runs
+        secret_values = _secrets_of(settings, target, slug, engine, observed, recipe)
+        op = lifecycle.Operation("backup", app_id, slug, observed.revision, observed.revision, None,
+                                 lifecycle.operator(), os.getpid(), socket.gethostname(), _now())
+        lifecycle.begin(engine, op)  # an upgrade started elsewhere now waits for us, and we for it
+        try:
+            _export_all(engine, slug, entries, _users_of(observed, recipe, slug, {e.volume for e in entries}),
+                        tmp, output, reporter)
+        finally:
+            lifecycle.end(engine, slug)
+    files = [(e.member, tmp / f"{e.name}.tar") for e in entries]
+    identity = None
+    if identity_text is not None:
+        identity = {"yaml": identity_text, "emblem": None}
+        if emblem is not None:
+            identity["emblem"] = {"file": emblem.name, "member": f"identity/{emblem.name}",
+                                  "size": emblem.stat().st_size, "sha256": _sha256_file(emblem)}
+            files.insert(0, (f"identity/{emblem.name}", emblem))
+    manifest = {
+        "format": FORMAT, "ksad": __version__, "created": _now(), "by": lifecycle.operator(),
+        "app": app_id, "version": version, "revision": observed.revision,
+        "name": labels.get("ksad.name", ""), "slug": slug,
+        "meaning": labels.get("ksad.meaning") or None, "name_language": labels.get("ksad.name_language") or None,
+        "answers": {k[len("ksad.set."):]: v for k, v in observed.labels.items() if k.startswith("ksad.set.")},
+        "target": {"name": target.name, "url": target.url},
+        "identity": identity, "secrets": secret_values,
+        "volumes": [e.to_json() for e in entries],
+    }
+    reporter.step("step.backup_write", file=str(output))
+    _write_archive(output, tmp, manifest, files)
     result.revision = observed.revision
     result.applied = True
     result.size, result.sha256 = output.stat().st_size, _sha256_file(output)
@@ -363,7 +406,8 @@ def backup(settings: Settings, app_or_name: str, output: Path, *, target_name: s
     return result
 
 
-def _export_all(engine, slug: str, entries: list[VolumeEntry], users: list[dict], tmp: Path, reporter) -> None:
+def _export_all(engine, slug: str, entries: list[VolumeEntry], users: list[dict], tmp: Path, output: Path,
+                reporter) -> None:
     paused: list[tuple[str, str]] = []
     try:
         for c in users:
@@ -374,7 +418,7 @@ def _export_all(engine, slug: str, entries: list[VolumeEntry], users: list[dict]
                    lambda cid=c["Id"]: _paused(engine, cid))
         for e in entries:
             reporter.step("step.backup_volume", volume=e.volume)
-            _export_volume(engine, slug, e, tmp / f"{e.name}.tar")
+            _export_volume(engine, slug, e, tmp / f"{e.name}.tar", output)
     finally:
         stuck = []
         for cid, name in paused:  # also after an error or Ctrl-C: the app must not stay frozen

@@ -56,6 +56,23 @@ class InputError(KsadError, ValueError):
     exit_code = EXIT_INPUT
 
 
+class WriteError(InputError, OSError):
+    """A file or directory ksad must write (its own under KSAD_HOME, or an output the user named)
+    cannot be written: a read-only or full file system, no permission, no such directory.
+
+    Still an ``OSError`` carrying the OS's ``errno`` and ``strerror``, so the code that treats a
+    write as optional (a cache in a read-only home) keeps ignoring it, and code that names the
+    file itself can reuse the OS's reason.
+    """
+
+    def __init__(self, key: str, hint: str | None = None, /, *, os_error: OSError, **fields: object) -> None:
+        super().__init__(key, hint, problem=os_error.strerror or str(os_error), **fields)
+        self.errno, self.strerror = os_error.errno, os_error.strerror
+
+    def __str__(self) -> str:
+        return self.message  # OSError's own would be "[Errno n] reason", without the file
+
+
 class NotFoundError(KsadError, LookupError):
     """An app, release, region, target or installation does not exist."""
 

@@ -14,6 +14,33 @@ import os
 from pathlib import Path
 from typing import Iterator
 
+from ksad.errors import KsadError, WriteError
+
+
+def write_error(path: Path | str, exc: OSError) -> WriteError:
+    """The OS refused to write *path*: ksad's error naming the file and the reason.
+
+    The advice differs: under KSAD_HOME the user can fix or move their home; any other
+    file is one they named, and can name another.
+    """
+    from ksad.settings import Settings
+
+    home = Settings.from_env().home
+    path = Path(path).absolute()
+    key = "home.unwritable" if path.is_relative_to(home) else "file.unwritable"
+    return WriteError(key, os_error=exc, file=str(path), home=str(home))
+
+
+@contextlib.contextmanager
+def writing(path: Path | str) -> Iterator[None]:
+    """Turn an OSError raised while writing *path* into a :class:`WriteError` naming it."""
+    try:
+        yield
+    except KsadError:
+        raise
+    except OSError as exc:
+        raise write_error(path, exc) from None
+
 
 def _fsync_dir(directory: Path) -> None:
     # The rename itself lives in the directory; without this a power cut can
@@ -53,9 +80,10 @@ def atomic_write(path: Path | str, data: bytes | str, mode: int = 0o644, *, dura
     the old file, or empty, which its reader takes as no cache; never half of each.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    with writing(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = _temp_beside(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp_name = _temp_beside(path)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
@@ -65,9 +93,11 @@ def atomic_write(path: Path | str, data: bytes | str, mode: int = 0o644, *, dura
         # It was created 0600; set the wanted mode explicitly (umask must not widen or narrow it).
         os.chmod(tmp_name, mode)
         os.replace(tmp_name, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp_name)
+        if isinstance(exc, OSError):  # a full disk, say: the file named, not a traceback
+            raise write_error(path, exc) from None
         raise
     if durable:
         _fsync_dir(path.parent)
@@ -86,8 +116,9 @@ def write_cache(path: Path | str, data: bytes | str) -> Path:
 def write_secret(path: Path | str, data: bytes | str) -> Path:
     """Like :func:`atomic_write`, readable by the owner only, in an owner-only directory."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    os.chmod(path.parent, 0o700)  # mkdir's mode is filtered by umask and ignored if it existed
+    with writing(path.parent):
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.chmod(path.parent, 0o700)  # mkdir's mode is filtered by umask and ignored if it existed
     return atomic_write(path, data, mode=0o600)
 
 
@@ -101,8 +132,9 @@ def locked(path: Path | str) -> Iterator[None]:
     import fcntl
 
     lock_path = Path(path).with_name(Path(path).name + ".lock")
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    with writing(lock_path):  # the lock is a file too: a read-only home fails here first
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ksad.errors import ConflictError
+from ksad.fsutil import writing
 
 
 def _safe(text: str) -> str:
@@ -23,9 +24,10 @@ def _safe(text: str) -> str:
 @contextlib.contextmanager
 def locked(state_dir: Path, target: str, app: str) -> Iterator[None]:
     lock_dir = state_dir / "locks"
-    lock_dir.mkdir(parents=True, exist_ok=True)
     path = lock_dir / f"{_safe(target)}--{_safe(app)}.lock"
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    with writing(path):  # the first file an operation writes: a read-only home is reported here
+        lock_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

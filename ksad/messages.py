@@ -30,6 +30,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Details were written to {log}. Please report it with that file.",
         "id": "Rincian ditulis ke {log}. Laporkan beserta berkas tersebut.",
     },
+    "internal.hint.no_log": {
+        "en": "The details could not be written to {log} ({problem}). Please report this message as it is.",
+        "id": "Rinciannya tidak dapat ditulis ke {log} ({problem}). Laporkan pesan ini apa adanya.",
+    },
+    # --- files ksad writes (ksad/fsutil.py) ------------------------------
+    "home.unwritable": {
+        "en": "{file}: cannot write ({problem}). ksad keeps its identity pack, targets, secrets and state in KSAD_HOME ({home}).",
+        "id": "{file}: tidak dapat ditulis ({problem}). ksad menyimpan paket identitas, target, rahasia dan statusnya di KSAD_HOME ({home}).",
+    },
+    "home.unwritable.hint": {
+        "en": "Make {home} writable for this user (its owner, its mode, a read-only or full file system), or set KSAD_HOME to a directory you can write.",
+        "id": "Jadikan {home} dapat ditulis oleh pengguna ini (pemilik, mode, sistem berkas hanya-baca atau penuh), atau atur KSAD_HOME ke direktori yang dapat Anda tulisi.",
+    },
     # --- input files ---------------------------------------------------
     "yaml.malformed": {
         "en": "{file}, line {line}: not valid YAML ({problem}).",
@@ -1060,6 +1073,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{file}: cannot write ({problem}).",
         "id": "{file}: tidak dapat ditulis ({problem}).",
     },
+    "file.unwritable.hint": {
+        "en": "Check that its directory exists and that you may write there (its owner, its mode, a read-only or full file system), or choose another place.",
+        "id": "Periksa bahwa direktorinya ada dan Anda boleh menulis di sana (pemilik, mode, sistem berkas hanya-baca atau penuh), atau pilih tempat lain.",
+    },
     "trust.date_invalid": {
         "en": "'{value}' is not a date (YYYY-MM-DD){what}.",
         "id": "'{value}' bukan tanggal (YYYY-MM-DD){what}.",
@@ -1730,6 +1747,10 @@ MESSAGES: dict[str, dict[str, str]] = {
                              "id": "{path} adalah direktori; berikan nama berkas arsip yang akan ditulis."},
     "backup.output_no_dir": {"en": "Cannot write {path}: the directory {dir} does not exist.",
                              "id": "Tidak dapat menulis {path}: direktori {dir} tidak ada."},
+    "backup.output_unwritable": {"en": "Cannot write the backup {path}: the directory {dir} refused it ({problem}).",
+                                 "id": "Cadangan {path} tidak dapat ditulis: direktori {dir} menolaknya ({problem})."},
+    "backup.output_unwritable.hint": {"en": "Choose a directory you can write, with room for the app's data, with --output.",
+                                      "id": "Pilih direktori yang dapat Anda tulisi dan cukup ruang untuk data aplikasi, dengan --output."},
     "backup.volume_missing": {"en": "The data volume {volume} is missing on target {target}; nothing to back up from it.",
                               "id": "Volume data {volume} tidak ada di target {target}; tidak ada yang dapat dicadangkan darinya."},
     "backup.done": {"en": "Backed up {name} ({app} {version}, revision {revision}) to {file}: {size}, sha256 {sha256} ({seconds} s).",

@@ -73,4 +73,7 @@ class Settings:
         return self.home / "logs" / "ksad-debug.log"
 
     def ensure_home(self) -> None:
-        self.home.mkdir(parents=True, exist_ok=True, mode=0o700)
+        from ksad.fsutil import writing  # lazily: settings is imported by every command
+
+        with writing(self.home):
+            self.home.mkdir(parents=True, exist_ok=True, mode=0o700)

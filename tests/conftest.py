@@ -35,6 +35,34 @@ def _home_in_tmp(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("KSAD_HOME", str(tmp_path_factory.mktemp("home")))
 
 
+@pytest.fixture
+def read_only_dir(tmp_path: Path):
+    """``read_only_dir("name")``: a new directory under tmp_path that nobody can write into.
+
+    As root a mode is no obstacle, so it is bind-mounted read-only on itself (EROFS, as on a
+    read-only mount); as another user, mode 0555 does it (EACCES). Files put in it before the
+    call stay readable. Unmounted at the end.
+    """
+    made: list[Path] = []
+
+    def make(name: str, files: dict[str, str] | None = None) -> Path:
+        path = tmp_path / name
+        path.mkdir()
+        for rel, text in (files or {}).items():
+            (path / rel).write_text(text, encoding="utf-8")
+        if os.geteuid() == 0:
+            subprocess.run(["mount", "--bind", str(path), str(path)], check=True)
+            made.append(path)
+            subprocess.run(["mount", "-o", "remount,bind,ro", str(path)], check=True)
+        else:
+            path.chmod(0o555)
+        return path
+
+    yield make
+    for path in made:
+        subprocess.run(["umount", str(path)], check=False)
+
+
 # --- naming ----------------------------------------------------------------------------
 
 @pytest.fixture(scope="session")

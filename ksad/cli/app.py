@@ -93,19 +93,20 @@ def cli(ctx: click.Context, catalog: str | None, target: str | None) -> None:
 
 
 def _write_debug_log(exc: BaseException) -> str:
+    """Append the traceback to the debug log; the hint that tells the user where it went, or why it did not."""
     import traceback
     from datetime import datetime, timezone
 
+    settings = Settings.from_env()
+    log = settings.log_file
     try:
-        settings = Settings.from_env()
-        log = settings.log_file
         log.parent.mkdir(parents=True, exist_ok=True)
         with log.open("a", encoding="utf-8") as fh:
             fh.write(f"--- {datetime.now(timezone.utc).isoformat()} ksad {__version__} argv={sys.argv!r}\n")
             fh.write("".join(traceback.format_exception(exc)))
-        return str(log)
-    except OSError:
-        return "(log unavailable)"
+    except OSError as err:  # a read-only or full KSAD_HOME: pointing at no file would send the user nowhere
+        return t("internal.hint.no_log", log=str(log), problem=err.strerror or str(err))
+    return t("internal.hint", log=str(log))
 
 
 def print_error(exc: KsadError) -> None:
@@ -139,7 +140,7 @@ def handle_errors() -> Iterator[None]:
     except BrokenPipeError:
         sys.exit(0)
     except Exception as exc:  # noqa: BLE001 - the single catch-all, by design
-        log = _write_debug_log(exc)
+        hint = _write_debug_log(exc)
         click.echo(f"{t('error.prefix')}: {t('internal', detail=type(exc).__name__ + ': ' + str(exc))}", err=True)
-        click.echo(f"{t('hint.prefix')}: {t('internal.hint', log=log)}", err=True)
+        click.echo(f"{t('hint.prefix')}: {hint}", err=True)
         sys.exit(EXIT_INTERNAL)
