@@ -581,9 +581,11 @@ def open_archive(path: Path) -> Iterator[Archive]:
             raise _bad("restore.checksum_mismatch", path, member=MANIFEST, expected=sums.get(MANIFEST, "-"),
                        actual=manifest_sha)
         try:
-            manifest = _check_manifest(json.loads(manifest_bytes), path)
-        except ValueError as exc:
-            raise _bad("restore.manifest_invalid", path, field="-", problem=str(exc)) from None
+            parsed = json.loads(manifest_bytes)
+        except (ValueError, RecursionError) as exc:  # not JSON, not UTF-8, or nested past the parser's depth
+            raise _bad("restore.manifest_invalid", path, field="-", problem=str(exc)[:200]) from None
+        # outside that try: the check's own InputError is a ValueError too, and was wrapped a second time
+        manifest = _check_manifest(parsed, path)
         emblem = (manifest.get("identity") or {}).get("emblem")
         listed = [(v["member"], v["size"], v["sha256"], True) for v in manifest["volumes"]]
         if emblem:

@@ -214,3 +214,58 @@ def test_restore_killed_while_filling_a_volume_is_finished_by_the_next_restore(i
         {f"{installed['slug']}-db"}
     run_ksad("uninstall", APP, "--purge", env=env, check=True)
     assert leftovers(docker_engine, installed["slug"]) == []
+
+
+# --- a manifest whose checksum was made to match, with a field of the wrong kind ---------------------
+
+def forged_archive(path: Path, **changes) -> Path:
+    """A ksad archive without volumes whose manifest has *changes* (a dotted key reaches inside),
+    with checksums.sha256 recomputed: consistent bytes, wrong content, as a bad tool or hand edit leaves it."""
+    import hashlib
+    import io
+
+    manifest = {"format": 1, "ksad": "0.1.0", "created": "2026-01-01T00:00:00+00:00", "by": "uji", "app": APP,
+                "version": "1.0.0", "revision": 1, "name": "Sabalong", "slug": "sabalong", "meaning": None,
+                "name_language": None, "answers": {"greeting": "Tabe"}, "secrets": {"db_password": "x"},
+                "target": {"name": "local", "url": "unix:///var/run/docker.sock"},
+                "identity": {"yaml": "format: 1\n", "emblem": None}, "volumes": []}
+    for dotted, value in changes.items():
+        *parents, last = dotted.split(".")
+        node = manifest
+        for key in parents:
+            node = node[int(key)] if isinstance(node, list) else node[key]
+        if isinstance(node, list):
+            node[int(last)] = value
+        else:
+            node[last] = value
+    data = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
+    sums = f"{hashlib.sha256(data).hexdigest()}  manifest.json\n".encode()
+    with tarfile.open(path, "w") as tar:
+        for name, blob in (("manifest.json", data), ("checksums.sha256", sums)):
+            info = tarfile.TarInfo(name)
+            info.size = len(blob)
+            tar.addfile(info, io.BytesIO(blob))
+    return path
+
+
+@pytest.mark.parametrize("changes", [{"revision": "x"}, {"answers.greeting": 5}, {"identity": "format: 1"},
+                                     {"volumes": [5]}])
+def test_a_refused_manifest_is_said_once(env, run_ksad, tmp_path, changes):
+    """The check's own message (an InputError, so a ValueError) was caught as bad JSON and wrapped again."""
+    proc = run_ksad("restore", forged_archive(tmp_path / "forged.tar", **changes), "--dry-run", env=env, check=3)
+    assert proc.stderr.count("manifest.json is not valid") == 1 and proc.stderr.count("Nothing was changed") == 1
+
+
+def test_a_manifest_that_is_not_json_is_said_once(env, run_ksad, tmp_path):
+    import hashlib
+    import io
+
+    archive, data = tmp_path / "cut.tar", b'{"format": 1,'
+    with tarfile.open(archive, "w") as tar:
+        for name, blob in (("manifest.json", data),
+                           ("checksums.sha256", f"{hashlib.sha256(data).hexdigest()}  manifest.json\n".encode())):
+            info = tarfile.TarInfo(name)
+            info.size = len(blob)
+            tar.addfile(info, io.BytesIO(blob))
+    proc = run_ksad("restore", archive, "--dry-run", env=env, check=3)
+    assert "manifest.json is not valid at '-'" in proc.stderr and proc.stderr.count("Nothing was changed") == 1
