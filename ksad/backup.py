@@ -46,8 +46,22 @@ CHECKSUMS = "checksums.sha256"
 MOUNT = "v"  # helper containers mount the volume at /v, so every volume tar is rooted at v/
 CHUNK = 1 << 20
 _VOLUME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")  # it becomes part of a docker volume name
-_REQUIRED = {"format": int, "app": str, "version": str, "revision": int, "name": str, "slug": str,
-             "answers": dict, "secrets": dict, "volumes": list}
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+# Every manifest field, with the JSON types it may have and whether it must be there; restore reads
+# each of them, so a wrong type must be a damaged-archive message, not a crash further on.
+_MANIFEST_FIELDS = {
+    "format": ("integer", True), "ksad": ("string", False), "created": ("string", False), "by": ("string", False),
+    "app": ("string", True), "version": ("string", True), "revision": ("integer", True),
+    "name": ("string", True), "slug": ("string", True),
+    "meaning": ("string|null", False), "name_language": ("string|null", False),
+    "answers": ("object", True), "secrets": ("object", True), "target": ("object", False),
+    "identity": ("object|null", False), "volumes": ("array", True),
+}
+_TARGET_FIELDS = {"name": ("string", True), "url": ("string", True)}
+_IDENTITY_FIELDS = {"yaml": ("string", True), "emblem": ("object|null", False)}
+_MEMBER_FIELDS = {"member": ("string", True), "size": ("integer", True), "sha256": ("string", True)}
+_VOLUME_FIELDS = {"name": ("string", True), "volume": ("string", True), **_MEMBER_FIELDS}
+_EMBLEM_FIELDS = {"file": ("string", True), **_MEMBER_FIELDS}
 
 
 # --- results ---------------------------------------------------------------------------
@@ -496,29 +510,68 @@ def _parse_checksums(data: bytes, path: Path) -> dict[str, str]:
     return out
 
 
+def _json_type(value: object) -> str:
+    """The JSON name of *value*'s type: what the manifest's reader sees (true is no integer there)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    for kind, name in ((int, "integer"), (float, "number"), (str, "string"), (list, "array"), (dict, "object")):
+        if isinstance(value, kind):
+            return name
+    return type(value).__name__
+
+
+def _check_fields(obj: dict, fields: dict[str, tuple[str, bool]], where: str, path: Path) -> None:
+    for key, (kinds, required) in fields.items():
+        if key not in obj and not required:
+            continue
+        found = _json_type(obj[key]) if key in obj else "nothing"
+        if found not in kinds.split("|"):
+            raise _bad("restore.manifest_type", path, field=where + key, expected=kinds.replace("|", "/"),
+                       found=found)
+
+
+def _check_member(entry: dict, fields: dict[str, tuple[str, bool]], where: str, path: Path) -> None:
+    if not isinstance(entry, dict):
+        raise _bad("restore.manifest_type", path, field=where.rstrip("."), expected="object",
+                   found=_json_type(entry))
+    _check_fields(entry, fields, where, path)
+    if entry["size"] < 0:
+        raise _bad("restore.manifest_invalid", path, field=where + "size", problem=f"'{entry['size']}'")
+    if not _SHA256.fullmatch(entry["sha256"]):
+        raise _bad("restore.manifest_invalid", path, field=where + "sha256", problem=f"'{entry['sha256'][:80]}'")
+
+
 def _check_manifest(manifest: object, path: Path) -> dict:
+    """Every field of the manifest has the type restore reads it as, or the archive is damaged (exit 3)."""
     if not isinstance(manifest, dict):
-        raise _bad("restore.manifest_invalid", path, field="-", problem="not an object")
-    if manifest.get("format") != FORMAT:
-        raise _bad("restore.format_unknown", path, value=manifest.get("format"), expected=FORMAT)
-    for key, kind in _REQUIRED.items():
-        if not isinstance(manifest.get(key), kind):
-            raise _bad("restore.manifest_invalid", path, field=key, problem=f"expected {kind.__name__}")
-    for i, v in enumerate(manifest["volumes"]):
-        texts = isinstance(v, dict) and all(isinstance(v.get(k), str) for k in ("name", "volume", "member", "sha256"))
-        if not texts or not isinstance(v.get("size"), int) or not _VOLUME.fullmatch(v["name"]):
-            raise _bad("restore.manifest_invalid", path, field=f"volumes[{i}]",
-                       problem="name (a recipe volume name), volume, member, size, sha256")
+        raise _bad("restore.manifest_type", path, field="-", expected="object", found=_json_type(manifest))
+    _check_fields(manifest, {"format": _MANIFEST_FIELDS["format"]}, "", path)
+    if manifest["format"] != FORMAT:
+        raise _bad("restore.format_unknown", path, value=manifest["format"], expected=FORMAT)
+    _check_fields(manifest, _MANIFEST_FIELDS, "", path)
     for key in ("answers", "secrets"):
-        if not all(isinstance(k, str) and isinstance(v, str) for k, v in manifest[key].items()):
-            raise _bad("restore.manifest_invalid", path, field=key, problem="expected text values")
+        for name, value in manifest[key].items():
+            if not isinstance(value, str):
+                raise _bad("restore.manifest_type", path, field=f"{key}.{name}", expected="string",
+                           found=_json_type(value))
+    if "target" in manifest:
+        _check_fields(manifest["target"], _TARGET_FIELDS, "target.", path)
+    for i, volume in enumerate(manifest["volumes"]):
+        _check_member(volume, _VOLUME_FIELDS, f"volumes[{i}].", path)
+        if not _VOLUME.fullmatch(volume["name"]):  # it becomes part of a docker volume's name
+            raise _bad("restore.manifest_invalid", path, field=f"volumes[{i}].name", problem=f"'{volume['name'][:80]}'")
     identity = manifest.get("identity")
-    if identity is not None and (not isinstance(identity, dict) or not isinstance(identity.get("yaml"), str)):
-        raise _bad("restore.manifest_invalid", path, field="identity", problem="expected yaml text")
-    emblem = (identity or {}).get("emblem")
-    if emblem is not None and not (isinstance(emblem, dict) and isinstance(emblem.get("member"), str)
-                                   and isinstance(emblem.get("size"), int) and isinstance(emblem.get("file"), str)):
-        raise _bad("restore.manifest_invalid", path, field="identity.emblem", problem="file, member, size, sha256")
+    if identity is not None:
+        _check_fields(identity, _IDENTITY_FIELDS, "identity.", path)
+        emblem = identity.get("emblem")
+        if emblem is not None:
+            _check_member(emblem, _EMBLEM_FIELDS, "identity.emblem.", path)
+            # written into KSAD_HOME under this name: a bare file name, nothing that leaves the home
+            if emblem["file"] in ("", ".", "..") or "/" in emblem["file"] or "\0" in emblem["file"]:
+                raise _bad("restore.manifest_invalid", path, field="identity.emblem.file",
+                           problem=f"'{emblem['file'][:80]}'")
     return manifest
 
 

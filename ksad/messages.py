@@ -1793,6 +1793,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                                     "id": "{file}: checksums.sha256 baris {line} bukan '<sha256>  <anggota>'. Tidak ada yang diubah."},
     "restore.manifest_invalid": {"en": "{file}: manifest.json is not valid at '{field}': {problem}. Nothing was changed.",
                                  "id": "{file}: manifest.json tidak sah pada '{field}': {problem}. Tidak ada yang diubah."},
+    "restore.manifest_type": {"en": "{file}: manifest.json is not valid at '{field}': expected {expected}, found {found}. Nothing was changed.",
+                              "id": "{file}: manifest.json tidak sah pada '{field}': seharusnya {expected}, ternyata {found}. Tidak ada yang diubah."},
     "restore.format_unknown": {"en": "{file}: backup format {value} is unknown (this ksad reads format {expected}). Nothing was changed.",
                                "id": "{file}: format cadangan {value} tidak dikenal (ksad ini membaca format {expected}). Tidak ada yang diubah."},
     "restore.format_unknown.hint": {"en": "Restore it with the ksad version that made it, or a newer one.",

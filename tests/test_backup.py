@@ -269,3 +269,52 @@ def test_a_manifest_that_is_not_json_is_said_once(env, run_ksad, tmp_path):
             tar.addfile(info, io.BytesIO(blob))
     proc = run_ksad("restore", archive, "--dry-run", env=env, check=3)
     assert "manifest.json is not valid at '-'" in proc.stderr and proc.stderr.count("Nothing was changed") == 1
+
+
+VOLUME = {"name": "db-data", "volume": "ksad-sabalong-db-data", "member": "volumes/db-data.tar", "size": 10,
+          "sha256": "0" * 64}
+
+
+@pytest.mark.parametrize("changes, field", [
+    ({"target": 5}, "target"),
+    ({"target.name": ["local"]}, "target.name"),
+    ({"target.url": None}, "target.url"),
+    ({"format": True}, "format"),
+    ({"ksad": 1}, "ksad"),
+    ({"created": 20260101}, "created"),
+    ({"by": {}}, "by"),
+    ({"app": 5}, "app"),
+    ({"version": 1.0}, "version"),
+    ({"revision": "x"}, "revision"),
+    ({"revision": True}, "revision"),
+    ({"name": None}, "name"),
+    ({"slug": 5}, "slug"),
+    ({"meaning": 5}, "meaning"),
+    ({"name_language": ["id"]}, "name_language"),
+    ({"answers": ["greeting=Tabe"]}, "answers"),
+    ({"answers.greeting": 5}, "answers.greeting"),
+    ({"secrets.db_password": ["x"]}, "secrets.db_password"),
+    ({"identity": "format: 1"}, "identity"),
+    ({"identity.yaml": 5}, "identity.yaml"),
+    ({"identity.emblem": "logo.png"}, "identity.emblem"),
+    ({"identity.emblem": {"file": "logo.png", "member": "identity/logo.png", "size": "10", "sha256": "0" * 64}},
+     "identity.emblem.size"),
+    ({"identity.emblem": {"file": "..", "member": "identity/logo.png", "size": 10, "sha256": "0" * 64}},
+     "identity.emblem.file"),
+    ({"volumes": {"db-data": VOLUME}}, "volumes"),
+    ({"volumes": [5]}, "volumes[0]"),
+    ({"volumes": [{**VOLUME, "size": True}]}, "volumes[0].size"),
+    ({"volumes": [{**VOLUME, "sha256": None}]}, "volumes[0].sha256"),
+    ({"volumes": [{**VOLUME, "name": "../x"}]}, "volumes[0].name"),
+])
+def test_a_manifest_field_of_the_wrong_kind_is_a_damaged_archive(env, run_ksad, tmp_path, changes, field):
+    archive = forged_archive(tmp_path / "forged.tar", **changes)
+    proc = run_ksad("restore", archive, "--dry-run", env=env, check=3)
+    assert f"manifest.json is not valid at '{field}'" in proc.stderr, proc.stderr
+    # said once: the check's message was caught as a ValueError and wrapped in a second one
+    assert proc.stderr.count("manifest.json is not valid") == 1 and proc.stderr.count("Nothing was changed") == 1
+
+
+def test_the_forged_archive_is_otherwise_sound(env, run_ksad, tmp_path):
+    """The control for the cases above: unchanged, it passes every check of a dry run."""
+    run_ksad("restore", forged_archive(tmp_path / "sound.tar"), "--dry-run", env=env, check=0)
