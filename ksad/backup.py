@@ -265,7 +265,7 @@ def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes, mtime: int) -> None
     tar.addfile(info, io.BytesIO(data))
 
 
-def _write_archive(output: Path, work: Path, manifest: dict, files: list[tuple[str, Path]]) -> None:
+def _write_archive(output: Path, work: Path, manifest: dict, files: list[tuple[str, Path]], force: bool) -> None:
     """Write the tar in *work* (beside *output*), 0600, fsynced, then rename it into place (never half a file)."""
     manifest_bytes = (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
     sums = [(hashlib.sha256(manifest_bytes).hexdigest(), MANIFEST)]
@@ -286,7 +286,7 @@ def _write_archive(output: Path, work: Path, manifest: dict, files: list[tuple[s
         os.fsync(fh.fileno())
     with _writing(output):
         os.chmod(tmp, 0o600)  # a umask never widens it, but could have narrowed it
-        os.replace(tmp, output)
+        _put_in_place(tmp, output, force)
 
 
 def _listed_members(manifest: dict) -> dict[str, str]:
@@ -300,13 +300,34 @@ def _listed_members(manifest: dict) -> dict[str, str]:
     return out
 
 
-def _check_output(output: Path) -> Path:
+def _check_output(output: Path, force: bool) -> Path:
     output = output.expanduser().absolute()
     if output.is_dir():
         raise InputError("backup.output_is_dir", path=str(output))
     if not output.parent.is_dir():
         raise InputError("backup.output_no_dir", path=str(output), dir=str(output.parent))
+    if os.path.lexists(output):
+        # even with --force only a plain file is replaced: the rename would put the archive in place
+        # of a link or a device node (/dev/null), not write through it
+        if output.is_symlink() or not output.is_file():
+            raise InputError("backup.output_not_file", path=str(output))
+        if not force:
+            raise ConflictError("backup.output_exists", path=str(output))
     return output
+
+
+def _put_in_place(tmp: Path, output: Path, force: bool) -> None:
+    if force:
+        os.replace(tmp, output)
+        return
+    try:
+        os.link(tmp, output)  # refuses an output made since the check, where a rename would replace it
+    except FileExistsError:
+        raise ConflictError("backup.output_exists", path=str(output)) from None
+    except OSError:  # a file system without hard links (FAT on a USB disk): the check must do
+        if os.path.lexists(output):
+            raise ConflictError("backup.output_exists", path=str(output)) from None
+        os.replace(tmp, output)
 
 
 def _unwritable(output: Path, exc: OSError) -> WriteError:
@@ -342,21 +363,25 @@ def _work_dir(output: Path) -> Iterator[Path]:
 
 
 def backup(settings: Settings, app_or_name: str, output: Path, *, target_name: str | None = None,
-           dry_run: bool = False, reporter=None) -> BackupResult:
-    """Archive an installed app: its data volumes (read while its writers are paused), identity, answers, secrets."""
+           dry_run: bool = False, force: bool = False, reporter=None) -> BackupResult:
+    """Archive an installed app: its data volumes (read while its writers are paused), identity, answers, secrets.
+
+    An existing *output* is refused (ConflictError) unless *force*: it may be anything, an older backup
+    or the only copy of something else.
+    """
     from ksad.deploy import NullReporter
 
     reporter = reporter or NullReporter()
     started = time.monotonic()
-    output = _check_output(Path(output))
+    output = _check_output(Path(output), force)
     # The working directory is made first, also for a dry run: an output directory that cannot be
     # written is reported before the engine is asked anything or the app is paused.
     with _work_dir(output) as tmp:
-        return _backup(settings, app_or_name, output, tmp, target_name, dry_run, reporter, started)
+        return _backup(settings, app_or_name, output, tmp, target_name, dry_run, force, reporter, started)
 
 
 def _backup(settings: Settings, app_or_name: str, output: Path, tmp: Path, target_name: str | None,
-            dry_run: bool, reporter, started: float) -> BackupResult:
+            dry_run: bool, force: bool, reporter, started: float) -> BackupResult:
     from ksad import __version__, lifecycle
     from ksad.deploy import forget_secrets, observe, pick_instance, volume_name
     from ksad.engine import connect
@@ -412,7 +437,7 @@ def _backup(settings: Settings, app_or_name: str, output: Path, tmp: Path, targe
         "volumes": [e.to_json() for e in entries],
     }
     reporter.step("step.backup_write", file=str(output))
-    _write_archive(output, tmp, manifest, files)
+    _write_archive(output, tmp, manifest, files, force)
     result.revision = observed.revision
     result.applied = True
     result.size, result.sha256 = output.stat().st_size, _sha256_file(output)

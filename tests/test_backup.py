@@ -318,3 +318,22 @@ def test_a_manifest_field_of_the_wrong_kind_is_a_damaged_archive(env, run_ksad, 
 def test_the_forged_archive_is_otherwise_sound(env, run_ksad, tmp_path):
     """The control for the cases above: unchanged, it passes every check of a dry run."""
     run_ksad("restore", forged_archive(tmp_path / "sound.tar"), "--dry-run", env=env, check=0)
+
+
+def test_backup_does_not_replace_an_existing_file_unless_forced(installed, env, run_ksad, tmp_path):
+    notes = tmp_path / "backup" / "notes.txt"
+    notes.write_text("minutes of the meeting - only copy\n")
+    for extra in ([], ["--dry-run"]):
+        refused = run_ksad("backup", APP, "--output", notes, *extra, env=env, check=9)
+        assert f"{notes} already exists" in refused.stderr and "--force" in refused.stderr
+    assert notes.read_text() == "minutes of the meeting - only copy\n"
+    link = tmp_path / "backup" / "link.tar"
+    link.symlink_to(notes)
+    refused = run_ksad("backup", APP, "--output", link, "--force", env=env, check=3)
+    assert "not a regular file" in refused.stderr and notes.read_text().startswith("minutes")
+
+    run_ksad("backup", APP, "--output", notes, "--force", env=env, check=True)
+    with tarfile.open(notes) as tar:
+        assert "manifest.json" in tar.getnames()
+    assert notes.stat().st_mode & 0o777 == 0o600
+    assert sorted(p.name for p in notes.parent.iterdir()) == ["cadang.tar", "link.tar", "notes.txt"]

@@ -20,12 +20,14 @@ def _size(n: int) -> str:
 
 @cli.command()
 @click.argument("app_id", metavar="APP")
-@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False), help="Archive file to write.")
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False),
+              help="Archive file to write; an existing one is refused unless --force.")
+@click.option("--force", is_flag=True, help="Replace the --output file if it exists (a regular file only).")
 @dry_run_option
 @json_option
 @target_option
 @pass_state
-def backup(state: State, app_id: str, output: str, dry_run: bool, as_json: bool) -> None:
+def backup(state: State, app_id: str, output: str, force: bool, dry_run: bool, as_json: bool) -> None:
     """Save an app's data, identity pack, name, answers and secrets to one checksummed archive."""
     from pathlib import Path
 
@@ -33,7 +35,7 @@ def backup(state: State, app_id: str, output: str, dry_run: bool, as_json: bool)
 
     with ConsoleReporter(state, quiet=as_json) as reporter:
         result = do_backup(state.settings, app_id, Path(output), target_name=state.settings.target,
-                           dry_run=dry_run, reporter=reporter)
+                           dry_run=dry_run, force=force, reporter=reporter)
     if as_json:
         emit_json(result.to_json())
         return
