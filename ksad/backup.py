@@ -345,20 +345,86 @@ def _writing(output: Path) -> Iterator[None]:
         raise _unwritable(output, exc) from None
 
 
+# A working directory's name carries its owner (pid and a tag of the host) so that the next backup
+# into the same directory can tell one left by a killed run from one in use right now.
+_WORK_NAME = re.compile(r"\.ksad-backup-(\d+)-([0-9a-f]{8})-[0-9a-f]{12}")
+_OLD_WORK_NAME = re.compile(r"\.ksad-backup-[a-z0-9_]{8}")  # tempfile's, before the owner was in the name
+# For a directory whose owner cannot be asked (made on another host sharing the directory, or by an
+# older ksad): a run writes into it all along (each volume's copy streams in, then the archive), so a
+# day without a write is far beyond any pause in a run, however large the data.
+STALE_AFTER = 24 * 3600
+
+
+def _host_tag() -> str:
+    return hashlib.sha256(socket.gethostname().encode()).hexdigest()[:8]
+
+
+def _ksad_running(pid: int) -> bool:
+    """Whether *pid*, on this host, is a ksad still running (as lifecycle judges an operation's owner)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # someone else's process: it exists
+        return True
+    try:  # after a kill -9 the pid may have been given to an unrelated process
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            return b"ksad" in fh.read()
+    except OSError:
+        return True
+
+
+def _last_write(path: Path) -> float:
+    times = [path.lstat().st_mtime]
+    for entry in os.scandir(path):
+        times.append(entry.stat(follow_symlinks=False).st_mtime)
+    return max(times)
+
+
+def _remove_stale_work_dirs(directory: Path) -> list[Path]:
+    """Remove the working directories a killed backup left in *directory*: only ksad's, only dead ones."""
+    import shutil
+
+    removed, host = [], _host_tag()
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(directory):
+            owner = _WORK_NAME.fullmatch(entry.name)
+            if owner is None and not _OLD_WORK_NAME.fullmatch(entry.name):
+                continue
+            try:
+                if not entry.is_dir(follow_symlinks=False):
+                    continue
+                if owner is not None and owner[2] == host:
+                    stale = not _ksad_running(int(owner[1]))
+                else:
+                    stale = time.time() - _last_write(Path(entry.path)) > STALE_AFTER
+            except OSError:  # gone meanwhile, or not ours to read
+                continue
+            if stale:
+                shutil.rmtree(entry.path, ignore_errors=True)
+                removed.append(Path(entry.path))
+    return removed
+
+
 @contextlib.contextmanager
-def _work_dir(output: Path) -> Iterator[Path]:
+def _work_dir(output: Path, clean: bool) -> Iterator[Path]:
     """A private directory beside *output* for the volume copies and the archive before it takes its name.
 
     Beside it, not in /tmp: the final rename must stay within one file system, and /tmp may be
-    too small for the data.
+    too small for the data. A kill -9 leaves it behind; *clean* removes those of earlier runs.
     """
-    with _writing(output):
-        tmp = tempfile.mkdtemp(dir=output.parent, prefix=".ksad-backup-")  # 0700
-    try:
-        yield Path(tmp)
-    finally:
-        import shutil
+    import shutil
 
+    if clean:
+        _remove_stale_work_dirs(output.parent)
+    tmp = output.parent / f".ksad-backup-{os.getpid()}-{_host_tag()}-{_secrets.token_hex(6)}"
+    with _writing(output):
+        os.mkdir(tmp, 0o700)
+    try:
+        yield tmp
+    finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
@@ -376,7 +442,7 @@ def backup(settings: Settings, app_or_name: str, output: Path, *, target_name: s
     output = _check_output(Path(output), force)
     # The working directory is made first, also for a dry run: an output directory that cannot be
     # written is reported before the engine is asked anything or the app is paused.
-    with _work_dir(output) as tmp:
+    with _work_dir(output, clean=not dry_run) as tmp:
         return _backup(settings, app_or_name, output, tmp, target_name, dry_run, force, reporter, started)
 
 
@@ -418,6 +484,7 @@ def _backup(settings: Settings, app_or_name: str, output: Path, tmp: Path, targe
                         tmp, output, reporter)
         finally:
             lifecycle.end(engine, slug)
+    lifecycle.checkpoint("backup-exported")  # the volumes' copies are in the working directory
     files = [(e.member, tmp / f"{e.name}.tar") for e in entries]
     identity = None
     if identity_text is not None:

@@ -337,3 +337,44 @@ def test_backup_does_not_replace_an_existing_file_unless_forced(installed, env, 
         assert "manifest.json" in tar.getnames()
     assert notes.stat().st_mode & 0o777 == 0o600
     assert sorted(p.name for p in notes.parent.iterdir()) == ["cadang.tar", "link.tar", "notes.txt"]
+
+
+def test_a_killed_backup_leaves_a_working_directory_the_next_backup_removes(installed, env, run_ksad, tmp_path):
+    import hashlib
+    import socket
+    import subprocess
+    import time
+
+    out = tmp_path / "killed"
+    out.mkdir()
+    killed = run_ksad("backup", APP, "--output", out / "b.tar", env={**env, "KSAD_CRASH_AT": "backup-exported"})
+    assert killed.returncode == -9
+    left = [p for p in out.iterdir() if p.name.startswith(".ksad-backup-")]
+    assert len(left) == 1 and (left[0] / "db-data.tar").is_file() and not (out / "b.tar").exists()
+
+    # what must stay: a run that is alive (its pid runs a ksad), an old-style one written to lately,
+    # and anything not named as ksad names them
+    alive = subprocess.Popen(["sh", "-c", "sleep 120", "ksad"])
+    try:
+        # named as ksad names them: the owner's pid and a tag of its host
+        host = hashlib.sha256(socket.gethostname().encode()).hexdigest()[:8]
+        live = out / f".ksad-backup-{alive.pid}-{host}-{'a' * 12}"
+        live.mkdir()
+        recent, old = out / ".ksad-backup-abcd1234", out / ".ksad-backup-zyxw9876"
+        recent.mkdir()
+        old.mkdir()
+        (old / "db-data.tar").write_bytes(b"x")
+        day_and_more = time.time() - 25 * 3600
+        for p in (old / "db-data.tar", old):
+            os.utime(p, (day_and_more, day_and_more))
+        (out / ".ksad-backup-notes").mkdir()
+        (out / ".ksad-backup-notes" / "keep.txt").write_text("mine")
+
+        run_ksad("backup", APP, "--output", out / "b.tar", "--dry-run", env=env, check=True)
+        assert left[0].exists()  # a dry run changes nothing
+        run_ksad("backup", APP, "--output", out / "b.tar", env=env, check=True)
+        assert sorted(p.name for p in out.iterdir()) == sorted(
+            ["b.tar", live.name, recent.name, ".ksad-backup-notes"])
+    finally:
+        alive.kill()
+        alive.wait()
