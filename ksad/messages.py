@@ -1747,6 +1747,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                              "id": "{path} adalah direktori; berikan nama berkas arsip yang akan ditulis."},
     "backup.output_no_dir": {"en": "Cannot write {path}: the directory {dir} does not exist.",
                              "id": "Tidak dapat menulis {path}: direktori {dir} tidak ada."},
+    "logs.tail_invalid": {"en": "'{value}' is neither a number of lines (0 or more) nor 'all'.",
+                          "id": "'{value}' bukan jumlah baris (0 atau lebih) dan bukan 'all'."},
     "backup.output_exists": {"en": "{path} already exists; a backup does not replace a file unless told to.",
                              "id": "{path} sudah ada; cadangan tidak menimpa berkas kecuali diminta."},
     "backup.output_exists.hint": {"en": "Choose another file with --output, or add --force to replace it.",

@@ -345,3 +345,10 @@ def test_a_dockerfile_outside_its_build_context_is_refused(catalog, env, run_ksa
     catalog.add_release("uji-web", "1.1.0", two_service().replace("build: ../../standin/web", build, 1))
     proc = run_ksad("install", "uji-web", "--name", "Uji", "--dry-run", env=env, check=3)
     assert "services.web.build.dockerfile: '../web.Dockerfile' is not inside the build context" in proc.stderr
+
+
+@pytest.mark.parametrize("tail", ["abc", "-5", "1e3", ""])
+def test_logs_tail_must_be_a_number_of_lines_or_all(run_ksad, tail):
+    """They were taken as 100, silently; refused before anything is looked up."""
+    proc = run_ksad("logs", "uji-web", "--tail", tail, check=2)
+    assert f"'{tail}' is neither a number of lines (0 or more) nor 'all'" in proc.stderr

@@ -137,20 +137,33 @@ def status(state: State, as_json: bool) -> None:
     state.console.print(table)
 
 
+def _tail_value(_ctx: click.Context, _param, value: str) -> int | str:
+    """'all' or a whole number of lines, 0 or more: 'abc' and -5 were taken as 100, silently."""
+    if value == "all":
+        return value
+    try:
+        lines = int(value)
+    except ValueError:
+        lines = -1
+    if lines < 0:
+        raise click.BadParameter(t("logs.tail_invalid", value=value))
+    return lines
+
+
 @cli.command()
 @click.argument("app_id", metavar="APP")
 @click.option("--service", help="Only this service.")
-@click.option("--tail", default="100", show_default=True, help="Lines from the end ('all' for everything).")
+@click.option("--tail", default="100", show_default=True, callback=_tail_value,
+              help="Lines from the end: a number, or 'all' for everything.")
 @click.option("--follow", "-f", is_flag=True, help="Keep printing new lines.")
 @target_option
 @pass_state
-def logs(state: State, app_id: str, service: str | None, tail: str, follow: bool) -> None:
+def logs(state: State, app_id: str, service: str | None, tail: int | str, follow: bool) -> None:
     """Show an app's container logs."""
     from ksad.deploy import logs as do_logs
 
-    tail_value = "all" if tail == "all" else int(tail) if tail.isdigit() else 100
     out = sys.stdout.buffer
-    for svc, chunk in do_logs(state.settings, app_id, service=service, tail=tail_value, follow=follow,
+    for svc, chunk in do_logs(state.settings, app_id, service=service, tail=tail, follow=follow,
                               target_name=state.settings.target):
         for line in chunk.splitlines(keepends=True):
             out.write(f"{svc} | ".encode() + line)
