@@ -902,6 +902,8 @@ def rollback(settings: Settings, app_or_name: str, *, to: int | None = None, tar
     revisions = lifecycle.history(engine, slug)
     current = max(int(c["Labels"].get("ksad.revision", "0")) for c in engine.managed_containers(slug=slug)
                   if c["Labels"].get("ksad.service"))
+    from ksad.messages import t as _t
+
     good = [r for r in revisions if r.result == "ok" and r.revision != current]
     if to is None:
         earlier = [r for r in good if r.revision < current]
@@ -911,8 +913,8 @@ def rollback(settings: Settings, app_or_name: str, *, to: int | None = None, tar
     else:
         chosen = next((r for r in revisions if r.revision == to), None)
         if chosen is None or chosen.result != "ok":
-            raise NotFoundError("rollback.unknown", app=labels["ksad.app"], revision=to,
-                                known=", ".join(str(r.revision) for r in good) or "-")
+            raise NotFoundError("rollback.unknown", app=labels["ksad.app"], revision=to, current=current,
+                                known=", ".join(str(r.revision) for r in good) or _t("rollback.none"))
         if to == current:
             raise InputError("rollback.current", app=labels["ksad.app"], revision=to)
     data_from = chosen.revision if chosen.snapshot else None

@@ -146,6 +146,7 @@ def test_upgrade_then_rollback_brings_back_release_and_data(app, run_ksad, docke
 
     unknown = run_ksad("rollback", app.name, "--to", "9", env=app.env, check=4)
     assert "no successful revision 9" in unknown.stderr and "ksad history" in unknown.stderr
+    assert "It runs revision 4; the others it can go back to: 1, 2, 3." in unknown.stderr
     assert_clean(docker_engine, app.slug)
 
 
