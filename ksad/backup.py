@@ -359,23 +359,6 @@ def _host_tag() -> str:
     return hashlib.sha256(socket.gethostname().encode()).hexdigest()[:8]
 
 
-def _ksad_running(pid: int) -> bool:
-    """Whether *pid*, on this host, is a ksad still running (as lifecycle judges an operation's owner)."""
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # someone else's process: it exists
-        return True
-    try:  # after a kill -9 the pid may have been given to an unrelated process
-        with open(f"/proc/{pid}/cmdline", "rb") as fh:
-            return b"ksad" in fh.read()
-    except OSError:
-        return True
-
-
 def _last_write(path: Path) -> float:
     times = [path.lstat().st_mtime]
     for entry in os.scandir(path):
@@ -387,6 +370,8 @@ def _remove_stale_work_dirs(directory: Path) -> list[Path]:
     """Remove the working directories a killed backup left in *directory*: only ksad's, only dead ones."""
     import shutil
 
+    from ksad.lifecycle import ksad_running
+
     removed, host = [], _host_tag()
     with contextlib.suppress(OSError):
         for entry in os.scandir(directory):
@@ -397,7 +382,7 @@ def _remove_stale_work_dirs(directory: Path) -> list[Path]:
                 if not entry.is_dir(follow_symlinks=False):
                     continue
                 if owner is not None and owner[2] == host:
-                    stale = not _ksad_running(int(owner[1]))
+                    stale = not ksad_running(int(owner[1]))
                 else:
                     stale = time.time() - _last_write(Path(entry.path)) > STALE_AFTER
             except OSError:  # gone meanwhile, or not ours to read

@@ -138,16 +138,21 @@ def _find(engine, name: str) -> dict | None:
 
 
 def _alive_here(op: Operation) -> bool:
-    if op.host != socket.gethostname() or op.pid <= 0:
-        return False
+    return op.host == socket.gethostname() and op.pid > 0 and ksad_running(op.pid)
+
+
+def ksad_running(pid: int) -> bool:
+    """Whether *pid*, on this host, is a ksad still running (the owner of a marker or a work directory)."""
+    if pid == os.getpid():
+        return True
     try:
-        os.kill(op.pid, 0)
+        os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:
+    except PermissionError:  # someone else's process: it exists
         return True
     try:  # after a kill -9 the pid may have been given to an unrelated process
-        with open(f"/proc/{op.pid}/cmdline", "rb") as fh:
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
             return b"ksad" in fh.read()
     except OSError:
         return True
