@@ -334,15 +334,11 @@ def _unwritable(output: Path, exc: OSError) -> WriteError:
     return WriteError("backup.output_unwritable", os_error=exc, path=str(output), dir=str(output.parent))
 
 
-@contextlib.contextmanager
-def _writing(output: Path) -> Iterator[None]:
+def _writing(output: Path):
     """An OSError while writing the archive or its parts: the output's directory refused it (read-only, full)."""
-    try:
-        yield
-    except KsadError:
-        raise
-    except OSError as exc:
-        raise _unwritable(output, exc) from None
+    from ksad.fsutil import writing
+
+    return writing(output, lambda exc: _unwritable(output, exc))
 
 
 # A working directory's name carries its owner (pid and a tag of the host) so that the next backup

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from ksad.errors import KsadError, WriteError
 
@@ -32,14 +32,15 @@ def write_error(path: Path | str, exc: OSError) -> WriteError:
 
 
 @contextlib.contextmanager
-def writing(path: Path | str) -> Iterator[None]:
-    """Turn an OSError raised while writing *path* into a :class:`WriteError` naming it."""
+def writing(path: Path | str, error: Callable[[OSError], WriteError] | None = None) -> Iterator[None]:
+    """Turn an OSError raised while writing *path* into a :class:`WriteError` naming it
+    (*error*: one that says more, such as which output of a command it was)."""
     try:
         yield
     except KsadError:
         raise
     except OSError as exc:
-        raise write_error(path, exc) from None
+        raise (error(exc) if error is not None else write_error(path, exc)) from None
 
 
 def _fsync_dir(directory: Path) -> None:

@@ -77,6 +77,8 @@ def _allow_kinds(_ctx: click.Context, _param, values: tuple[str, ...]) -> frozen
 
 def allow_option(help_text: str):
     return click.option("--allow", "allow", multiple=True, metavar="KIND", callback=_allow_kinds, help=help_text)
+
+
 dry_run_option = click.option("--dry-run", is_flag=True, help="Show the plan and change nothing.")
 
 
