@@ -537,7 +537,8 @@ def prepare(settings: Settings, req: InstallRequest, reporter: Reporter) -> Prep
             ref, pull = image_tag(app.id, name, release.builds[name], service.build), False
         else:
             ref, pull = service.image, True
-        labels = {**base_labels, "ksad.service": name, "ksad.ports": ",".join(map(str, ports[name].values()))}
+        labels = {**base_labels, "ksad.service": name, "ksad.ports": ",".join(map(str, ports[name].values())),
+                  **({"ksad.job": "1"} if name in recipe.jobs else {})}
         spec, digest = service_spec(recipe=recipe, service=service, app_id=app.id, release=release, slug=slug,
                                     labels=labels, env_extra=env_for[name], files=files_for[name],
                                     ports=ports[name], image_ref=ref)
@@ -547,7 +548,8 @@ def prepare(settings: Settings, req: InstallRequest, reporter: Reporter) -> Prep
         current = observed.containers.get(name)
         if current is None:
             container_actions[name] = Action("create", container_name(slug, name), ref)
-        elif (current.get("Labels") or {}).get("ksad.spec") != digest or current.get("State") != "running":
+        elif (current.get("Labels") or {}).get("ksad.spec") != digest or not (
+                current.get("State") == "running" or name in recipe.jobs and _finished(engine, current)):
             container_actions[name] = Action("recreate", container_name(slug, name), ref)
         elif req.force:
             container_actions[name] = Action("recreate", container_name(slug, name))
@@ -675,8 +677,18 @@ class InstanceStatus:
         return dict(self.__dict__)
 
 
+def _finished(engine, container: dict) -> bool:
+    """A job's container that ran to its end with exit 0: done for this revision, not to be run again."""
+    if container.get("State") != "exited":
+        return False
+    return engine.inspect_container(container["Id"])["State"].get("ExitCode") == 0
+
+
 def _health_of(info: dict) -> str:
     state = info["State"]
+    if (info.get("Config", {}).get("Labels") or {}).get("ksad.job") == "1" and state.get("Status") == "exited" \
+            and state.get("ExitCode") == 0:
+        return "completed"  # a job that did its work: the app is no less healthy for it
     if not state.get("Running"):
         return "stopped" if state.get("Status") in ("exited", "created") else state.get("Status", "unknown")
     return (state.get("Health") or {}).get("Status") or "running"
@@ -694,7 +706,7 @@ def status(settings: Settings, target_name: str | None = None) -> list[InstanceS
         if labels.get("ksad.service"):
             groups.setdefault(labels.get("ksad.slug", "?"), []).append(c)  # one row per installed instance
     out = []
-    rank = {"unhealthy": 0, "stopped": 1, "exited": 1, "starting": 2, "running": 3, "healthy": 4}
+    rank = {"unhealthy": 0, "stopped": 1, "exited": 1, "starting": 2, "running": 3, "healthy": 4, "completed": 5}
     for _slug, containers in sorted(groups.items()):
         services = []
         for c in containers:

@@ -416,6 +416,28 @@ def _wait_healthy(engine, name: str, cid: str, timeout: float, reporter) -> None
         time.sleep(HEALTH_POLL_S)
 
 
+def _wait_completed(engine, name: str, cid: str, timeout: float, reporter) -> None:
+    """Until a job has run to its end: exit 0 lets its dependents start, anything else fails."""
+    deadline = time.monotonic() + timeout
+    while True:
+        state = engine.inspect_container(cid)["State"]
+        # between the tries of restart: on-failure the engine shows it restarting, not exited
+        if state.get("Status") in ("exited", "dead") and not state.get("Restarting"):
+            if state.get("ExitCode") == 0:
+                reporter.step("step.completed", service=name)
+                return
+            raise DeployError("job.failed", service=name, code=state.get("ExitCode"), logs=_tail(engine, cid))
+        if time.monotonic() > deadline:
+            raise DeployError("job.timeout", service=name, seconds=int(timeout))
+        time.sleep(HEALTH_POLL_S)
+
+
+def _check_running(engine, name: str, cid: str) -> None:
+    state = engine.inspect_container(cid)["State"]
+    if not state.get("Running") or state.get("Restarting"):
+        raise DeployError("health.exited", service=name, code=state.get("ExitCode"), logs=_tail(engine, cid))
+
+
 def _tail(engine, cid: str, lines: int = 5) -> str:
     try:
         text = b"".join(engine.logs(cid, tail=lines)).decode(errors="replace").strip()
@@ -525,8 +547,9 @@ def apply(settings, prep, reporter, timeout: float, *, kind: str = "install", da
                 reporter.step("step.restore_data", volume=vol, revision=data_from)
                 restore_snapshot(engine, slug, vol, data_from)
             checkpoint("data-restored")
-        waits = set(prep.recipe.ksad.wait_for)
+        waits, jobs = set(prep.recipe.ksad.wait_for), prep.recipe.jobs
         starting = [n for n in order if n in replace]
+        waited: set[str] = set()
         cids: dict[str, str] = {}
 
         def create(name: str) -> str:
@@ -544,10 +567,19 @@ def apply(settings, prep, reporter, timeout: float, *, kind: str = "install", da
             checkpoint(f"started-{name}")
             needed = any(prep.recipe.services[o].depends_on.get(name) == "service_healthy"
                          for o in prep.recipe.services)
-            if needed or name in waits:
+            if needed or name in waits or name in jobs:
                 for later in starting[i + 1:]:
                     create(later)  # created, not started: this overlaps the wait instead of following it
-                _wait_healthy(engine, name, cid, timeout, reporter)
+                if name in jobs:
+                    _wait_completed(engine, name, cid, timeout, reporter)
+                else:
+                    _wait_healthy(engine, name, cid, timeout, reporter)
+                waited.add(name)
+        # a service nobody waits for may already have died (a missing variable, a bad command):
+        # "running and healthy" must not be said of an app with a service down
+        for name in starting:
+            if name not in waited:
+                _check_running(engine, name, cids[name])
         checkpoint("healthy")
         from ksad.engine import create_idle
 
@@ -672,7 +704,7 @@ def undo(engine, op: Operation, *, data_volumes: list[str]) -> None:
     # then (cut short on our side, carried on by the engine) has stopped them since.
     new_ids = {c["Id"] for c in new}
     restored = sorted((c for c in _slug_containers(engine, op.slug)
-                       if c["Id"] not in new_ids and c.get("State") != "running"),
+                       if c["Id"] not in new_ids and c.get("State") != "running" and not _job_done(engine, c)),
                       key=lambda c: c.get("Created", 0))
     failed = []
     for c in restored:
@@ -692,6 +724,14 @@ def undo(engine, op: Operation, *, data_volumes: list[str]) -> None:
         # the marker stays, so the next command on this app tries the undo again
         raise DeployError("undo.start_failed", app=op.app, container=failed[0][0], detail=failed[0][1])
     _settle(engine, [c["Id"] for c in restored])
+
+
+def _job_done(engine, c: dict) -> bool:
+    """A job of the previous revision that had done its work: started again, it would do it twice
+    (the data it worked on is already back as it was after its run)."""
+    if c["Labels"].get("ksad.job") != "1" or c.get("State") != "exited":
+        return False
+    return engine.inspect_container(c["Id"])["State"].get("ExitCode") == 0
 
 
 def _settle(engine, ids: list[str], timeout: float = RESTORE_WAIT_S) -> None:

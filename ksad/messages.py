@@ -216,6 +216,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "step.stop_old": {"en": "Stopping the previous {container}", "id": "Menghentikan {container} sebelumnya"},
     "step.start": {"en": "Starting {container}", "id": "Menjalankan {container}"},
     "step.healthy": {"en": "{service} is healthy", "id": "{service} sehat"},
+    "step.completed": {"en": "{service} has finished its work", "id": "{service} telah menyelesaikan tugasnya"},
     "step.rollback": {"en": "Undoing the changes made so far", "id": "Membatalkan perubahan yang sudah dibuat"},
     "plan.title": {"en": "Plan: {app} {version} as \"{name}\" on {target}",
                    "id": "Rencana: {app} {version} sebagai \"{name}\" di {target}"},
@@ -270,6 +271,21 @@ MESSAGES: dict[str, dict[str, str]] = {
                       "id": "Layanan {service} berhenti (kode keluar {code}). Baris log terakhir: {logs}"},
     "health.exited.hint": {"en": "Nothing was left half-done: the previous state was restored. See the log lines above.",
                            "id": "Tidak ada yang tertinggal setengah jalan: keadaan sebelumnya dipulihkan. Lihat baris log di atas."},
+    "job.failed": {"en": "Service {service} must finish before the services that wait for it start, but it ended "
+                         "with exit code {code}. Last log lines: {logs}",
+                   "id": "Layanan {service} harus selesai sebelum layanan yang menunggunya dimulai, tetapi berakhir "
+                         "dengan kode keluar {code}. Baris log terakhir: {logs}"},
+    "job.failed.hint": {"en": "Nothing was left half-done: the previous state, with its data, was restored. "
+                              "See the log lines above.",
+                        "id": "Tidak ada yang tertinggal setengah jalan: keadaan sebelumnya, beserta datanya, "
+                              "dipulihkan. Lihat baris log di atas."},
+    "job.timeout": {"en": "Service {service} had not finished after {seconds} s; the services that wait for it "
+                          "were not started.",
+                    "id": "Layanan {service} belum selesai setelah {seconds} d; layanan yang menunggunya tidak "
+                          "dimulai."},
+    "job.timeout.hint": {"en": "The previous state was restored. A long task may need --timeout with more seconds.",
+                         "id": "Keadaan sebelumnya dipulihkan. Tugas yang panjang mungkin memerlukan --timeout "
+                               "dengan detik yang lebih banyak."},
     "health.unhealthy": {"en": "Service {service} reported unhealthy. Last log lines: {logs}",
                          "id": "Layanan {service} melaporkan tidak sehat. Baris log terakhir: {logs}"},
     "health.unhealthy.hint": {"en": "The previous state was restored. Check the app's logs and the host's resources.",
@@ -533,6 +549,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "recipe.cycle": {
         "en": "{field}: services depend on each other in a cycle: {cycle}",
         "id": "{field}: layanan saling bergantung secara melingkar: {cycle}",
+    },
+    "recipe.job_restarts": {
+        "en": "{field}: '{value}' restarts this service whenever it ends, but another service waits for it to finish "
+              "(service_completed_successfully); use 'no' or 'on-failure'",
+        "id": "{field}: '{value}' menjalankan ulang layanan ini setiap kali selesai, padahal layanan lain menunggunya "
+              "selesai (service_completed_successfully); gunakan 'no' atau 'on-failure'",
     },
     "recipe.healthcheck_test": {
         "en": "{field} must be a command string or a list starting with CMD, CMD-SHELL or NONE",

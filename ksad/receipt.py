@@ -132,6 +132,7 @@ def record(settings, req, prep, *, decided_at: float, outputs: dict[str, str]) -
                      "target": plan.target, "url": plan.url, "revision": plan.revision,
                      "clearance": plan.clearance},
             "services": [[name, s.name, s.spec_hash] for name, s in prep.specs.items()],
+            "jobs": sorted(prep.recipe.jobs),
         }
         from ksad.fsutil import atomic_write
 
@@ -237,10 +238,13 @@ def _as_planned(managed: list[dict], data: dict, req) -> bool:
             return False
     if set(mine) != {service for service, _c, _d in data["services"]}:
         return False
+    jobs = set(data.get("jobs") or ())
     for service, container, digest in data["services"]:
         c = mine[service]
         labels = c.get("Labels") or {}
-        if (c.get("State") != "running" or labels.get("ksad.spec") != digest
+        # the engine's own words for a container that ended with 0 (a job that did its work)
+        done = service in jobs and c.get("State") == "exited" and str(c.get("Status", "")).startswith("Exited (0)")
+        if (not (c.get("State") == "running" or done) or labels.get("ksad.spec") != digest
                 or f"/{container}" not in (c.get("Names") or ())):
             return False
     revision = max(int((c.get("Labels") or {}).get("ksad.revision", "0") or 0) for c in mine.values())

@@ -48,7 +48,8 @@ LOCALISATION_FIELDS = (
 )
 FILE_ONLY_FIELDS = frozenset({"emblem"})  # binary: it can go into a file, not into a variable or template
 
-DEPENDS_CONDITIONS = ("service_started", "service_healthy", "service_completed_successfully")
+JOB_CONDITION = "service_completed_successfully"
+DEPENDS_CONDITIONS = ("service_started", "service_healthy", JOB_CONDITION)
 RESTART_POLICIES = ("no", "always", "on-failure", "unless-stopped")
 
 Pointer = tuple
@@ -174,6 +175,16 @@ class Recipe:
 
     def start_order(self) -> list[str]:
         return list(self.services)
+
+    @property
+    def jobs(self) -> frozenset[str]:
+        """Services another one waits to see finish (compose's service_completed_successfully).
+
+        A job runs to its end once per revision (a migration, a seed): its dependents start
+        after it exited 0, and a container it left exited 0 is done, not down.
+        """
+        return frozenset(dep for s in self.services.values() for dep, condition in s.depends_on.items()
+                         if condition == JOB_CONDITION)
 
 
 # --- problems ----------------------------------------------------------------------------
@@ -1089,6 +1100,11 @@ class _Loader:
                 return services
             ordered.append(ready)
             pending.remove(ready)
+        for name, svc in services.items():
+            # the engine would start it again each time it ends: it never finishes, its dependents never start
+            if svc.restart in ("always", "unless-stopped") and any(
+                    s.depends_on.get(name) == JOB_CONDITION for s in services.values()):
+                self.check.add(("services", name, "restart"), "recipe.job_restarts", "restart", value=svc.restart)
         return {n: services[n] for n in ordered}
 
 

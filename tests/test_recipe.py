@@ -371,6 +371,24 @@ def test_depends_on_cycle_is_refused(tmp_path):
     assert "services depend on each other in a cycle: a -> b -> c -> a" in err.value.message
 
 
+@pytest.mark.parametrize("restart, refused", [("always", True), ("unless-stopped", True), ("on-failure", False),
+                                              ("no", False)])
+def test_a_job_others_wait_to_finish_may_not_restart_forever(tmp_path, restart, refused):
+    text = f"""\
+    services:
+      web: {{image: x, depends_on: {{migrate: {{condition: service_completed_successfully}}}}}}
+      migrate: {{image: x, restart: "{restart}"}}
+    """
+    if not refused:
+        recipe = load_recipe(write(tmp_path, text))
+        assert recipe.jobs == {"migrate"} and recipe.start_order() == ["migrate", "web"]
+        return
+    with pytest.raises(InputError) as err:
+        load_recipe(write(tmp_path, text))
+    assert f"services.migrate.restart: '{restart}' restarts this service whenever it ends" in err.value.message
+    assert "use 'no' or 'on-failure'" in err.value.message
+
+
 def test_a_service_needs_an_image_or_build(tmp_path):
     with pytest.raises(InputError) as err:
         load_recipe(write(tmp_path, "services:\n  web:\n    init: true\n"))

@@ -130,7 +130,7 @@ def status(state: State, as_json: bool) -> None:
     table = Table(title=t("status.title", target=rows[0].target), title_justify="left")
     for key in ("col.name", "col.app", "col.version", "col.revision", "col.health", "col.url"):
         table.add_column(t(key))
-    colours = {"healthy": "green", "running": "green", "starting": "yellow"}
+    colours = {"healthy": "green", "running": "green", "completed": "green", "starting": "yellow"}
     for r in rows:
         table.add_row(r.name, r.app, r.version, str(r.revision),
                       f"[{colours.get(r.health, 'red')}]{r.health}[/]", r.url or "-")
