@@ -1703,6 +1703,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "  the new snapshot also covers these changed files: {files}",
         "id": "  snapshot baru juga mencakup berkas yang berubah ini: {files}",
     },
+    "publish.other_changes_git": {
+        "en": "  the new snapshot also covers these changed files, so they are committed with the release: {files}",
+        "id": "  snapshot baru juga mencakup berkas yang berubah ini, jadi berkas itu di-commit bersama rilis ini: {files}",
+    },
     "publish.git_plan": {
         "en": "  git: commit in {repo} and tag {tag}",
         "id": "  git: commit di {repo} dan tag {tag}",

@@ -510,8 +510,12 @@ def publish(catalog_root: Path | str, recipe_dir: Path | str, *, key, snapshot_k
         changed = [p for p in shipped if _content(p) != (tx.saved[p][0] if tx.saved[p] else None)]
         result.files = [str(p) for p in (compose_file, entry_file, *changed, root / SNAPSHOT_FILE)]
         if repo is not None:
+            # The other files the new snapshot lists (or drops) go into the same commit: a commit
+            # of the snapshot without them is a catalog no clone of the tag can verify.
+            others = [root / rel for rel in result.other_changes]
             result.commit = _commit_and_tag(repo, tx, [entry_file, root / INDEX_FILE, root / DOCUMENTS_FILE,
-                                                       root / ENTRIES_DIR, root / SNAPSHOT_FILE, recipe_dir],
+                                                       root / ENTRIES_DIR, root / SNAPSHOT_FILE, recipe_dir,
+                                                       *others],
                                             f"publish {app_id} {version}", tag, force)
     return result
 
@@ -616,6 +620,9 @@ def _commit_and_tag(repo, tx: _Transaction, paths: list[Path], message: str, tag
             repo.git.rm("--cached", "-r", "-q", "--ignore-unmatch", "--", *rels)
 
     try:
+        # a path neither on disk nor tracked (listed by the old snapshot, never committed, now
+        # gone) is a pathspec git refuses; there is nothing of it to commit
+        rels = [r for r in rels if (top / r).exists() or repo.git.ls_files("--", r)]
         tx.undo_git = unstage
         repo.git.add("--", *rels)
         # `commit -- paths` commits only these paths, whatever else the index holds.

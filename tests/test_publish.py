@@ -263,3 +263,21 @@ def test_validate_reports_a_changed_file_and_warns_about_an_expired_mou(pub, run
     problems = data(proc)["problems"]
     assert any(p["file"].endswith("snapshot.json") and not p["warning"] for p in problems)
     assert any("uji-lama" in p["file"] and p["warning"] for p in problems)
+
+
+def test_files_the_new_snapshot_blesses_are_committed_with_the_release(pub, run_ksad, tmp_path):
+    # A countersigned MoU (and a revoked one's file gone) waiting in the working copy: the new
+    # snapshot lists what is on disk, so the commit and tag must hold exactly that.
+    doc = pub.world.mou_doc("uji-baru", apps=[("uji-web", ">=1")])
+    pub.world.write_mou(doc)
+    gone = pub.catalog / "mous" / "uji-3273-5204.yaml"
+    gone.unlink()
+    proc = pub.publish(pub.recipe("1.1.0", two_service()), check=True)
+    # a partner who clones the tag gets a catalog that verifies, with the new MoU and without the old one
+    clone = git.Repo.clone_from(pub.repo.working_tree_dir, tmp_path / "clone", branch="uji-web-1.1.0")
+    env = {"KSAD_CATALOG": str(Path(clone.working_tree_dir) / "catalog")}
+    listed = data(run_ksad("mou", "list", "--all", "--json", env=env, check=True))
+    assert [m["id"] for m in listed] == ["uji-baru"]
+    run_ksad("catalog", "validate", env=env, check=True)
+    assert not pub.repo.git.status("--porcelain", "--", "catalog")  # nothing the snapshot covers left out
+    assert "mous/uji-baru.yaml" in proc.stderr and "committed" in proc.stderr

@@ -70,7 +70,8 @@ def publish(state: State, recipe_dir: str, key_file: str, snapshot_key_files: tu
                 sha=result.release["recipe"]["sha256"][:12]))
     state.say(t("publish.snapshot", version=result.snapshot_version, keys=", ".join(result.snapshot_keys)))
     if result.other_changes:
-        state.say(t("publish.other_changes", files=", ".join(result.other_changes)))
+        key_ = "publish.other_changes_git" if result.git_root else "publish.other_changes"
+        state.say(t(key_, files=", ".join(result.other_changes)))
     if result.git_root:
         key_ = "publish.git_plan" if dry_run else "publish.git_done"
         state.say(t(key_, repo=str(result.git_root), tag=result.tag, commit=(result.commit or "")[:12]))
