@@ -373,12 +373,24 @@ def _sdk_client(target_name: str, url: str, timeout: int):
     if url.startswith("ssh://"):
         kwargs["use_ssh_client"] = False  # paramiko: one session for the whole command
         kwargs["max_pool_size"] = 4
+        _quiet_paramiko()
     with translate(target_name, url, "connect"):
         if "tls" not in kwargs:
             return docker.DockerClient(base_url=url, **kwargs)
         client = docker.DockerClient.__new__(docker.DockerClient)  # its __init__ only makes .api
         client.api = _pinned_ca_client(docker.APIClient)(base_url=url, **kwargs)
         return client
+
+
+def _quiet_paramiko() -> None:
+    """Keep paramiko's own log off stderr: its transport thread logs a failed handshake (a port
+    that answers but is not sshd) with a traceback, and without a handler Python prints that
+    before ksad's one message about the target (engine.unreachable), which says it all."""
+    import logging
+
+    log = logging.getLogger("paramiko")
+    if not any(isinstance(h, logging.NullHandler) for h in log.handlers):
+        log.addHandler(logging.NullHandler())
 
 
 def _pinned_ca_client(api_client: type) -> type:

@@ -398,3 +398,32 @@ def test_plain_tcp_off_this_machine_is_refused_before_connecting(run_ksad, args)
     proc = run_ksad(*args, check=3, timeout=20)
     assert "would be reached over plain tcp://: unencrypted and unauthenticated" in proc.stderr
     assert "--tls-dir DIR (ca.pem, cert.pem, key.pem)" in proc.stderr
+
+
+def test_an_ssh_port_that_is_not_sshd_is_one_message_not_a_traceback(run_ksad):
+    # A wrong port in an ssh:// target (a web server, a firewall's proxy) answers, but not as sshd.
+    import socket
+    import threading
+
+    server = socket.create_server(("127.0.0.1", 0))
+    port = server.getsockname()[1]
+
+    def answer() -> None:
+        while True:
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                return
+            with conn:
+                conn.sendall(b"HTTP/1.1 400 Bad Request\r\n\r\n")
+
+    threading.Thread(target=answer, daemon=True).start()
+    try:
+        for lang, says in (("en", "Cannot reach"), ("id", "Tidak dapat menjangkau")):
+            proc = run_ksad("status", "--target", f"ssh://deploy@127.0.0.1:{port}", env={"KSAD_LANG": lang},
+                            check=7)
+            assert says in proc.stderr and f"127.0.0.1:{port}" in proc.stderr
+            # run_ksad refuses a traceback; paramiko's log lines must not come through either
+            assert "paramiko" not in proc.stderr and "Exception (client)" not in proc.stderr
+    finally:
+        server.close()
