@@ -1723,6 +1723,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "publiccode.yml lacks {field}.",
         "id": "publiccode.yml tidak memiliki {field}.",
     },
+    "publiccode.wrong_type": {
+        "en": "{where}publiccode.yml's {field} must be {expected}, not {got}.",
+        "id": "{where}{field} di publiccode.yml harus berupa {expected}, bukan {got}.",
+    },
+    "publiccode.wrong_type.hint": {
+        "en": "Fix it as the publiccode.yml standard says (https://yml.publiccode.tools), then import again.",
+        "id": "Perbaiki sesuai standar publiccode.yml (https://yml.publiccode.tools), lalu impor lagi.",
+    },
+    "publiccode.kind.text": {"en": "text", "id": "teks"},
+    "publiccode.kind.mapping": {"en": "a mapping (key: value)", "id": "pemetaan (kunci: nilai)"},
+    "publiccode.kind.list": {"en": "a list", "id": "daftar"},
     "publiccode.id_invalid": {
         "en": "'{id}' is not a valid app id.",
         "id": "'{id}' bukan id aplikasi yang sah.",

@@ -92,12 +92,73 @@ def _contacts(raw: Any) -> list[dict]:
     return out
 
 
+# The fields import reads, and the YAML type each must have: anything else is refused by name,
+# not turned into text ("{'a': 1}" as a name) or taken apart (a categories string letter by letter).
+_TEXT, _MAP, _LIST = "text", "mapping", "list"
+_FIELDS: dict[tuple, str] = {
+    ("name",): _TEXT, ("url",): _TEXT, ("landingURL",): _TEXT, ("categories",): _LIST, ("description",): _MAP,
+    ("legal",): _MAP, ("legal", "license"): _TEXT, ("legal", "repoOwner"): _TEXT,
+    ("legal", "mainCopyrightOwner"): _TEXT, ("maintenance",): _MAP, ("maintenance", "contacts"): _LIST,
+}
+_DESCRIPTION_FIELDS = ("localisedName", "shortDescription", "longDescription", "documentation")
+_CONTACT_FIELDS = ("name", "email", "phone", "affiliation")
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return _MAP
+    if isinstance(value, list):
+        return _LIST
+    if isinstance(value, str):
+        return _TEXT
+    return "null" if value is None else type(value).__name__
+
+
+def _type_problem(data: dict, doc=None) -> InputError | None:
+    """The first field import reads whose value is not of its type, as an InputError naming it."""
+    wanted: list[tuple[tuple, str]] = list(_FIELDS.items())
+    desc = data.get("description")
+    if isinstance(desc, dict):
+        for lang, item in desc.items():
+            wanted.append((("description", lang), _MAP))
+            if isinstance(item, dict):
+                wanted += [(("description", lang, f), _TEXT) for f in _DESCRIPTION_FIELDS]
+    for i, item in enumerate(data.get("categories") if isinstance(data.get("categories"), list) else []):
+        wanted.append((("categories", i), _TEXT))
+    maintenance = data.get("maintenance")
+    contacts = maintenance.get("contacts") if isinstance(maintenance, dict) else None
+    for i, item in enumerate(contacts if isinstance(contacts, list) else []):
+        wanted.append((("maintenance", "contacts", i), _MAP))
+        if isinstance(item, dict):
+            wanted += [(("maintenance", "contacts", i, f), _TEXT) for f in _CONTACT_FIELDS]
+    for pointer, kind in wanted:
+        value: Any = data
+        for part in pointer:
+            present = isinstance(value, dict) and part in value or isinstance(value, list) and part < len(value)
+            if not present:
+                break
+            value = value[part]
+        else:
+            if value is not None and _kind(value) != kind:
+                from ksad.catalog import pointer_text
+                from ksad.messages import t
+
+                line = doc.line_of(pointer) if doc is not None else None
+                return InputError("publiccode.wrong_type", field=pointer_text(pointer),
+                                  expected=t(f"publiccode.kind.{kind}"), got=_kind(value),
+                                  where=f"{doc.path}:{line}: " if line else "")
+    return None
+
+
 def entry_from_publiccode(data: dict, *, app_id: str | None, publisher_code: str,
-                          publisher_name: str) -> tuple[dict, list[str]]:
+                          publisher_name: str, doc=None) -> tuple[dict, list[str]]:
     """A draft catalog entry (no releases) from parsed publiccode.yml, and warnings about the mapping."""
     from ksad.messages import t
 
     warnings: list[str] = []
+    problem = _type_problem(data, doc)
+    if problem is not None:
+        raise problem
     name = _text(data.get("name"))
     if not name:
         raise InputError("publiccode.missing", field="name")
@@ -156,9 +217,9 @@ def import_publiccode(catalog_root: Path | str, file: Path | str, *, app_id: str
     from ksad.fsutil import atomic_write
 
     region = regions.get(publisher_code)
-    data = yamlio.load_mapping(Path(file), with_lines=False).data
-    entry, warnings = entry_from_publiccode(data, app_id=app_id, publisher_code=region.code,
-                                            publisher_name=f"Pemerintah {region.name}")
+    doc = yamlio.load_mapping(Path(file))  # with lines: a field of the wrong type is named with its line
+    entry, warnings = entry_from_publiccode(doc.data, app_id=app_id, publisher_code=region.code,
+                                            publisher_name=f"Pemerintah {region.name}", doc=doc)
     path = Path(catalog_root) / "apps" / f"{entry['id']}.yaml"
     if path.exists():
         raise ConflictError("publiccode.exists", app=entry["id"], file=str(path))

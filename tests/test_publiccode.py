@@ -214,3 +214,24 @@ def test_a_second_export_prints_the_same_without_importing_pyyaml(run_ksad, ksad
     assert again.returncode == 0, again.stderr
     assert again.stdout == first.stdout
     assert again.stderr.strip().splitlines()[-1] == "False"
+
+
+@pytest.mark.parametrize("old, new, field, line", [
+    ("[document-management, workflow-management]", "5", "categories", "must be a list, not int"),
+    ("[document-management, workflow-management]", "document-management", "categories", "must be a list, not text"),
+    ("license: AGPL-3.0-or-later", "license: 3", "legal.license", "must be text, not int"),
+    ("name: Tim Aplikasi Diskominfo", "name: [Tim, Aplikasi]", "maintenance.contacts[0].name",
+     "must be text, not list"),
+])
+def test_a_field_of_the_wrong_type_is_named_not_taken_apart_or_an_internal_error(run_ksad, empty_catalog, tmp_path,
+                                                                                 old, new, field, line):
+    src = tmp_path / "publiccode.yml"
+    assert old in REALISTIC
+    src.write_text(REALISTIC.replace(old, new, 1))
+    env = {"KSAD_CATALOG": str(empty_catalog)}
+    proc = run_ksad("catalog", "import-publiccode", src, "--publisher-code", "32.73", env=env, check=3)
+    assert f"{field} {line}" in proc.stderr and "publiccode.yml:" in proc.stderr
+    proc = run_ksad("catalog", "import-publiccode", src, "--publisher-code", "32.73", env={**env, "KSAD_LANG": "id"},
+                    check=3)
+    assert f"{field} di publiccode.yml harus berupa" in proc.stderr
+    assert not list((empty_catalog / "apps").iterdir())
