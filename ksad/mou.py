@@ -440,6 +440,22 @@ def sign_mou(path: Path | str, key: SigningKey, keyring: Keyring, *, now: dateti
     return Signer(side, key.keyid, entry.signer, entry.position, entry.region, entry.demo)
 
 
+def _revocable_id(root: Path, given: str) -> str:
+    """The MoU id *given* names: an id, or the path of its file in the catalog's ``mous/``.
+
+    Anything else is unknown. The id names two files, ``mous/<id>.yaml`` and
+    ``revocations/<id>.yaml``: one with ``..`` in it made the revocation land on another file,
+    the signed MoU itself when ``revocations/`` did not exist yet.
+    """
+    if _ID.fullmatch(given):
+        return given
+    file = Path(given)
+    if file.suffix == ".yaml" and file.is_file() and file.resolve().parent == (root / MOU_DIR).resolve() \
+            and _ID.fullmatch(file.stem):
+        return file.stem
+    raise NotFoundError("mou.unknown", id=given, catalog=str(root))
+
+
 def revoke_mou(catalog_root: Path | str, mou_id: str, key: SigningKey, keyring: Keyring, *, reason: str,
                revoked_on: date | None = None, now: datetime | None = None) -> Revocation:
     """Write ``revocations/<mou-id>.yaml``, signed by *key*'s side."""
@@ -447,6 +463,7 @@ def revoke_mou(catalog_root: Path | str, mou_id: str, key: SigningKey, keyring: 
     from ksad.fsutil import atomic_write
 
     root = Path(catalog_root)
+    mou_id = _revocable_id(root, mou_id)
     path = root / MOU_DIR / f"{mou_id}.yaml"
     if not path.is_file():
         raise NotFoundError("mou.unknown", id=mou_id, catalog=str(root))

@@ -807,3 +807,26 @@ def test_a_range_no_one_can_read_is_reported_by_validate_and_named_by_install(wo
     for _ in range(2):  # and again, when the rest is remembered
         out = run_ksad("catalog", "validate", world.root, check=3)
         assert f"{path}: apps[0].versions: '>=banana' is not a valid version range." in out.stderr
+
+
+def test_revoke_takes_an_id_or_its_file_and_never_writes_elsewhere(world, run_ksad, tmp_path):
+    world.write_mou()
+    signed = world.root / "mous" / f"{MOU}.yaml"
+    before = signed.read_bytes()
+    # '..' in the id: the revocation's file name pointed back at the signed MoU (no revocations/ yet)
+    proc = run_ksad("--catalog", world.root, "mou", "revoke", f"../mous/{MOU}", "--key", world.files["sumbawa"],
+                    "--reason", "x", check=4)
+    assert "No MoU" in proc.stderr
+    assert signed.read_bytes() == before and not (world.root / "revocations").exists()
+    # the MoU's own file, as mou sign and mou verify take it, names it
+    proc = run_ksad("--catalog", world.root, "mou", "revoke", signed, "--key", world.files["sumbawa"],
+                    "--reason", "Perjanjian diakhiri", check=True)
+    assert f"MoU {MOU} revoked from" in proc.stderr
+    assert signed.read_bytes() == before
+    assert yamlio.load(world.root / "revocations" / f"{MOU}.yaml").data["revokes"] == MOU
+    assert "was revoked on" in refused(world)
+    # a file of that name elsewhere is not the catalog's MoU
+    other = tmp_path / f"{MOU}.yaml"
+    other.write_bytes(before)
+    run_ksad("--catalog", world.root, "mou", "revoke", other, "--key", world.files["bandung"], "--reason", "x",
+             check=4)

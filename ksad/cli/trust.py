@@ -286,13 +286,13 @@ def list_(state: State, region: str | None, show_all: bool, keyring_file: str | 
 @pass_state
 def revoke(state: State, mou_id: str, key_file: str, reason: str, revoked_on, passphrase_env: str | None,
            keyring_file: str | None) -> None:
-    """Revoke MOU_ID in the catalog, signed by your side (pioneer or partner)."""
+    """Revoke MOU_ID (or its file in the catalog's mous/) in the catalog, signed by your side (pioneer or partner)."""
     from ksad.mou import revoke_mou, side_name
 
     rev = revoke_mou(state.settings.catalog, mou_id, _load_key(key_file, passphrase_env),
                      _keyring(state, keyring_file), reason=reason,
                      revoked_on=revoked_on.date() if revoked_on else None)
-    state.say(t("mou.revoked_written", id=mou_id, date=rev.revoked_on.isoformat(), side=side_name(rev.side),
+    state.say(t("mou.revoked_written", id=rev.mou, date=rev.revoked_on.isoformat(), side=side_name(rev.side),
                 file=str(rev.file)))
 
 
