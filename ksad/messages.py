@@ -116,6 +116,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "Katalog ini memiliki snapshot bertanda tangan: tandatangani lagi (ksad catalog index --snapshot-key KUNCI), "
               "atau pemasangan akan menolak index.json dan documents.json yang berubah.",
     },
+    "catalog.snapshot_stale": {
+        "en": "The signed snapshot does not list these files as they are now: {files}. Sign it again "
+              "(ksad catalog index --snapshot-key KEY), or installs will refuse this catalog.",
+        "id": "Snapshot bertanda tangan tidak mencantumkan berkas ini sebagaimana adanya sekarang: {files}. "
+              "Tandatangani lagi (ksad catalog index --snapshot-key KUNCI), atau pemasangan akan menolak katalog ini.",
+    },
     "catalog.snapshot_signed": {
         "en": "Signed {file}: version {version}.",
         "id": "{file} ditandatangani: versi {version}.",
@@ -1359,8 +1365,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "{file} di katalog {catalog} tidak ada di snapshot yang ditandatangani: berkas ditambahkan setelah penandatanganan.",
     },
     "trust.snapshot.file_unlisted.hint": {
-        "en": "Remove the file, or have the catalog's maintainers publish it (which re-signs the snapshot).",
-        "id": "Hapus berkas itu, atau minta pengelola katalog menerbitkannya (yang menandatangani ulang snapshot).",
+        "en": "Remove the file, or have the catalog's maintainers sign the snapshot again (ksad catalog index --snapshot-key KEY, or ksad publish).",
+        "id": "Hapus berkas itu, atau minta pengelola katalog menandatangani ulang snapshot (ksad catalog index --snapshot-key KUNCI, atau ksad publish).",
     },
     # MoU
     "mou.side.pioneer": {"en": "pioneer", "id": "daerah perintis"},
@@ -1533,8 +1539,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "Kedua pihak sudah menandatangani. Tambahkan berkas ke mous/ di katalog lalu terbitkan katalog.",
     },
     "mou.revoked_written": {
-        "en": "MoU {id} revoked from {date} by the {side}: {file}. Clients see it once the catalog snapshot is re-signed (ksad publish).",
-        "id": "MoU {id} dicabut mulai {date} oleh {side}: {file}. Klien melihatnya setelah snapshot katalog ditandatangani ulang (ksad publish).",
+        "en": "MoU {id} revoked from {date} by the {side}: {file}. Clients see it once the catalog snapshot is re-signed (ksad catalog index --snapshot-key KEY).",
+        "id": "MoU {id} dicabut mulai {date} oleh {side}: {file}. Klien melihatnya setelah snapshot katalog ditandatangani ulang (ksad catalog index --snapshot-key KUNCI).",
     },
     "mou.valid": {"en": "MoU {id} is valid.", "id": "MoU {id} sah."},
     "mou.demo_note": {

@@ -415,22 +415,9 @@ def _release_dict(version: str, rel_path: str, recipe_sha: str, builds: dict[str
 
 def _other_changes(root: Path, ours: set[str]) -> list[str]:
     """Covered files whose content differs from what the current snapshot lists (or that it lacks)."""
-    import json
+    from ksad.trust import unsigned_changes
 
-    from ksad.trust import SNAPSHOT_FILE, covered_files
-
-    try:
-        listed = json.loads((root / SNAPSHOT_FILE).read_bytes()).get("files") or {}
-    except (OSError, ValueError, AttributeError):
-        listed = {}
-    out = []
-    for rel in covered_files(root):
-        if rel in ours:
-            continue
-        if listed.get(rel) != hashlib.sha256((root / rel).read_bytes()).hexdigest():
-            out.append(rel)
-    out += [rel for rel in listed if rel not in ours and not (root / rel).exists()]
-    return sorted(set(out))
+    return [rel for rel in unsigned_changes(root) if rel not in ours]
 
 
 def publish(catalog_root: Path | str, recipe_dir: Path | str, *, key, snapshot_keys: list | None = None,

@@ -1010,6 +1010,24 @@ def build_snapshot(catalog_root: Path | str, *, version: int, expires: datetime)
             "files": {rel: _file_sha256(root / rel) for rel in covered_files(root)}}
 
 
+def unsigned_changes(catalog_root: Path | str) -> list[str]:
+    """Covered files whose content the current snapshot does not list: changed, added or gone.
+
+    Read, not verified: it only tells a maintainer (``catalog index``, ``publish``) whether a new
+    snapshot would bless anything; every client still checks the snapshot it is given.
+    """
+    root = Path(catalog_root)
+    try:
+        listed = json.loads((root / SNAPSHOT_FILE).read_bytes()).get("files") or {}
+    except (OSError, ValueError, AttributeError):
+        listed = {}
+    if not isinstance(listed, dict):
+        listed = {}
+    out = {rel for rel in covered_files(root) if listed.get(rel) != _file_sha256(root / rel)}
+    out |= {rel for rel in listed if isinstance(rel, str) and not (root / rel).exists()}
+    return sorted(out)
+
+
 def _read_snapshot(path: Path) -> dict:
     try:
         data = json.loads(path.read_bytes())
@@ -1169,5 +1187,6 @@ __all__ = [
     "RootKey", "SigCheck", "Snapshot", "TrustStore", "canonical_bytes", "content_sha256",
     "signed_message", "keyid_of", "generate_key", "load_private_key", "key_info", "verify_raw", "load_keyring",
     "check_signatures", "make_signature", "sign_document", "write_signatures", "verify_app_entry", "catalog_id",
-    "covered_files", "build_snapshot", "sign_snapshot", "verify_snapshot", "trust_state_dir", "today", "as_date",
+    "covered_files", "build_snapshot", "unsigned_changes", "sign_snapshot", "verify_snapshot", "trust_state_dir",
+    "today", "as_date",
 ]

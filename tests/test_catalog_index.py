@@ -161,15 +161,38 @@ def test_catalog_index_command_dry_run_then_write_and_resign(built, run_ksad):
     assert "keys/keyring.yaml" in shipped
     refused = run_ksad(*cat, "catalog", "validate")  # the snapshot does not list the new files yet
     assert refused.returncode != 0 and ("index.json" in refused.stderr or "documents.json" in refused.stderr)
+    # what the message above says to run: the index is current, the snapshot is not, so it is signed
     again = run_ksad(*cat, "catalog", "index", "--snapshot-key", built.world.files["maintainer"], "--json",
                      check=True)
     data = json.loads(again.stdout)["data"]
-    assert data["changed"] is False and data["snapshot"] is None  # unchanged: nothing to sign
+    assert data["changed"] is False and data["snapshot"].endswith("snapshot.json")
+    run_ksad(*cat, "catalog", "validate", check=True)
+    # once it lists the catalog as it is, a re-run signs nothing
+    data = json.loads(run_ksad(*cat, "catalog", "index", "--snapshot-key", built.world.files["maintainer"],
+                               "--json", check=True).stdout)["data"]
+    assert data["changed"] is False and data["snapshot"] is None
     (built.catalog / INDEX_FILE).unlink()
     signed = json.loads(run_ksad(*cat, "catalog", "index", "--snapshot-key", built.world.files["maintainer"],
                                  "--json", check=True).stdout)["data"]
     assert signed["changed"] is True and signed["snapshot"].endswith("snapshot.json")
     run_ksad(*cat, "catalog", "validate", check=True)
+
+
+def test_catalog_index_signs_a_snapshot_that_lists_a_covered_file_changed_outside_the_index(built, run_ksad):
+    cat = ("--catalog", built.catalog)
+    run_ksad(*cat, "catalog", "index", "--snapshot-key", built.world.files["maintainer"], check=True)
+    run_ksad(*cat, "catalog", "validate", check=True)
+    # new region data (a Kepmendagri update): not part of the index, but covered by the snapshot
+    shutil.copy(Path(__file__).parent.parent / "catalog" / "regions.json", built.catalog / "regions.json")
+    proc = run_ksad(*cat, "catalog", "index", check=True)
+    assert "up to date" in proc.stderr and "regions.json" in proc.stderr and "--snapshot-key" in proc.stderr
+    proc = run_ksad(*cat, "catalog", "index", env={"KSAD_LANG": "id"}, check=True)
+    assert "regions.json" in proc.stderr and "Tandatangani lagi" in proc.stderr
+    run_ksad(*cat, "catalog", "validate", check=3)
+    proc = run_ksad(*cat, "catalog", "index", "--snapshot-key", built.world.files["maintainer"], check=True)
+    assert "Signed" in proc.stderr
+    run_ksad(*cat, "catalog", "validate", check=True)
+    run_ksad(*cat, "mou", "list", "--all", check=True)
 
 
 def test_the_bundled_index_is_current():

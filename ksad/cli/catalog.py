@@ -132,14 +132,17 @@ def index(state: State, path: str | None, snapshot_key_files: tuple[str, ...], p
     instead of every app file and MoU), like `helm repo index`. `ksad publish` keeps them current by itself."""
     from ksad.catalog import write_index
     from ksad.cli.trust import _load_key
-    from ksad.trust import SNAPSHOT_FILE, sign_snapshot
+    from ksad.trust import SNAPSHOT_FILE, sign_snapshot, unsigned_changes
 
     root = Path(path) if path else state.settings.catalog
     keys = [_load_key(f, passphrase_env) for f in snapshot_key_files]
     files, count, changed = write_index(root, dry_run=dry_run, cache_dir=state.settings.cache_dir)
     file = ", ".join(map(str, files))
     signed = None
-    if changed and keys and not dry_run:
+    # Signed whenever the snapshot does not list the catalog as it is, not only when this run changed
+    # the index: after a plain `catalog index`, or a new regions.json, this is the command to run.
+    unsigned = [] if changed else unsigned_changes(root)
+    if keys and not dry_run and (changed or unsigned):
         signed = sign_snapshot(root, keys)
     if as_json:
         emit_json({"file": str(files[0]), "files": [str(f) for f in files], "apps": count, "changed": changed, "dry_run": dry_run,
@@ -155,3 +158,5 @@ def index(state: State, path: str | None, snapshot_key_files: tuple[str, ...], p
                     version=json.loads(signed.read_bytes())["version"]))
     elif changed and (root / SNAPSHOT_FILE).exists():
         state.say(t("catalog.index_resign"), style="yellow")
+    elif unsigned and (root / SNAPSHOT_FILE).exists():
+        state.say(t("catalog.snapshot_stale", files=", ".join(unsigned)), style="yellow")
