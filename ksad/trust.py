@@ -1010,21 +1010,28 @@ def build_snapshot(catalog_root: Path | str, *, version: int, expires: datetime)
             "files": {rel: _file_sha256(root / rel) for rel in covered_files(root)}}
 
 
-def unsigned_changes(catalog_root: Path | str) -> list[str]:
+def unsigned_changes(catalog_root: Path | str, trust_state_dir: Path | str | None = None) -> list[str]:
     """Covered files whose content the current snapshot does not list: changed, added or gone.
 
     Read, not verified: it only tells a maintainer (``catalog index``, ``publish``) whether a new
     snapshot would bless anything; every client still checks the snapshot it is given.
+    With *trust_state_dir*, unchanged files are not read again (:class:`DigestMemo`, as the
+    snapshot check does): hashing a national catalog's 684 files took ``catalog index`` ~60 ms.
     """
-    root = Path(catalog_root)
+    from ksad.parsecache import StatDigests
+
+    root = Path(catalog_root).absolute()
+    memo = DigestMemo(TrustStore(trust_state_dir, root)) if trust_state_dir is not None else StatDigests(None)
     try:
         listed = json.loads((root / SNAPSHOT_FILE).read_bytes()).get("files") or {}
     except (OSError, ValueError, AttributeError):
         listed = {}
     if not isinstance(listed, dict):
         listed = {}
-    out = {rel for rel in covered_files(root) if listed.get(rel) != _file_sha256(root / rel)}
+    root_s = str(root)
+    out = {rel for rel in covered_files(root) if listed.get(rel) != memo.digest(rel, os.path.join(root_s, rel))[1]}
     out |= {rel for rel in listed if isinstance(rel, str) and not (root / rel).exists()}
+    memo.save()
     return sorted(out)
 
 

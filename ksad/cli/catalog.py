@@ -132,7 +132,7 @@ def index(state: State, path: str | None, snapshot_key_files: tuple[str, ...], p
     instead of every app file and MoU), like `helm repo index`. `ksad publish` keeps them current by itself."""
     from ksad.catalog import write_index
     from ksad.cli.trust import _load_key
-    from ksad.trust import SNAPSHOT_FILE, sign_snapshot, unsigned_changes
+    from ksad.trust import SNAPSHOT_FILE, sign_snapshot, trust_state_dir, unsigned_changes
 
     root = Path(path) if path else state.settings.catalog
     keys = [_load_key(f, passphrase_env) for f in snapshot_key_files]
@@ -141,7 +141,8 @@ def index(state: State, path: str | None, snapshot_key_files: tuple[str, ...], p
     signed = None
     # Signed whenever the snapshot does not list the catalog as it is, not only when this run changed
     # the index: after a plain `catalog index`, or a new regions.json, this is the command to run.
-    unsigned = [] if changed else unsigned_changes(root)
+    # A dry run only shows what the index would become (looking at every file costs ~20 ms).
+    unsigned = [] if changed or dry_run else unsigned_changes(root, trust_state_dir(state.settings))
     if keys and not dry_run and (changed or unsigned):
         signed = sign_snapshot(root, keys)
     if as_json:
