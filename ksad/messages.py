@@ -1252,6 +1252,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The keyring {file} lists key {keyid} with a public key that does not hash to that id.",
         "id": "Keyring {file} mencantumkan kunci {keyid} dengan kunci publik yang hash-nya tidak sama dengan id itu.",
     },
+    "trust.keyring.duplicate_key": {
+        "en": "The keyring {file} lists key {keyid} more than once: which entry holds (its window, its revocation) "
+              "would be a guess.",
+        "id": "Keyring {file} mencantumkan kunci {keyid} lebih dari sekali: entri mana yang berlaku (masa berlaku, "
+              "pencabutannya) hanya akan jadi tebakan.",
+    },
     "trust.keyring.threshold": {
         "en": "The keyring {file} is signed by {count} of the {threshold} root keys it needs: it was changed or not signed by the catalog's roots.",
         "id": "Keyring {file} ditandatangani {count} dari {threshold} kunci root yang diperlukan: isinya diubah atau tidak ditandatangani root katalog.",
@@ -1389,6 +1395,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "mou.app_invalid": {
         "en": "'{value}' is not an app with an optional version range (such as e-budgeting or \"e-budgeting>=1,<2\").",
         "id": "'{value}' bukan aplikasi dengan rentang versi opsional (misalnya e-budgeting atau \"e-budgeting>=1,<2\").",
+    },
+    "mou.grant_empty": {
+        "en": "The range '{spec}' for {app} contains no version at all (its bounds cross).",
+        "id": "Rentang '{spec}' untuk {app} tidak memuat versi apa pun (batas-batasnya bersilangan).",
+    },
+    "mou.draft.ended": {
+        "en": "The MoU would have ended already ({valid_until}; today is {today}): signed, it would grant nothing.",
+        "id": "MoU ini sudah berakhir ({valid_until}; hari ini {today}): bila ditandatangani, tidak memberi apa pun.",
     },
     "mou.draft.same_party": {
         "en": "The pioneer and the partner are the same region ({code}).",

@@ -336,6 +336,10 @@ def parse_grant(text: str) -> Grant:
     if not spec:
         return Grant(app, ANY_VERSION)
     parsed = parse_spec(spec)
+    from ksad.versions import matches_nothing
+
+    if matches_nothing(parsed):
+        raise InputError("mou.grant_empty", app=app, spec=spec)
     # A bare version means exactly that version; a range keeps the user's own spelling.
     return Grant(app, spec if any(ch in spec for ch in "<>=!~") else str(parsed))
 
@@ -366,6 +370,10 @@ def draft_mou(*, regions, pioneer: str, partner: str, apps: Iterable[str], valid
         raise InputError("mou.draft.same_party", code=p.code)
     if valid_until < valid_from:
         raise InputError("mou.draft.window", valid_from=valid_from.isoformat(), valid_until=valid_until.isoformat())
+    from ksad.trust import today
+
+    if valid_until < today():  # signed by both sides, it would grant nothing
+        raise InputError("mou.draft.ended", valid_until=valid_until.isoformat(), today=today().isoformat())
     grants = [parse_grant(a) for a in apps]
     if not grants:
         raise InputError("mou.draft.no_apps")

@@ -617,6 +617,9 @@ def _keyring_from(data: dict, path: Path, sha: str) -> Keyring:
     keys = {}
     for k in data.get("keys") or []:
         check_id(k["keyid"], k["public"])
+        if k["keyid"] in keys:
+            # the later entry would silently win: an unrevoked copy would undo a revocation
+            raise TrustError("trust.keyring.duplicate_key", file=str(path), keyid=k["keyid"])
         revoked = k.get("revoked")
         keys[k["keyid"]] = KeyEntry(
             keyid=k["keyid"], public=k["public"], region=str(k.get("region", "")), signer=k["signer"],

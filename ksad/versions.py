@@ -37,6 +37,32 @@ def parse_spec(text: str) -> SpecifierSet:
         raise InputError("version.spec_invalid", value=text) from None
 
 
+def matches_nothing(spec) -> bool:
+    """Whether no version at all is in the range (``>=2,<1``, ``==1.0,!=1.0``): bounds that cross.
+
+    packaging has no such test; the bounds are read from the specifiers themselves. A range
+    this misses (``~=`` combined with far bounds) only stays a range nothing in the catalog meets.
+    """
+    lows, highs, exact = [], [], []
+    for s in spec:
+        if s.operator in ("===", "~=") or s.version.endswith(".*"):
+            continue  # their bounds are not one version: left to the catalog's releases
+        v = Version(s.version)
+        if s.operator in (">=", ">"):
+            lows.append((v, s.operator == ">="))
+        elif s.operator in ("<=", "<"):
+            highs.append((v, s.operator == "<="))
+        elif s.operator == "==":
+            exact.append(v)
+    if any(not spec.contains(v, prereleases=True) for v in exact):
+        return True
+    if lows and highs:
+        low, low_in = max(lows, key=lambda b: (b[0], not b[1]))  # the tightest lower bound
+        high, high_in = min(highs, key=lambda b: (b[0], b[1]))
+        return low > high or (low == high and not (low_in and high_in))
+    return False
+
+
 def sort_versions(texts: Iterable[str]) -> list[str]:
     """Valid versions, newest first; invalid ones are skipped (validation reports them)."""
     parsed = []

@@ -96,7 +96,18 @@ def test_draft_refuses_what_could_never_be_granted(world, run_ksad, tmp_path):
     assert bad.returncode == 3 and "'>=banana' is not a valid version range" in bad.stderr
     same = run_ksad(*base, "--pioneer", "52.04", "--app", "e-budgeting")
     assert same.returncode == 3 and "same region (52.04)" in same.stderr
+    for spec in (">=2,<1", ">=2,<2", ">2,<=2", "==1.0,!=1.0", "==1.0,>=2"):
+        empty = run_ksad(*base, "--pioneer", "32.73", "--app", f"e-budgeting{spec}")
+        assert empty.returncode == 3, (spec, empty.stderr)
+        assert f"The range '{spec}' for e-budgeting contains no version at all" in empty.stderr
+    ended = run_ksad(*base[:6], "--valid-from", "2020-01-01", "--valid-until", "2021-01-01", *base[8:],
+                     "--pioneer", "32.73", "--app", "e-budgeting")
+    assert ended.returncode == 3 and "The MoU would have ended already (2021-01-01; today is" in ended.stderr
     assert not (tmp_path / "mous").exists()
+    # a range that holds versions is drafted, however it is written
+    for spec in (">=2,<=2", ">=1,<2", "~=1.2,<1.3", "==1.*,>=1.5"):
+        ok = run_ksad(*base, "--pioneer", "32.73", "--app", f"e-budgeting{spec}")
+        assert ok.returncode == 0, (spec, ok.stderr)
 
 
 def test_document_must_match(world, run_ksad, tmp_path):

@@ -158,6 +158,16 @@ def test_one_byte_changed_in_keyring_is_refused(world):
     assert "is signed by 0 of the 2 root keys it needs" in exc.value.message
 
 
+def test_a_key_listed_twice_in_the_keyring_is_refused(world):
+    doc = world.keyring_doc()
+    revoked = dict(doc["keys"][0], revoked="2026-01-20")
+    doc["keys"] = [revoked, *doc["keys"]]  # revoked first, then the same key unrevoked: which one holds?
+    world.write_keyring(doc=doc)
+    with pytest.raises(TrustError) as exc:
+        load_keyring(world.root / KEYRING_FILE)
+    assert f"lists key {doc['keys'][0]['keyid']} more than once" in exc.value.message
+
+
 def test_keyring_needs_threshold_of_roots(world):
     world.write_keyring(signers=("root0",))
     with pytest.raises(TrustError, match="signed by 1 of the 2 root keys"):
