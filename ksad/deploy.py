@@ -802,7 +802,11 @@ def uninstall(settings: Settings, app_or_name: str, *, purge: bool = False, dry_
     if containers or engine.network_exists(network_name(slug)):
         actions.append(Action("remove-network", network_name(slug)))
     if purge:
-        actions += [Action("remove-volume", v["Name"]) for v in volumes]
+        # the data first, then the copies and the history ksad kept of it; each in a stable order
+        kinds = {"snapshot": "remove-snapshot", "revision": "remove-record"}
+        rank = {"remove-volume": 0, "remove-snapshot": 1, "remove-record": 2}
+        found = [(kinds.get((v.get("Labels") or {}).get("ksad.kind"), "remove-volume"), v["Name"]) for v in volumes]
+        actions += [Action(kind, vol) for kind, vol in sorted(found, key=lambda a: (rank[a[0]], a[1]))]
     result = UninstallResult(app_id, name, target.name, actions, False, [] if purge else data)
     if dry_run:
         return result

@@ -243,6 +243,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "action.remove": {"en": "remove container", "id": "hapus kontainer"},
     "action.remove-network": {"en": "remove network", "id": "hapus jaringan"},
     "action.remove-volume": {"en": "delete volume (data)", "id": "hapus volume (data)"},
+    "action.remove-snapshot": {"en": "delete saved copy of the data", "id": "hapus salinan data yang disimpan"},
+    "action.remove-record": {"en": "delete revision record", "id": "hapus catatan revisi"},
     "install.done": {"en": "{name} ({app} {version}, revision {revision}) is running and healthy ({seconds} s).",
                      "id": "{name} ({app} {version}, revisi {revision}) berjalan dan sehat ({seconds} d)."},
     "install.unchanged": {"en": "{name} ({app} {version}, revision {revision}) is already up to date; nothing changed.",

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 @dataclass(frozen=True)
 class Action:
     kind: str  # build | pull | create-network | create-volume | create | recreate | keep | remove | remove-volume
+    #            | remove-snapshot | remove-record (an uninstall --purge)
     subject: str
     detail: str = ""
 

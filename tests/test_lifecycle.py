@@ -339,6 +339,12 @@ def test_data_a_plain_uninstall_kept_can_be_purged_later(tmp_path, run_ksad, app
     assert "only its kept data is left" in plain.stderr and f'ksad uninstall "{inst.name}" --purge' in plain.stderr
     dry = run_ksad("uninstall", inst.name, "--purge", "--dry-run", env=inst.env, check=True)
     assert f"delete volume (data) {inst.volume}" in dry.stderr and "Dry run: nothing was changed." in dry.stderr
+    # the data first, then what ksad kept beside it, each called what it is
+    listed = [line for line in dry.stderr.splitlines() if line.startswith("- ")]
+    assert listed == [f"- delete volume (data) {inst.volume}",
+                      f"- delete saved copy of the data {inst.volume}.rev1",
+                      f"- delete revision record ksad-{inst.slug}.rev1",
+                      f"- delete revision record ksad-{inst.slug}.rev2"], dry.stderr
     assert docker_engine.volumes.get(inst.volume) and secrets.exists()
 
     purged = run_ksad("uninstall", inst.name, "--purge", env=inst.env, check=True)
