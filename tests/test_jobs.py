@@ -76,6 +76,10 @@ def test_a_job_runs_to_its_end_first_and_once_per_revision(jobs_catalog, run_ksa
     assert services_of(run_ksad, env, slug) == {"app": "healthy", "migrate": "completed", "db": "healthy",
                                                 "web": "healthy"}
 
+    shown = run_ksad("status", env={**env, "KSAD_LANG": "id"}, check=True)
+    row = next(line for line in (shown.stdout + shown.stderr).splitlines() if name in line)
+    assert "sehat" in row and "healthy" not in row  # the table speaks the user's language; --json the engine's
+
     # a re-run changes nothing: the job that did its work is not run again
     again = run_ksad("install", APP, "--name", name, "--version", "1.0.0", env=env, check=True)
     assert "already up to date" in again.stderr

@@ -7,7 +7,7 @@ import sys
 import click
 
 from ksad.cli.app import State, allow_option, cli, dry_run_option, emit_json, json_option, pass_state, target_option
-from ksad.messages import t
+from ksad.messages import MESSAGES, t
 
 
 class ConsoleReporter:
@@ -132,8 +132,9 @@ def status(state: State, as_json: bool) -> None:
         table.add_column(t(key))
     colours = {"healthy": "green", "running": "green", "completed": "green", "starting": "yellow"}
     for r in rows:
+        word = t(f"state.{r.health}") if f"state.{r.health}" in MESSAGES else r.health  # "dead", "removing"...
         table.add_row(r.name, r.app, r.version, str(r.revision),
-                      f"[{colours.get(r.health, 'red')}]{r.health}[/]", r.url or "-")
+                      f"[{colours.get(r.health, 'red')}]{word}[/]", r.url or "-")
     state.console.print(table)
 
 
