@@ -1263,6 +1263,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The keyring {file} lists key {keyid} with a public key that does not hash to that id.",
         "id": "Keyring {file} mencantumkan kunci {keyid} dengan kunci publik yang hash-nya tidak sama dengan id itu.",
     },
+    "trust.snapshot.revocation_removed": {
+        "en": "{file} is gone from the catalog {catalog}, but the signed snapshot lists it: signed again without "
+              "it, the MoU it revokes would be valid again.",
+        "id": "{file} hilang dari katalog {catalog}, padahal snapshot bertanda tangan mencantumkannya: bila "
+              "ditandatangani lagi tanpa berkas itu, MoU yang dicabutnya akan sah kembali.",
+    },
+    "trust.snapshot.revocation_removed.hint": {
+        "en": "Restore the file (git checkout -- {file}). A revocation is final: to grant the apps again, draft "
+              "and sign a new MoU.",
+        "id": "Pulihkan berkas itu (git checkout -- {file}). Pencabutan bersifat final: untuk memberi aplikasi "
+              "lagi, susun dan tandatangani MoU baru.",
+    },
     "trust.keyring.duplicate_key": {
         "en": "The keyring {file} lists key {keyid} more than once: which entry holds (its window, its revocation) "
               "would be a guess.",

@@ -1091,12 +1091,19 @@ def sign_snapshot(catalog_root: Path | str, keys: list[SigningKey], *, expires: 
             raise problem
         if "snapshot" not in entry.roles:
             raise TrustError("trust.snapshot.key_not_snapshot", keyid=key.keyid, signer=entry.signer)
-    previous = 0
+    previous, listed = 0, {}
     if path.exists():
         try:
-            previous = int(json.loads(path.read_bytes()).get("version", 0))
+            data = json.loads(path.read_bytes())
+            previous, listed = int(data.get("version", 0)), data.get("files") or {}
         except (OSError, ValueError, TypeError, AttributeError):
             previous = 0
+    # A revocation is final: signing the catalog without one would quietly bring its MoU back
+    # (a stray `git checkout`, a file deleted by hand). A grant again is a new MoU, signed anew.
+    gone = sorted(rel for rel in listed if isinstance(rel, str) and rel.startswith("revocations/")
+                  and not (root / rel).exists()) if isinstance(listed, dict) else []
+    if gone:
+        raise TrustError("trust.snapshot.revocation_removed", file=gone[0], catalog=str(root))
     version = version if version is not None else previous + 1
     if version <= previous:
         raise TrustError("trust.snapshot.version_not_increasing", version=version, seen=previous)

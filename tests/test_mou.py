@@ -7,6 +7,7 @@ to show the exit code (6) and that no traceback reaches the user.
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -225,6 +226,20 @@ def test_revoked_mou(world, run_ksad):
     assert verify.returncode == 6 and expected in verify.stderr
     again = run_ksad("--catalog", world.root, "mou", "revoke", MOU, "--key", world.files["bandung"], "--reason", "x")
     assert again.returncode == 9 and "already revoked" in again.stderr
+
+
+def test_a_signed_revocation_that_is_deleted_is_not_signed_away(world, run_ksad):
+    world.write_mou()
+    revoke_mou(world.root, MOU, world.key("sumbawa"), keyring(world), reason="selesai")
+    world.snapshot()
+    rev = world.root / "revocations" / f"{MOU}.yaml"
+    rev.unlink()
+    out = run_ksad("--catalog", world.root, "catalog", "index", "--snapshot-key", world.files["maintainer"])
+    assert out.returncode == 6, out.stderr
+    assert f"revocations/{MOU}.yaml is gone from the catalog" in out.stderr
+    assert "the MoU it revokes would be valid again" in out.stderr and "draft and sign a new MoU" in out.stderr
+    listed = json.loads((world.root / "snapshot.json").read_text())["files"]
+    assert f"revocations/{MOU}.yaml" in listed  # the signed snapshot still holds the revocation
 
 
 def test_revocation_must_be_signed_by_a_party(world):
