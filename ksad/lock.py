@@ -22,7 +22,8 @@ def _safe(text: str) -> str:
 
 
 @contextlib.contextmanager
-def locked(state_dir: Path, target: str, app: str) -> Iterator[None]:
+def locked(state_dir: Path, target: str, app: str, *, held: str = "lock.held") -> Iterator[None]:
+    """*held*: the message key of the refusal when another process holds it (fields app, target, pid)."""
     lock_dir = state_dir / "locks"
     path = lock_dir / f"{_safe(target)}--{_safe(app)}.lock"
     with writing(path):  # the first file an operation writes: a read-only home is reported here
@@ -33,7 +34,7 @@ def locked(state_dir: Path, target: str, app: str) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "?"
-            raise ConflictError("lock.held", app=app, target=target, pid=holder) from None
+            raise ConflictError(held, app=app, target=target, pid=holder) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode(), 0)
         yield

@@ -424,6 +424,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Point --catalog or KSAD_CATALOG at a catalog directory (it holds apps/).",
         "id": "Arahkan --catalog atau KSAD_CATALOG ke direktori katalog (berisi apps/).",
     },
+    # --- remote catalogs (ksad/remote.py, `ksad catalog add/update/remotes/use/remove`) ---
+    "remote.registry_invalid": {"en": "{file}: cannot read the list of remote catalogs ({problem}).",
+                                "id": "{file}: daftar katalog jarak jauh tidak dapat dibaca ({problem})."},
+    "remote.registry_invalid.hint": {"en": "ksad writes this file itself. Restore it from a backup, or delete it and add the catalogs again (ksad catalog add).",
+                                     "id": "ksad menulis berkas ini sendiri. Pulihkan dari cadangan, atau hapus lalu tambahkan katalognya lagi (ksad catalog add)."},
     # --- recipes and security policy (ksad/recipe.py, ksad/policy.py) -----------
     "recipe.problem": {
         "en": "{file}, line {line}: {text}.",

@@ -4,8 +4,9 @@ Precedence for each setting: command-line flag > environment variable > default.
 
 - ``KSAD_HOME``: identity pack, target inventory, secrets, local state and logs.
   Default ``$XDG_DATA_HOME/ksad`` (``~/.local/share/ksad``).
-- ``KSAD_CATALOG``: the catalog directory. Default: the catalog bundled in this
-  repository (``catalog/`` beside the ``ksad`` package).
+- ``KSAD_CATALOG``: the catalog directory. Else the remote catalog chosen with
+  ``ksad catalog use NAME`` (``$KSAD_HOME/catalogs/remotes.json``, see :mod:`ksad.remote`).
+  Else the catalog bundled in this repository (``catalog/`` beside the ``ksad`` package).
 - ``KSAD_TARGET``: the target name or URL. Default: the local engine
   (``DOCKER_HOST`` if set, else the local socket).
 """
@@ -17,11 +18,43 @@ from dataclasses import dataclass
 from pathlib import Path
 
 BUNDLED_CATALOG = Path(__file__).resolve().parent.parent / "catalog"
+CATALOGS_DIR = "catalogs"
+REMOTES_FILE = "remotes.json"
 
 
 def _default_home() -> Path:
     xdg = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(xdg) / "ksad"
+
+
+def _catalog_in_use(home: Path, strict: bool) -> Path | None:
+    """The catalog directory of the remote ``ksad catalog use`` chose, or None (the bundled one).
+
+    Read here, without ksad.remote: every command resolves its catalog, and this is one small
+    JSON file (absent for most users). The name and path were checked when they were written.
+    """
+    import json
+
+    file = home / CATALOGS_DIR / REMOTES_FILE
+    try:
+        data = json.loads(file.read_bytes())
+        name = data.get("use")
+        if name is None:
+            return None
+        sub = data["remotes"][name].get("path") or "."
+        if (not isinstance(name, str) or not isinstance(sub, str) or not name or name.startswith(".") or "/" in name
+                or sub.startswith("/") or ".." in sub.split("/")):
+            raise ValueError("the catalog in use is not a name from this file")
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        if not strict:
+            return None
+        from ksad.errors import InputError
+
+        problem = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise InputError("remote.registry_invalid", file=str(file), problem=problem) from None
+    return home / CATALOGS_DIR / name / sub
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -33,10 +66,13 @@ class Settings:
 
     @classmethod
     def from_env(cls, *, home: str | Path | None = None, catalog: str | Path | None = None,
-                 target: str | None = None, allow: frozenset[str] = frozenset()) -> "Settings":
-        home = Path(home or os.environ.get("KSAD_HOME") or _default_home()).expanduser()
-        catalog = Path(catalog or os.environ.get("KSAD_CATALOG") or BUNDLED_CATALOG).expanduser()
-        return cls(home=home.absolute(), catalog=catalog.absolute(),
+                 target: str | None = None, allow: frozenset[str] = frozenset(),
+                 strict: bool = False) -> "Settings":
+        """*strict*: a damaged ``remotes.json`` is an error (the command line asks so); otherwise it is
+        passed over, for the callers that only want a path under ``KSAD_HOME`` (caches, logs)."""
+        home = Path(home or os.environ.get("KSAD_HOME") or _default_home()).expanduser().absolute()
+        catalog = catalog or os.environ.get("KSAD_CATALOG") or _catalog_in_use(home, strict) or BUNDLED_CATALOG
+        return cls(home=home, catalog=Path(catalog).expanduser().absolute(),
                    target=target or os.environ.get("KSAD_TARGET") or None, allow=allow)
 
     # --- paths under KSAD_HOME -------------------------------------------------
@@ -67,6 +103,15 @@ class Settings:
     @property
     def keys_dir(self) -> Path:
         return self.home / "keys"
+
+    @property
+    def catalogs_dir(self) -> Path:
+        """Remote catalogs cloned by ``ksad catalog add``, one directory per name."""
+        return self.home / CATALOGS_DIR
+
+    @property
+    def remotes_file(self) -> Path:
+        return self.home / CATALOGS_DIR / REMOTES_FILE
 
     @property
     def log_file(self) -> Path:

@@ -1115,7 +1115,7 @@ def sign_snapshot(catalog_root: Path | str, keys: list[SigningKey], *, expires: 
 
 
 def verify_snapshot(catalog_root: Path | str, trust_state_dir: Path | str, now: datetime | None = None, *,
-                    record: bool = True, stat_memo: bool = True) -> Snapshot:
+                    record: bool = True, stat_memo: bool = True, trusted_as: Path | str | None = None) -> Snapshot:
     """Check the whole catalog against its signed snapshot, then remember the versions trusted.
 
     Refuses: a keyring or snapshot not signed as required, an older version than
@@ -1126,9 +1126,12 @@ def verify_snapshot(catalog_root: Path | str, trust_state_dir: Path | str, now: 
     ``record=False`` checks against what was trusted without remembering anything:
     ``ksad catalog validate`` and ``ksad publish`` look at a catalog, they do not adopt it.
     ``stat_memo=False`` reads every file (:class:`DigestMemo` neither used nor kept).
+    ``trusted_as``: the catalog whose trust state applies, when *catalog_root* is a copy that is to
+    replace it (``ksad catalog update`` checks the new commit in a directory beside the live one):
+    the copy must not be older than what was trusted *there*.
     """
     root = Path(catalog_root).absolute()
-    store = TrustStore(trust_state_dir, root)
+    store = TrustStore(trust_state_dir, trusted_as if trusted_as is not None else root)
     keyring = load_keyring(root / KEYRING_FILE, store=store, now=now)
     path = root / SNAPSHOT_FILE
     data = _read_snapshot(path)

@@ -85,13 +85,13 @@ dry_run_option = click.option("--dry-run", is_flag=True, help="Show the plan and
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="ksad")
 @click.option("--catalog", "catalog", type=click.Path(file_okay=False), envvar="KSAD_CATALOG",
-              help="Catalog directory (default: the bundled catalog; env KSAD_CATALOG).")
+              help="Catalog directory (default: the one `ksad catalog use` chose, else the bundled catalog; env KSAD_CATALOG).")
 @click.option("--target", "target", envvar="KSAD_TARGET",
               help="Target name from the inventory or a Docker URL (default: local engine).")
 @click.pass_context
 def cli(ctx: click.Context, catalog: str | None, target: str | None) -> None:
     """ksad: install localised smart-city apps shared between Indonesian regions (KSAD)."""
-    ctx.obj = State(Settings.from_env(catalog=catalog, target=target))
+    ctx.obj = State(Settings.from_env(catalog=catalog, target=target, strict=True))
 
 
 def _write_debug_log(exc: BaseException) -> str:
