@@ -1,4 +1,4 @@
-"""`ksad catalog list/search/show/validate`."""
+"""`ksad catalog list/search/show/validate/index`, and remote catalogs: `add/update/remotes/use/remove`."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def _open(state: State):
 
 @cli.group()
 def catalog() -> None:
-    """Browse and check the app catalog."""
+    """Browse and check the app catalog; add, update and choose remote catalogs."""
 
 
 def _render_apps(state: State, apps, as_json: bool) -> None:
@@ -161,3 +161,173 @@ def index(state: State, path: str | None, snapshot_key_files: tuple[str, ...], p
         state.say(t("catalog.index_resign"), style="yellow")
     elif unsigned and (root / SNAPSHOT_FILE).exists():
         state.say(t("catalog.snapshot_stale", files=", ".join(unsigned)), style="yellow")
+
+
+# --- remote catalogs: add, update, remotes, use, remove (core: ksad.remote) ----------------------
+
+
+def _say_default(state: State, name: str | None, path: Path) -> None:
+    import os
+
+    state.say(t("remote.now_default", name=name, path=str(path)) if name else
+              t("remote.bundled_default", path=str(path)), style="green")
+    if os.environ.get("KSAD_CATALOG") or click.get_current_context().find_root().params.get("catalog"):
+        state.say(t("remote.overridden", path=str(state.settings.catalog)), style="yellow")
+
+
+@catalog.command("add")
+@click.argument("name")
+@click.argument("url")
+@click.option("--ref", help="Branch or tag to follow (default: the repository's default branch).")
+@click.option("--path", "subdir", metavar="DIR",
+              help="The catalog's directory inside the repository (default: its root, else catalog/).")
+@click.option("--use", is_flag=True, help="Make it the default catalog (as `ksad catalog use NAME`).")
+@dry_run_option
+@json_option
+@pass_state
+def add(state: State, name: str, url: str, ref: str | None, subdir: str | None, use: bool, dry_run: bool,
+        as_json: bool) -> None:
+    """Clone a catalog repository (https://, ssh, file:// or a path) as NAME, and keep it only if it
+    passes the trust check install runs (signed snapshot, keyring, every file's hash, expiry)."""
+    from ksad.remote import add_remote, shown_url
+
+    added = add_remote(state.settings, name, url, ref=ref, path=subdir, use=use, dry_run=dry_run)
+    if as_json:
+        emit_json(added.to_json())
+        return
+    r = added.remote
+    fields = dict(name=r.name, url=shown_url(r.url), ref=r.ref, commit=r.commit[:12], version=added.snapshot_version,
+                  apps=added.apps)
+    state.say(t("remote.added_dry" if dry_run else "remote.added", **fields), style="yellow" if dry_run else "green")
+    if added.demo:
+        state.say(t("remote.demo"), style="yellow")
+    if dry_run:
+        return
+    if use:
+        _say_default(state, r.name, added.catalog)
+    else:
+        state.say(t("remote.not_default_hint", name=r.name, path=str(added.catalog)))
+
+
+def _say_update(state: State, result) -> None:
+    short = {"old": result.old_commit[:12], "new": result.new_commit[:12]}
+    if not result.changed:
+        state.say(t("remote.up_to_date", name=result.name, commit=short["new"], version=result.new_version))
+        return
+    state.say(t("remote.update_dry" if result.dry_run else "remote.updated", name=result.name, **short,
+                old_version=result.old_version if result.old_version is not None else "-",
+                new_version=result.new_version), style="yellow" if result.dry_run else "green")
+    if result.new_releases:
+        state.say(t("remote.new_releases", releases="; ".join(f"{app} {', '.join(versions)}"
+                                                              for app, versions in result.new_releases.items())))
+    if result.new_apps:
+        state.say(t("remote.new_apps", apps=", ".join(result.new_apps)))
+    if result.gone_apps:
+        state.say(t("remote.removed_apps", apps=", ".join(result.gone_apps)))
+    if not (result.new_releases or result.new_apps or result.gone_apps):
+        state.say(t("remote.no_new_releases"))
+
+
+@catalog.command("update")
+@click.argument("name", required=False)
+@dry_run_option
+@json_option
+@pass_state
+def update(state: State, name: str | None, dry_run: bool, as_json: bool) -> None:
+    """Fetch the newest commit of NAME (default: every remote catalog). It is checked in a copy
+    beside the catalog and replaces it only if it passes; a refused, older or expired catalog
+    leaves it exactly as it was."""
+    from ksad.errors import KsadError
+    from ksad.remote import registry, update_remote
+
+    if name is not None:
+        result = update_remote(state.settings, name, dry_run=dry_run)
+        emit_json(result.to_json()) if as_json else _say_update(state, result)
+        return
+    names = [r.name for r in registry(state.settings).remotes()]
+    if not names and not as_json:
+        state.say(t("remote.none"))
+    rows, failed = [], []
+    for each in names:  # one catalog refused or unreachable does not keep the others old
+        try:
+            result = update_remote(state.settings, each, dry_run=dry_run)
+        except KsadError as exc:
+            failed.append(exc)
+            rows.append({"name": each, "error": exc.to_json()})
+            if not as_json:
+                state.say(f"{t('error.prefix')}: {exc.message}", style="red")
+                if exc.hint:
+                    state.say(f"{t('hint.prefix')}: {exc.hint}")
+            continue
+        rows.append(result.to_json())
+        if not as_json:
+            _say_update(state, result)
+    if as_json:
+        emit_json(rows)
+    if failed:
+        raise click.exceptions.Exit(failed[0].exit_code)
+
+
+@catalog.command("remotes")
+@json_option
+@pass_state
+def remotes(state: State, as_json: bool) -> None:
+    """List the remote catalogs: URL, ref, commit, snapshot version, last update, which is in use."""
+    from ksad.remote import list_remotes
+
+    rows = list_remotes(state.settings)
+    if as_json:
+        emit_json(rows)
+        return
+    if not rows:
+        state.say(t("remote.none"))
+        return
+    from ksad.cli.listing import print_listing
+
+    print_listing(state.styled_console,
+                  [t(k) for k in ("col.name", "col.url", "col.ref", "col.commit", "col.snapshot", "col.updated",
+                                  "col.in_use")],
+                  [(r["name"] + (" *" if r["default"] else ""), r["url"], r["ref"], (r["commit"] or "-")[:12],
+                    str(r["snapshot_version"] if r["snapshot_version"] is not None else "-"), r["updated"] or "-",
+                    "✓" if r["in_use"] else "") for r in rows],
+                  title=t("remote.list_title", path=str(state.settings.catalog)))
+
+
+@catalog.command("use")
+@click.argument("name")
+@dry_run_option
+@json_option
+@pass_state
+def use(state: State, name: str, dry_run: bool, as_json: bool) -> None:
+    """Make remote catalog NAME the default ('bundled': the catalog shipped with ksad).
+    --catalog and KSAD_CATALOG still take precedence."""
+    from ksad.remote import BUNDLED, require, use_remote
+    from ksad.settings import BUNDLED_CATALOG
+
+    if dry_run:
+        path = BUNDLED_CATALOG if name == BUNDLED else require(state.settings, name).catalog_dir(state.settings)
+    else:
+        path = use_remote(state.settings, name)
+    if as_json:
+        emit_json({"name": name, "catalog": str(path), "dry_run": dry_run})
+        return
+    _say_default(state, None if name == BUNDLED else name, path)
+
+
+@catalog.command("remove")
+@click.argument("name")
+@dry_run_option
+@json_option
+@pass_state
+def remove(state: State, name: str, dry_run: bool, as_json: bool) -> None:
+    """Delete remote catalog NAME's clone and forget it (apps installed from it keep running)."""
+    from ksad.remote import remove_remote, shown_url, view
+
+    remote, was_default = remove_remote(state.settings, name, dry_run=dry_run)
+    if as_json:
+        emit_json({**view(remote, None), "was_default": was_default, "dry_run": dry_run})
+        return
+    state.say(t("remote.removed_dry" if dry_run else "remote.removed", name=name, url=shown_url(remote.url)),
+              style="yellow" if dry_run else "green")
+    if was_default and not dry_run:
+        state.say(t("remote.was_default"))
