@@ -1,0 +1,395 @@
+"""Remote catalogs: `ksad catalog add/update/remotes/use/remove`, against real git repositories.
+
+Each test builds a signed catalog with CatalogBuilder in a git work tree, pushes it to a bare
+repository in tmp_path (the "pioneer's" server), and runs ksad as a user would.
+"""
+
+from __future__ import annotations
+
+import base64
+import fcntl
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from catalog_factory import CatalogBuilder, two_service
+from helpers import INIT, get, json_data
+from trust_factory import NOW, flip_byte
+
+NAME = "bandung"
+
+
+def _git(*args: str, cwd: Path) -> str:
+    out = subprocess.run(["git", "-c", "user.name=Pengelola", "-c", "user.email=katalog@bandung.example", *args],
+                         cwd=cwd, check=True, capture_output=True, text=True)
+    return out.stdout.strip()
+
+
+class Upstream:
+    """A pioneer's catalog repository: a work tree (builder.root) and the bare repository it pushes to."""
+
+    def __init__(self, base: Path) -> None:
+        self.builder = CatalogBuilder(base / "upstream")
+        self.builder.add_release("uji-web", "1.0.0", two_service())
+        self.root = self.builder.root
+        (self.root / ".gitignore").write_text("/keys/\n")  # the signers' private keys stay out of it
+        _git("init", "-q", "-b", "main", cwd=self.root)
+        self.bare = base / "upstream.git"
+        self.first = self.commit("catalog: uji-web 1.0.0")
+        _git("init", "-q", "--bare", "-b", "main", str(self.bare), cwd=base)
+        _git("remote", "add", "origin", str(self.bare), cwd=self.root)
+        self.push()
+
+    def commit(self, message: str) -> str:
+        _git("add", "-A", cwd=self.root)
+        _git("commit", "-q", "-m", message, cwd=self.root)
+        return _git("rev-parse", "HEAD", cwd=self.root)
+
+    def push(self, commit: str = "HEAD", *, force: bool = False) -> None:
+        _git("push", "-q", *(["--force"] if force else []), "origin", f"{commit}:refs/heads/main", cwd=self.root)
+
+    def release(self, version: str) -> str:
+        """Publish *version* of uji-web (signed, new snapshot), commit and push; the new commit."""
+        self.builder.add_release("uji-web", version, two_service())
+        sha = self.commit(f"catalog: uji-web {version}")
+        self.push()
+        return sha
+
+
+@pytest.fixture
+def upstream(tmp_path: Path) -> Upstream:
+    return Upstream(tmp_path)
+
+
+@pytest.fixture
+def home(ksad_env) -> Path:
+    return Path(ksad_env["KSAD_HOME"])
+
+
+def remotes(run_ksad) -> list[dict]:
+    return json_data(run_ksad("catalog", "remotes", "--json", check=True))
+
+
+def app_ids(run_ksad, *args: str) -> set[str]:
+    return {a["id"] for a in json_data(run_ksad(*args, "catalog", "list", "--json", check=True))}
+
+
+def versions(run_ksad, app: str = "uji-web") -> list[str]:
+    return [r["version"] for r in json_data(run_ksad("catalog", "show", app, "--json", check=True))["releases"]]
+
+
+def tree_digest(path: Path) -> dict[str, str]:
+    """Every file under *path* (its .git too) by content: what "left exactly as it was" means."""
+    return {str(p.relative_to(path)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(path.rglob("*")) if p.is_file() and not p.is_symlink()}
+
+
+def leftovers(home: Path) -> list[str]:
+    catalogs = home / "catalogs"
+    return sorted(p.name for p in catalogs.iterdir() if p.name.startswith(f".{NAME}.")) if catalogs.exists() else []
+
+
+def error_lines(proc) -> list[str]:
+    return [line for line in proc.stderr.splitlines() if line.startswith("Error:")]
+
+
+# --- add, list, use ----------------------------------------------------------------------------
+
+
+def test_add_clones_checks_and_lists_the_apps_of_the_remote_catalog(upstream, run_ksad, home):
+    proc = run_ksad("catalog", "add", NAME, upstream.bare, check=True)
+    assert f"Added catalog '{NAME}'" in proc.stderr and upstream.first[:12] in proc.stderr
+    [row] = remotes(run_ksad)
+    assert (row["name"], row["url"], row["ref"], row["path"], row["commit"]) == (
+        NAME, str(upstream.bare), "main", "catalog", upstream.first)
+    assert row["snapshot_version"] == json.loads((upstream.builder.catalog / "snapshot.json").read_text())["version"]
+    assert row["default"] is False and row["in_use"] is False  # added, not chosen: the bundled one stays
+    assert "uji-web" not in app_ids(run_ksad)
+    assert app_ids(run_ksad, "--catalog", row["catalog"]) == {"uji-web"}
+
+    run_ksad("catalog", "use", NAME, check=True)
+    assert app_ids(run_ksad) == {"uji-web"}
+    assert remotes(run_ksad)[0]["in_use"] is True
+    # --catalog and KSAD_CATALOG still come first
+    bundled = str(Path(__file__).resolve().parent.parent / "catalog")
+    assert "e-budgeting" in app_ids(run_ksad, "--catalog", bundled)
+    assert "e-budgeting" in {a["id"] for a in json_data(run_ksad("catalog", "list", "--json", env={"KSAD_CATALOG": bundled},
+                                                                  check=True))}
+    run_ksad("catalog", "use", "bundled", check=True)
+    assert "e-budgeting" in app_ids(run_ksad)
+    assert leftovers(home) == []
+
+
+def test_add_with_use_and_a_ref_follows_that_tag(upstream, run_ksad):
+    _git("tag", "v1", upstream.first, cwd=upstream.root)
+    _git("push", "-q", "origin", "v1", cwd=upstream.root)
+    upstream.release("1.1.0")  # main moves on; the tag stays
+    run_ksad("catalog", "add", NAME, f"file://{upstream.bare}", "--ref", "v1", "--use", check=True)
+    [row] = remotes(run_ksad)
+    assert (row["ref"], row["commit"], row["default"]) == ("v1", upstream.first, True)
+    assert versions(run_ksad) == ["1.0.0"]
+
+
+def test_add_of_a_catalog_whose_snapshot_signature_is_tampered_is_refused_and_leaves_nothing(upstream, run_ksad, home):
+    snapshot = upstream.builder.catalog / "snapshot.json"
+    doc = json.loads(snapshot.read_text())
+    sig = bytearray(base64.b64decode(doc["signatures"][0]["sig"]))
+    sig[0] ^= 1
+    doc["signatures"][0]["sig"] = base64.b64encode(bytes(sig)).decode()
+    snapshot.write_text(json.dumps(doc, indent=2))
+    upstream.push(upstream.commit("snapshot: one bit of the signature flipped"))
+
+    proc = run_ksad("catalog", "add", NAME, upstream.bare, "--use", check=6)
+    assert len(error_lines(proc)) == 1 and "failed the trust check" in proc.stderr
+    assert remotes(run_ksad) == []
+    assert not (home / "catalogs" / NAME).exists() and leftovers(home) == []
+    assert "e-budgeting" in app_ids(run_ksad)  # --use did not take effect either
+
+
+# --- update --------------------------------------------------------------------------------------
+
+
+def test_update_brings_a_new_release_and_says_which(upstream, run_ksad, home):
+    run_ksad("catalog", "add", NAME, upstream.bare, "--use", check=True)
+    same = run_ksad("catalog", "update", NAME, check=True)
+    assert "is up to date" in same.stderr
+
+    new = upstream.release("1.1.0")
+    proc = run_ksad("catalog", "update", NAME, check=True)
+    assert f"{upstream.first[:12]} -> {new[:12]}" in proc.stderr
+    assert "New releases: uji-web 1.1.0" in proc.stderr
+    assert versions(run_ksad) == ["1.1.0", "1.0.0"]
+    assert remotes(run_ksad)[0]["commit"] == new
+    assert leftovers(home) == []
+
+    newer = upstream.release("1.2.0")
+    data = json_data(run_ksad("catalog", "update", "--json", check=True))  # no NAME: every remote catalog
+    assert data == [{**data[0], "name": NAME, "old_commit": new, "new_commit": newer, "changed": True,
+                     "new_releases": {"uji-web": ["1.2.0"]}, "new_apps": [], "removed_apps": []}]
+    assert data[0]["new_snapshot_version"] == data[0]["old_snapshot_version"] + 1
+
+
+def test_update_dry_run_shows_the_change_and_moves_nothing(upstream, run_ksad, home):
+    run_ksad("catalog", "add", NAME, upstream.bare, "--use", check=True)
+    live = home / "catalogs" / NAME
+    before = tree_digest(live)
+    new = upstream.release("1.1.0")
+    proc = run_ksad("catalog", "update", NAME, "--dry-run", check=True)
+    assert f"Would update catalog '{NAME}': {upstream.first[:12]} -> {new[:12]}" in proc.stderr
+    assert "New releases: uji-web 1.1.0" in proc.stderr and "nothing was changed" in proc.stderr
+    assert tree_digest(live) == before
+    assert versions(run_ksad) == ["1.0.0"] and remotes(run_ksad)[0]["commit"] == upstream.first
+    run_ksad("catalog", "update", NAME, check=True)  # the dry run recorded nothing that stops the real one
+    assert versions(run_ksad) == ["1.1.0", "1.0.0"]
+
+
+def test_update_to_a_commit_with_a_tampered_file_is_refused_and_the_catalog_stays_usable(upstream, run_ksad, home):
+    run_ksad("catalog", "add", NAME, upstream.bare, "--use", check=True)
+    live = home / "catalogs" / NAME
+    before = tree_digest(live)
+    flip_byte(upstream.builder.catalog / "apps" / "uji-web.yaml", "Aplikasi uji", "Aplikasi palsu")
+    bad = upstream.commit("uji-web: description changed without signing")
+    upstream.push(bad)
+
+    proc = run_ksad("catalog", "update", NAME, check=6)
+    assert len(error_lines(proc)) == 1
+    assert f"'{NAME}' at commit {bad[:12]} failed the trust check" in proc.stderr
+    assert "apps/uji-web.yaml" in proc.stderr and "differs from the signed snapshot" in proc.stderr
+    assert tree_digest(live) == before and leftovers(home) == []
+    assert remotes(run_ksad)[0]["commit"] == upstream.first
+    assert versions(run_ksad) == ["1.0.0"]
+    run_ksad("catalog", "validate", live / "catalog", check=True)  # the snapshot check install runs still passes
+
+
+def test_update_to_an_older_snapshot_is_refused_as_a_rollback(upstream, run_ksad, home):
+    run_ksad("catalog", "add", NAME, upstream.bare, "--use", check=True)
+    new = upstream.release("1.1.0")
+    run_ksad("catalog", "update", NAME, check=True)
+    upstream.push(upstream.first, force=True)  # the server now serves the old, validly signed catalog
+
+    proc = run_ksad("catalog", "update", NAME, check=6)
+    assert len(error_lines(proc)) == 1 and "older than" in proc.stderr.lower()
+    assert remotes(run_ksad)[0]["commit"] == new and versions(run_ksad) == ["1.1.0", "1.0.0"]
+
+    # Without the trust state (deleted, a new disk), the live copy's own snapshot is still the floor.
+    for file in (home / "trust").glob("*.json"):
+        file.unlink()
+    run_ksad("catalog", "update", NAME, check=6)
+    assert remotes(run_ksad)[0]["commit"] == new
+
+
+def test_update_to_another_snapshot_of_the_same_version_is_refused_as_a_fork(upstream, run_ksad, home):
+    """Only the trust state of the live catalog knows which content version N+1 had: the copy being
+    checked must be judged against it, not against a state of its own (there is none)."""
+    run_ksad("catalog", "add", NAME, upstream.bare, "--use", check=True)
+    trusted = upstream.release("1.1.0")
+    run_ksad("catalog", "update", NAME, check=True)
+    _git("reset", "-q", "--hard", upstream.first, cwd=upstream.root)
+    upstream.builder.add_release("uji-web", "1.2.0", two_service())  # signed again: version N+1, other content
+    fork = upstream.commit("catalog: another N+1")
+    upstream.push(fork, force=True)
+
+    proc = run_ksad("catalog", "update", NAME, check=6)
+    assert f"commit {fork[:12]} failed the trust check" in proc.stderr and "its content differs" in proc.stderr
+    assert remotes(run_ksad)[0]["commit"] == trusted and versions(run_ksad) == ["1.1.0", "1.0.0"]
+
+
+def test_update_to_an_expired_snapshot_is_refused(upstream, run_ksad, home):
+    run_ksad("catalog", "add", NAME, upstream.bare, "--use", check=True)
+    upstream.builder.world.snapshot(expires=NOW - timedelta(days=1))
+    upstream.push(upstream.commit("snapshot: signed, but expired"))
+    proc = run_ksad("catalog", "update", NAME, check=6)
+    assert "expired" in proc.stderr
+    assert remotes(run_ksad)[0]["commit"] == upstream.first
+
+
+def test_an_update_killed_between_its_two_renames_is_put_back_by_the_next_command(upstream, run_ksad, home):
+    """Where renameat2 cannot exchange, the switch is two renames; a crash between them leaves no
+    live copy and `.NAME.old-*`: the next command on the catalog puts the old one back first."""
+    run_ksad("catalog", "add", NAME, upstream.bare, "--use", check=True)
+    live = home / "catalogs" / NAME
+    live.rename(live.with_name(f".{NAME}.old-0a0b0c"))
+    (home / "catalogs" / f".{NAME}.new-0d0e0f").mkdir()  # the half-made clone being checked
+    new = upstream.release("1.1.0")
+    proc = run_ksad("catalog", "update", NAME, check=True)
+    assert f"{upstream.first[:12]} -> {new[:12]}" in proc.stderr
+    assert leftovers(home) == [] and versions(run_ksad) == ["1.1.0", "1.0.0"]
+
+
+def test_a_second_update_while_one_holds_the_catalog_is_refused(upstream, run_ksad, home):
+    run_ksad("catalog", "add", NAME, upstream.bare, check=True)
+    lock = home / "state" / "locks" / f"catalog--{NAME}.lock"
+    fd = os.open(lock, os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, b"4242", 0)
+        proc = run_ksad("catalog", "update", NAME, check=9)
+        assert f"Another ksad (pid 4242) is changing catalog '{NAME}'" in proc.stderr
+    finally:
+        os.close(fd)
+    run_ksad("catalog", "update", NAME, check=True)
+
+
+# --- what goes wrong on the way ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url, code, said", [
+    ("https://deploy:s3cret-token@127.0.0.1:9/katalog.git", 7, "Cannot fetch the catalog from https://***:***@127.0.0.1:9"),
+    ("https://ghp_s3cret-token@127.0.0.1:9/katalog.git", 7, "Cannot fetch the catalog from https://***@127.0.0.1:9"),
+    ("{tmp}/no-such-repo.git", 7, "does not exist"),
+    ("{tmp}/plain-dir", 7, "Cannot fetch the catalog from"),
+    ("ext::sh -c touch% /tmp/pwned", 3, "is not a git URL"),
+    ("--upload-pack=touch /tmp/pwned", 3, "is not a git URL"),
+])
+def test_an_unreachable_or_bad_url_is_one_message_and_leaves_nothing(url, code, said, run_ksad, home, tmp_path):
+    (tmp_path / "plain-dir").mkdir()
+    url = url.format(tmp=tmp_path)
+    proc = run_ksad("catalog", "add", NAME, "--", url, check=code)
+    assert len(error_lines(proc)) == 1 and said in proc.stderr
+    assert "s3cret" not in proc.stderr + proc.stdout
+    as_json = run_ksad("catalog", "add", "--json", NAME, "--", url, check=code)
+    assert json.loads(as_json.stdout)["error"]["exit_code"] == code and "s3cret" not in as_json.stdout
+    assert remotes(run_ksad) == [] and leftovers(home) == [] and not (home / "catalogs" / NAME).exists()
+    assert not Path("/tmp/pwned").exists()
+
+
+def test_a_branch_or_tag_that_does_not_exist_is_not_found(upstream, run_ksad, home):
+    proc = run_ksad("catalog", "add", NAME, upstream.bare, "--ref", "rilis-2030", check=4)
+    assert f"has no branch or tag 'rilis-2030'" in proc.stderr and len(error_lines(proc)) == 1
+    run_ksad("catalog", "add", NAME, upstream.bare, "--ref", "-x", check=3)
+    assert remotes(run_ksad) == []
+
+
+def test_a_repository_without_a_catalog_is_refused(tmp_path, run_ksad, home):
+    repo = tmp_path / "not-a-catalog"
+    repo.mkdir()
+    (repo / "README.md").write_text("# nothing here\n")
+    _git("init", "-q", "-b", "main", cwd=repo)
+    _git("add", "-A", cwd=repo)
+    _git("commit", "-q", "-m", "readme", cwd=repo)
+    proc = run_ksad("catalog", "add", NAME, repo, check=3)
+    assert "holds no ksad catalog" in proc.stderr and leftovers(home) == []
+
+
+def test_names_are_checked_and_an_existing_name_is_a_conflict(upstream, run_ksad):
+    run_ksad("catalog", "add", "Bandung!", upstream.bare, check=3)
+    run_ksad("catalog", "add", "bundled", upstream.bare, check=3)
+    run_ksad("catalog", "add", NAME, upstream.bare, check=True)
+    assert "already exists" in run_ksad("catalog", "add", NAME, upstream.bare, check=9).stderr
+    run_ksad("catalog", "update", "tangerang", check=4)
+    run_ksad("catalog", "use", "tangerang", check=4)
+
+
+# --- remove ---------------------------------------------------------------------------------------
+
+
+def test_remove_deletes_the_clone_forgets_its_trust_and_goes_back_to_the_bundled_catalog(upstream, run_ksad, home):
+    run_ksad("catalog", "add", NAME, upstream.bare, "--use", check=True)
+    live = home / "catalogs" / NAME
+    assert any(str(live) in f.read_text() for f in (home / "trust").glob("*.json"))
+
+    dry = run_ksad("catalog", "remove", NAME, "--dry-run", check=True)
+    assert "Would remove" in dry.stderr and live.is_dir() and app_ids(run_ksad) == {"uji-web"}
+
+    proc = run_ksad("catalog", "remove", NAME, check=True)
+    assert "was the default catalog" in proc.stderr
+    assert not live.exists() and leftovers(home) == [] and remotes(run_ksad) == []
+    assert not any(str(live) in f.read_text() for f in (home / "trust").glob("*.json"))
+    assert "e-budgeting" in app_ids(run_ksad)
+    run_ksad("catalog", "remove", NAME, check=4)
+    run_ksad("catalog", "add", NAME, upstream.bare, check=True)  # the name is free again
+
+
+# --- cost of the command line ---------------------------------------------------------------------
+
+
+def test_help_and_remotes_import_neither_docker_nor_yaml_nor_git(upstream, run_ksad, ksad_env, tmp_path):
+    run_ksad("catalog", "add", NAME, upstream.bare, "--use", check=True)
+    code = ("import sys\nfrom ksad.cli import main\n"
+            "try:\n    main(sys.argv[1:])\nexcept SystemExit as exit:\n    assert not exit.code, exit.code\n"
+            "print(sorted(m for m in ('docker', 'yaml', 'git') if m in sys.modules), file=sys.stderr)\n")
+    for args in (["--help"], ["catalog", "--help"], ["catalog", "remotes"]):
+        proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=tmp_path,
+                              env=ksad_env)
+        assert proc.returncode == 0, proc.stderr
+        assert proc.stderr.strip().splitlines()[-1] == "[]", (args, proc.stderr)
+
+
+# --- the URL shown to the user --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, shown", [
+    ("https://user:pa55@host/x.git", "https://***:***@host/x.git"),
+    ("https://ghp_token@host/x.git", "https://***@host/x.git"),
+    ("fatal: unable to access 'http://a:b@h/': refused", "fatal: unable to access 'http://***:***@h/': refused"),
+    ("ssh://git@host/x.git", "ssh://git@host/x.git"),
+    ("ssh://git:pa55@host/x.git", "ssh://git:***@host/x.git"),
+    ("git@host:x.git", "git@host:x.git"),
+    ("/srv/katalog.git", "/srv/katalog.git"),
+])
+def test_shown_url_masks_secrets_only(text, shown):
+    from ksad.remote import shown_url
+
+    assert shown_url(text) == shown
+
+
+# --- installing from it, on a real engine --------------------------------------------------------
+
+
+@pytest.mark.docker
+def test_install_from_a_remote_catalog(upstream, run_ksad, docker_engine, ksad_cleanup, app_name):
+    run_ksad("catalog", "add", NAME, upstream.bare, "--use", check=True)
+    run_ksad(*INIT, check=True)
+    name = app_name("Sabalong")
+    proc = run_ksad("install", "uji-web", "--name", name, check=True, timeout=300)
+    url = proc.stdout.strip().splitlines()[-1]
+    assert name in get(url, name) and "Kabupaten Sumbawa" in get(url)
+    row = next(r for r in json_data(run_ksad("status", "--json", check=True)) if r["name"] == name)
+    assert (row["app"], row["version"], row["health"]) == ("uji-web", "1.0.0", "healthy")
