@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # recipe imports this module; the reverse is only for type ch
     from ksad.recipe import Service
 
 POLICY_KINDS = ("privileged", "host-network", "host-pid", "host-ipc", "docker-socket", "host-path",
-                "devices", "capabilities", "security-opt")
+                "devices", "capabilities", "security-opt", "sysctls", "log-driver")
 
 # Docker's default capability set: a container has these anyway, so asking for
 # them again grants nothing new.
@@ -37,6 +37,18 @@ SAFE_CAPABILITIES = frozenset({
 
 DOCKER_SOCKETS = ("/var/run/docker.sock", "/run/docker.sock")
 CONFINED_SELINUX_TYPES = frozenset({"container_t", "svirt_lxc_net_t"})  # what Docker gives a container anyway
+
+# The sysctls Docker documents as namespaced (`docker run --sysctl`): set in the
+# container's own IPC or network namespace, they change nothing outside it. Any
+# other (kernel.core_pattern, vm.*, fs.file-max...) is the host's, or one the
+# engine refuses at start: either way not the recipe's to set unasked.
+IPC_SYSCTLS = frozenset({"kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem", "kernel.shmall",
+                         "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced"})
+
+# Log drivers that keep the logs on this host. Any other driver (syslog, gelf,
+# fluentd, awslogs, splunk, a plugin...) sends them, and the secrets apps log by
+# mistake, to an address the recipe chose.
+LOCAL_LOG_DRIVERS = frozenset({"json-file", "local", "none", "journald"})
 
 
 @dataclass(frozen=True)
@@ -110,6 +122,32 @@ def _capability(name: str) -> str:
     return name[4:] if name.startswith("CAP_") else name
 
 
+def _joins_host(services: Mapping[str, "Service"], svc: "Service", attr: str) -> bool:
+    """Whether *svc* ends up in the host's namespace for *attr* ("network_mode" or "ipc"),
+    directly or through a chain of ``service:NAME``."""
+    seen = set()
+    while True:
+        mode = getattr(svc, attr) or ""
+        if mode == "host":
+            return True
+        other = services.get(mode[len("service:"):]) if mode.startswith("service:") else None
+        if other is None or other.name in seen:
+            return False
+        seen.add(other.name)
+        svc = other
+
+
+def _sysctl_namespaced(services: Mapping[str, "Service"], svc: "Service", name: str) -> bool:
+    name = name.strip()
+    if "/" in name.split(".", 1)[0]:
+        name = name.replace("/", ".")  # sysctl(8): a name whose first separator is / uses / throughout
+    if name in IPC_SYSCTLS or name.startswith("fs.mqueue."):
+        return not _joins_host(services, svc, "ipc")
+    if name.startswith("net."):
+        return not _joins_host(services, svc, "network_mode")
+    return False
+
+
 def find_violations(services: Mapping[str, "Service"]) -> list[Violation]:
     """Every exception the services need, in service order then POLICY_KINDS order."""
     found: list[Violation] = []
@@ -138,6 +176,12 @@ def find_violations(services: Mapping[str, "Service"]) -> list[Violation]:
         for option in svc.security_opt:
             if unconfining(option):
                 note("security-opt", option)
+        host_wide = [f"{k}={v}" for k, v in svc.sysctls.items() if not _sysctl_namespaced(services, svc, k)]
+        if host_wide:
+            note("sysctls", "sysctls: " + ", ".join(host_wide))
+        driver = (svc.logging or {}).get("driver")
+        if driver is not None and driver not in LOCAL_LOG_DRIVERS:  # no driver is json-file (ksad.deploy)
+            note("log-driver", f"logging.driver: {driver}")
         for kind in POLICY_KINDS:
             if kind in details:
                 found.append(Violation(name, kind, ", ".join(details[kind])))

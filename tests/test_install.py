@@ -173,6 +173,8 @@ def test_duplicate_local_name_on_the_target(catalog, env, run_ksad, docker_engin
     ("volumes: [\"/var/run/docker.sock:/var/run/docker.sock\"]", "docker-socket"),
     ("network_mode: host", "host-network"),
     ("volumes: [\"/etc:/host-etc:ro\"]", "host-path"),
+    ("sysctls: {kernel.core_pattern: '|/tmp/x'}", "sysctls"),
+    ("logging: {driver: syslog, options: {syslog-address: 'tcp://logs.example.net:514'}}", "log-driver"),
 ])
 def test_dangerous_recipes_are_refused_unless_allowed(catalog, env, run_ksad, extra, kind):
     catalog.add_release("uji-bahaya", "1.0.0", two_service(extra_web=extra))

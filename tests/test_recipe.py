@@ -500,6 +500,9 @@ POLICY_CASES = {
     "devices": ('    devices: ["/dev/ttyUSB0:/dev/ttyUSB0"]\n', "/dev/ttyUSB0:/dev/ttyUSB0"),
     "capabilities": ("    cap_add: [CHOWN, SYS_ADMIN, NET_ADMIN]\n", "cap_add: SYS_ADMIN, NET_ADMIN"),
     "security-opt": ('    security_opt: ["seccomp:unconfined", "no-new-privileges:true"]\n', "seccomp:unconfined"),
+    "sysctls": ('    sysctls: {net.core.somaxconn: "1024", vm.overcommit_memory: "1"}\n', "sysctls: vm.overcommit_memory=1"),
+    "log-driver": ("    logging: {driver: gelf, options: {gelf-address: 'udp://logs.example.net:12201'}}\n",
+                   "logging.driver: gelf"),
 }
 
 
@@ -568,6 +571,51 @@ def test_the_docker_socket_is_known_however_its_path_is_spelled(tmp_path, host):
     with pytest.raises(PolicyError) as err:
         load_recipe(path, allow=frozenset({"host-path"}))
     assert "docker-socket (" in err.value.message
+
+
+def test_namespaced_sysctls_need_no_exception(tmp_path):
+    # Docker's documented namespaced sysctls: they change the container's own namespaces only
+    text = MINIMAL + ("    sysctls:\n      net.ipv4.ip_unprivileged_port_start: 0\n      net.core.somaxconn: 1024\n"
+                      "      net/ipv4/tcp_keepalive_time: 600\n      kernel.shmmax: 68719476736\n"
+                      "      kernel.sem: 250 32000 100 128\n      fs.mqueue.msg_max: 100\n")
+    assert load_recipe(write(tmp_path, text)).allowed == frozenset()
+
+
+@pytest.mark.parametrize("extra, allow, detail", [
+    ("    sysctls: [kernel.core_pattern=|/tmp/x]\n", set(), "kernel.core_pattern=|/tmp/x"),
+    ("    sysctls: {fs.file-max: 100000}\n", set(), "fs.file-max=100000"),
+    ("    sysctls: {vm/swappiness: 10}\n", set(), "vm/swappiness=10"),
+    ("    sysctls: {kernel.hostname: x}\n", set(), "kernel.hostname=x"),
+    # in the host's namespaces a namespaced sysctl is the host's own
+    ("    network_mode: host\n    sysctls: {net.core.somaxconn: 1024}\n", {"host-network"}, "net.core.somaxconn"),
+    ("    ipc: host\n    sysctls: {kernel.shmmax: 1}\n", {"host-ipc"}, "kernel.shmmax=1"),
+    ("    network_mode: service:db\n    sysctls: {net.ipv4.ip_forward: 1}\n  db:\n    image: x\n"
+     "    network_mode: host\n", {"host-network"}, "net.ipv4.ip_forward=1"),
+])
+def test_host_wide_sysctls_need_an_exception(tmp_path, extra, allow, detail):
+    path = write(tmp_path, MINIMAL + extra)
+    with pytest.raises(PolicyError) as err:
+        load_recipe(path, allow=frozenset(allow))
+    assert [v.kind for v in err.value.violations] == ["sysctls"]
+    assert f"service web: sysctls (sysctls: {detail}" in err.value.message
+    assert "--allow sysctls" in err.value.hint
+    assert load_recipe(path, allow=frozenset(allow | {"sysctls"})).allowed == allow | {"sysctls"}
+
+
+@pytest.mark.parametrize("logging", ["{driver: json-file, options: {max-size: 10m}}", "{driver: local}",
+                                     "{driver: none}", "{driver: journald}", "{options: {max-file: '3'}}"])
+def test_log_drivers_that_keep_logs_on_the_host_need_no_exception(tmp_path, logging):
+    assert load_recipe(write(tmp_path, MINIMAL + f"    logging: {logging}\n")).allowed == frozenset()
+
+
+@pytest.mark.parametrize("driver", ["syslog", "fluentd", "awslogs", "splunk", "gcplogs", "logentries", "gelf",
+                                    "loki", "grafana/loki-docker-driver:latest"])
+def test_log_drivers_that_ship_logs_away_need_an_exception(tmp_path, driver):
+    path = write(tmp_path, MINIMAL + f'    logging: {{driver: "{driver}", options: {{tag: web}}}}\n')
+    with pytest.raises(PolicyError) as err:
+        load_recipe(path)
+    assert f"service web: log-driver (logging.driver: {driver}); allow with --allow log-driver" in err.value.message
+    assert load_recipe(path, allow=frozenset({"log-driver"})).allowed == {"log-driver"}
 
 
 def test_check_policy_returns_what_was_used(tmp_path):
