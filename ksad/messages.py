@@ -34,6 +34,65 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The details could not be written to {log} ({problem}). Please report this message as it is.",
         "id": "Rinciannya tidak dapat ditulis ke {log} ({problem}). Laporkan pesan ini apa adanya.",
     },
+    # --- click's usage errors, rendered by ksad (ksad/cli/usage.py) -------
+    "usage.prefix": {"en": "Usage:", "id": "Penggunaan:"},
+    "usage.try_help": {
+        "en": "Try '{command} {option}' for help.",
+        "id": "Jalankan '{command} {option}' untuk bantuan.",
+    },
+    "usage.no_such_option": {"en": "No such option '{name}'.", "id": "Tidak ada opsi '{name}'."},
+    "usage.no_such_command": {"en": "No such command '{name}'.", "id": "Tidak ada perintah '{name}'."},
+    "usage.did_you_mean": {"en": "Did you mean {possibility}?", "id": "Maksud Anda {possibility}?"},
+    "usage.did_you_mean_one_of": {
+        "en": "(Did you mean one of: {possibilities}?)",
+        "id": "(Maksud Anda salah satu dari: {possibilities}?)",
+    },
+    "usage.missing.argument": {"en": "Missing argument {name}.", "id": "Argumen {name} belum diberikan."},
+    "usage.missing.option": {"en": "Missing option {name}.", "id": "Opsi {name} wajib diberikan."},
+    "usage.missing.parameter": {"en": "Missing parameter {name}.", "id": "Parameter {name} belum diberikan."},
+    "usage.missing_command": {"en": "Missing command.", "id": "Perintah belum diberikan."},
+    "usage.invalid_value_for": {
+        "en": "Invalid value for {name}: {message}",
+        "id": "Nilai tidak sah untuk {name}: {message}",
+    },
+    "usage.invalid_value": {"en": "Invalid value: {message}", "id": "Nilai tidak sah: {message}"},
+    "usage.requires_argument": {
+        "en": "Option '{name}' requires an argument.",
+        "id": "Opsi '{name}' memerlukan sebuah nilai.",
+    },
+    "usage.requires_arguments": {
+        "en": "Option '{name}' requires {count} arguments.",
+        "id": "Opsi '{name}' memerlukan {count} nilai.",
+    },
+    "usage.takes_no_value": {
+        "en": "Option '{name}' does not take a value.",
+        "id": "Opsi '{name}' tidak menerima nilai.",
+    },
+    "usage.extra_argument": {
+        "en": "Got unexpected extra argument ({args})",
+        "id": "Ada argumen lebih yang tidak diharapkan ({args})",
+    },
+    "usage.extra_arguments": {
+        "en": "Got unexpected extra arguments ({args})",
+        "id": "Ada argumen lebih yang tidak diharapkan ({args})",
+    },
+    "usage.not_integer": {"en": "'{value}' is not a valid integer.", "id": "'{value}' bukan bilangan bulat."},
+    "usage.not_number": {"en": "'{value}' is not a valid float.", "id": "'{value}' bukan bilangan."},
+    "usage.out_of_range": {"en": "{value} is not in the range {range}.", "id": "{value} di luar rentang {range}."},
+    "usage.not_date": {
+        "en": "'{value}' does not match the format {formats}.",
+        "id": "'{value}' tidak sesuai format {formats}.",
+    },
+    # {kind} is one of usage.path.*: click's own words, which start the sentence in English
+    "usage.path.file": {"en": "File", "id": "berkas"},
+    "usage.path.directory": {"en": "Directory", "id": "direktori"},
+    "usage.path.path": {"en": "Path", "id": "path"},
+    "usage.path_missing": {"en": "{kind} '{path}' does not exist.", "id": "{kind} '{path}' tidak ada."},
+    "usage.path_is_file": {"en": "{kind} '{path}' is a file.", "id": "{kind} '{path}' ternyata sebuah berkas."},
+    "usage.path_is_directory": {
+        "en": "{kind} '{path}' is a directory.",
+        "id": "{kind} '{path}' ternyata sebuah direktori.",
+    },
     # --- files ksad writes (ksad/fsutil.py) ------------------------------
     "home.unwritable": {
         "en": "{file}: cannot write ({problem}). ksad keeps its identity pack, targets, secrets and state in KSAD_HOME ({home}).",
@@ -67,6 +126,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "yaml.alias_loop": {
         "en": "{file}, line {line}: an alias (*name) refers to a value that contains it.",
         "id": "{file}, baris {line}: sebuah alias (*nama) merujuk ke nilai yang memuat alias itu sendiri.",
+    },
+    "yaml.problem_context": {
+        "en": "{context} at line {line}: {problem}",
+        "id": "{context} pada baris {line}: {problem}",
     },
     "yaml.not_mapping": {
         "en": "{file}: expected a mapping (key: value) at the top level.",
@@ -2011,6 +2074,147 @@ MESSAGES: dict[str, dict[str, str]] = {
                          "id": "{file}: semua anggota ada dan checksum-nya benar."},
     # --- end of backup and restore ---
 }
+
+
+# PyYAML's problem and context texts (libyaml's, which ksad reads with, and the pure-Python
+# loader's), English -> Indonesian, as format strings: {name} stands for a part PyYAML fills in
+# (a character, a token, a tag), kept as PyYAML wrote it; a literal brace is doubled. A text not
+# in the table is shown as PyYAML wrote it.
+YAML_PROBLEMS: dict[str, str] = {
+    # problems
+    "mapping values are not allowed here": "nilai pemetaan (kunci: nilai) tidak diperbolehkan di sini",
+    "mapping values are not allowed in this context":
+        "nilai pemetaan (kunci: nilai) tidak diperbolehkan dalam konteks ini",
+    "block sequence entries are not allowed here": "butir urutan blok (- ...) tidak diperbolehkan di sini",
+    "block sequence entries are not allowed in this context":
+        "butir urutan blok (- ...) tidak diperbolehkan dalam konteks ini",
+    "found character that cannot start any token": "ditemukan karakter yang tidak dapat mengawali token apa pun",
+    "found character {char} that cannot start any token":
+        "ditemukan karakter {char} yang tidak dapat mengawali token apa pun",
+    "found a tab character that violates indentation": "ditemukan karakter tab yang melanggar indentasi",
+    "found a tab character where an indentation space is expected":
+        "ditemukan karakter tab di tempat yang seharusnya spasi indentasi",
+    "did not find expected key": "kunci yang diharapkan tidak ditemukan",
+    "expected <block end>, but found {token}": "diharapkan <block end> (akhir blok), tetapi ditemukan {token}",
+    "did not find expected '-' indicator": "indikator '-' yang diharapkan tidak ditemukan",
+    "did not find expected node content": "isi simpul yang diharapkan tidak ditemukan",
+    "expected the node content, but found {token}": "diharapkan isi simpul, tetapi ditemukan {token}",
+    "could not find expected ':'": "':' yang diharapkan tidak ditemukan",
+    "found unexpected end of stream": "berkas berakhir sebelum waktunya",
+    "found unexpected ':'": "ditemukan ':' yang tidak diharapkan",
+    "found unknown escape character": "ditemukan karakter escape yang tidak dikenal",
+    "found unknown escape character {char}": "ditemukan karakter escape yang tidak dikenal {char}",
+    "found undefined alias": "ditemukan alias yang belum didefinisikan",
+    "found undefined alias {name}": "ditemukan alias yang belum didefinisikan {name}",
+    "found duplicate anchor; first occurrence": "anchor ganda; kemunculan pertama",
+    "found duplicate anchor {name}; first occurrence": "anchor ganda {name}; kemunculan pertama",
+    "second occurrence": "kemunculan kedua",
+    "expected a single document in the stream": "diharapkan satu dokumen saja di berkas ini",
+    "but found another document": "tetapi ditemukan dokumen lain",
+    "did not find expected ',' or ']'": "',' atau ']' yang diharapkan tidak ditemukan",
+    "did not find expected ',' or '}}'": "',' atau '}}' yang diharapkan tidak ditemukan",
+    "expected ',' or ']', but got {token}": "diharapkan ',' atau ']', tetapi ditemukan {token}",
+    "expected ',' or '}}', but got {token}": "diharapkan ',' atau '}}', tetapi ditemukan {token}",
+    "did not find expected <document start>": "<document start> (awal dokumen, ---) yang diharapkan tidak ditemukan",
+    "expected '<document start>', but found {token}":
+        "diharapkan '<document start>' (awal dokumen, ---), tetapi ditemukan {token}",
+    "did not find expected comment or line break": "komentar atau akhir baris yang diharapkan tidak ditemukan",
+    "expected chomping or indentation indicators, but found {char}":
+        "diharapkan indikator chomping atau indentasi, tetapi ditemukan {char}",
+    "did not find expected alphabetic or numeric character": "huruf atau angka yang diharapkan tidak ditemukan",
+    "expected alphabetic or numeric character, but found {char}":
+        "diharapkan huruf atau angka, tetapi ditemukan {char}",
+    "found unknown directive name": "ditemukan nama direktif yang tidak dikenal",
+    "found unhashable key": "ditemukan kunci yang tidak dapat dipakai sebagai kunci (daftar atau pemetaan)",
+    "could not determine a constructor for the tag {tag}": "tidak ada konstruktor untuk tag {tag}",
+    "unacceptable character {code}: {reason}": "karakter {code} tidak dapat diterima: {reason}",
+    "control characters are not allowed": "karakter kontrol tidak diperbolehkan",
+    "special characters are not allowed": "karakter khusus tidak diperbolehkan",
+    "invalid leading UTF-8 octet": "oktet awal UTF-8 tidak sah",
+    "invalid trailing UTF-8 octet": "oktet lanjutan UTF-8 tidak sah",
+    "incomplete UTF-8 octet sequence": "urutan oktet UTF-8 tidak lengkap",
+    "nested too deeply": "bersarang terlalu dalam",  # ksad's own, beside PyYAML's
+    # what Python's own constructors say of a date or number the YAML type cannot hold
+    "day is out of range for month": "tanggal di luar rentang bulan itu",
+    "month must be in 1..12": "bulan harus 1..12",
+    "year {year} is out of range": "tahun {year} di luar rentang",
+    "invalid literal for int() with base 10: {value}": "bukan bilangan bulat (basis 10): {value}",
+    # contexts: where the parser was when it found the problem
+    "while scanning for the next token": "saat memindai token berikutnya",
+    "while scanning a simple key": "saat memindai kunci sederhana",
+    "while scanning a quoted scalar": "saat memindai skalar berkutip",
+    "while parsing a quoted scalar": "saat mengurai skalar berkutip",
+    "while scanning a double-quoted scalar": "saat memindai skalar berkutip ganda",
+    "while scanning a block scalar": "saat memindai skalar blok",
+    "while scanning a plain scalar": "saat memindai skalar biasa",
+    "while scanning an anchor": "saat memindai anchor",
+    "while scanning an alias": "saat memindai alias",
+    "while scanning a tag": "saat memindai tag",
+    "while parsing a tag": "saat mengurai tag",
+    "while scanning a directive": "saat memindai direktif",
+    "while parsing a block mapping": "saat mengurai pemetaan blok",
+    "while parsing a block collection": "saat mengurai koleksi blok",
+    "while parsing a block node": "saat mengurai simpul blok",
+    "while parsing a flow node": "saat mengurai simpul alir",
+    "while parsing a flow sequence": "saat mengurai urutan alir",
+    "while parsing a flow mapping": "saat mengurai pemetaan alir",
+    "while parsing a node": "saat mengurai simpul",
+    "while constructing a mapping": "saat menyusun pemetaan",
+}
+
+_yaml_table: list = []  # [exact texts, patterns], built on first use (only a YAML error needs it)
+
+
+def _yaml_lookup() -> tuple[dict[str, str], list]:
+    if not _yaml_table:
+        import re
+
+        exact, patterns = {}, []
+        for english, translated in YAML_PROBLEMS.items():
+            parsed = list(string.Formatter().parse(english))
+            if not placeholders(english):
+                exact["".join(lit for lit, _, _, _ in parsed)] = translated.format()
+                continue
+            regex = "".join(re.escape(lit) + (f"(?P<{name}>.+?)" if name else "") for lit, name, _, _ in parsed)
+            patterns.append((re.compile(regex, re.DOTALL), translated))
+        _yaml_table.extend((exact, patterns))
+    return _yaml_table[0], _yaml_table[1]
+
+
+def yaml_problem(text: str) -> str:
+    """PyYAML's English *text* in the reader's language, where :data:`YAML_PROBLEMS` knows it."""
+    if current_language() == "en":
+        return text
+    exact, patterns = _yaml_lookup()
+    if text in exact:
+        return exact[text]
+    for pattern, translated in patterns:
+        match = pattern.fullmatch(text)
+        if match:
+            # a filled-in part may be a text of the table itself (the reason of an unacceptable character)
+            return translated.format(**{k: yaml_problem(v) for k, v in match.groupdict().items()})
+    return text
+
+
+class YamlProblem(str):
+    """A YAML error's problem as PyYAML words it in English (this ``str``), shown in the reader's
+    language when a message is formatted with it: an error is raised once and may be read later,
+    after the language was chosen (the tests switch KSAD_LANG on a raised error)."""
+
+    def __new__(cls, problem: str, context: str | None = None, line: int | None = None) -> "YamlProblem":
+        problem = str(problem)  # plain English, not another YamlProblem's reader-language rendering
+        english = problem if context is None else MESSAGES["yaml.problem_context"]["en"].format(
+            context=context, line=line, problem=problem)
+        self = super().__new__(cls, english)
+        self.parts = (problem, context, line)
+        return self
+
+    def __format__(self, spec: str) -> str:
+        problem, context, line = self.parts
+        text = yaml_problem(problem)
+        if context is not None:
+            text = t("yaml.problem_context", context=yaml_problem(context), line=line, problem=text)
+        return format(text, spec)
 
 
 def current_language() -> str:

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from ksad.errors import InputError
+from ksad.messages import YamlProblem
 
 try:  # the C loader is several times faster on large catalogs
     _Loader = yaml.CSafeLoader
@@ -117,7 +118,8 @@ def _scalar(node: yaml.ScalarNode, loader, path: Path, scalars: dict) -> Any:
     try:
         return construct(loader, node)
     except (ValueError, TypeError) as exc:  # 2026-02-30, !!int x: PyYAML lets these escape unmarked
-        raise InputError("yaml.malformed", file=str(path), line=node.start_mark.line + 1, problem=str(exc)) from None
+        raise InputError("yaml.malformed", file=str(path), line=node.start_mark.line + 1,
+                         problem=YamlProblem(str(exc))) from None
 
 
 def parse(text: str, path: Path | str = "<text>", *, with_lines: bool = True, plain: bool = False) -> Document:
@@ -142,15 +144,22 @@ def parse(text: str, path: Path | str = "<text>", *, with_lines: bool = True, pl
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
-        problem = exc.problem or str(exc)
+        problem = YamlProblem(exc.problem or str(exc))
         if exc.context and exc.context_mark is not None and exc.context_mark.line + 1 != line:
             # the cause is often where the construct began, not where the parser gave up
-            problem = f"{exc.context} at line {exc.context_mark.line + 1}: {problem}"
+            problem = YamlProblem(exc.problem or str(exc), exc.context, exc.context_mark.line + 1)
         raise InputError("yaml.malformed", file=str(path), line=line, problem=problem) from None
+    except yaml.reader.ReaderError as exc:
+        if not isinstance(exc.character, int):
+            raise InputError("yaml.malformed", file=str(path), line=1, problem=YamlProblem(str(exc))) from None
+        # its own text ends with 'in "<unicode string>", position n', which names no file and no line
+        problem = YamlProblem(f"unacceptable character #x{exc.character:04x}: {exc.reason}")
+        raise InputError("yaml.malformed", file=str(path), line=text.count("\n", 0, exc.position) + 1,
+                         problem=problem) from None
     except yaml.YAMLError as exc:
-        raise InputError("yaml.malformed", file=str(path), line=1, problem=str(exc)) from None
+        raise InputError("yaml.malformed", file=str(path), line=1, problem=YamlProblem(str(exc))) from None
     except RecursionError:  # hundreds of levels: no catalog file, but a message, not a traceback
-        raise InputError("yaml.malformed", file=str(path), line=1, problem="nested too deeply") from None
+        raise InputError("yaml.malformed", file=str(path), line=1, problem=YamlProblem("nested too deeply")) from None
     finally:
         loader.dispose()
     return Document(path, data, lines, plain)
@@ -198,7 +207,7 @@ def _construct(loader, node: yaml.Node, path: Path, with_lines: bool) -> tuple[A
         return loader.construct_document(node), lines
     except (ValueError, TypeError) as exc:
         raise InputError("yaml.malformed", file=str(path), line=_unbuildable_line(loader, node),
-                         problem=str(exc)) from None
+                         problem=YamlProblem(str(exc))) from None
 
 
 def _unbuildable_line(loader, root: yaml.Node) -> int:

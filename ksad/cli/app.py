@@ -11,6 +11,7 @@ from typing import Any, Iterator
 import click
 
 from ksad import __version__
+from ksad.cli import usage
 from ksad.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, KsadError
 from ksad.messages import t
 from ksad.settings import Settings
@@ -84,7 +85,7 @@ dry_run_option = click.option("--dry-run", is_flag=True, help="Show the plan and
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="ksad")
-@click.option("--catalog", "catalog", type=click.Path(file_okay=False), envvar="KSAD_CATALOG",
+@click.option("--catalog", "catalog", type=usage.Path(file_okay=False), envvar="KSAD_CATALOG",
               help="Catalog directory (default: the one `ksad catalog use` chose, else the bundled catalog; env KSAD_CATALOG).")
 @click.option("--target", "target", envvar="KSAD_TARGET",
               help="Target name from the inventory or a Docker URL (default: local engine).")
@@ -120,6 +121,10 @@ def print_error(exc: KsadError) -> None:
         click.echo(f"{t('hint.prefix')}: {exc.hint}", err=True)
 
 
+# A group run without a command shows its help (English, like every --help) as this error (click >= 8.2).
+_SHOWS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())
+
+
 @contextlib.contextmanager
 def handle_errors() -> Iterator[None]:
     """The one place that turns exceptions into a message and an exit code."""
@@ -135,7 +140,10 @@ def handle_errors() -> Iterator[None]:
         click.echo(t("interrupted"), err=True)
         sys.exit(EXIT_INTERRUPTED)
     except click.ClickException as exc:
-        exc.show()
+        if isinstance(exc, click.UsageError) and not isinstance(exc, _SHOWS_HELP):
+            usage.show_usage_error(exc)  # click's own show() is English only
+        else:
+            exc.show()
         sys.exit(EXIT_USAGE if isinstance(exc, click.UsageError) else exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from ksad.cli import usage
 from ksad.cli.app import State, allow_option, cli, dry_run_option, emit_json, json_option, pass_state, target_option
 from ksad.cli.deploy import ConsoleReporter, _render_plan
 from ksad.messages import t
@@ -20,7 +21,7 @@ def _size(n: int) -> str:
 
 @cli.command()
 @click.argument("app_id", metavar="APP")
-@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False),
+@click.option("--output", "-o", required=True, type=usage.Path(dir_okay=False),
               help="Archive file to write; an existing one is refused unless --force.")
 @click.option("--force", is_flag=True, help="Replace the --output file if it exists (a regular file only).")
 @dry_run_option
@@ -62,8 +63,8 @@ def backup(state: State, app_id: str, output: str, force: bool, dry_run: bool, a
 
 
 @cli.command()
-@click.argument("archive", type=click.Path(dir_okay=False))
-@click.option("--timeout", default=120.0, show_default=True, help="Seconds to wait for health.")
+@click.argument("archive", type=usage.Path(dir_okay=False))
+@click.option("--timeout", type=usage.FLOAT, default=120.0, show_default=True, help="Seconds to wait for health.")
 @allow_option("Allow a refused recipe request, as the original install did.")
 @dry_run_option
 @json_option

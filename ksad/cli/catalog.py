@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from ksad.cli import usage
 from ksad.cli.app import State, cli, dry_run_option, emit_json, json_option, pass_state
 from ksad.cli.trust import passphrase_option
 from ksad.messages import current_language, t
@@ -92,7 +93,7 @@ def show(state: State, app_id: str, as_json: bool) -> None:
 
 
 @catalog.command()
-@click.argument("path", required=False, type=click.Path(file_okay=False))
+@click.argument("path", required=False, type=usage.Path(file_okay=False))
 @click.option("--no-cache", is_flag=True, help="Check everything, without using or keeping what passed before.")
 @json_option
 @pass_state
@@ -119,8 +120,8 @@ def validate(state: State, path: str | None, no_cache: bool, as_json: bool) -> N
 
 
 @catalog.command("index")
-@click.argument("path", required=False, type=click.Path(file_okay=False))
-@click.option("--snapshot-key", "snapshot_key_files", multiple=True, type=click.Path(dir_okay=False),
+@click.argument("path", required=False, type=usage.Path(file_okay=False))
+@click.option("--snapshot-key", "snapshot_key_files", multiple=True, type=usage.Path(dir_okay=False),
               help="Key with the keyring's 'snapshot' role: sign snapshot.json again after the index changed.")
 @passphrase_option
 @dry_run_option

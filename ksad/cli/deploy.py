@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from ksad.cli import usage
 from ksad.cli.app import State, allow_option, cli, dry_run_option, emit_json, json_option, pass_state, target_option
 from ksad.messages import MESSAGES, t
 
@@ -73,7 +74,7 @@ def _render_plan(state: State, plan) -> None:
 @click.option("--version", "version", help="Version or range (PEP 440), default: newest.")
 @click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help="Answer an app setting.")
 @allow_option("Allow a refused recipe request (privileged, host-path, docker-socket, ...).")
-@click.option("--timeout", default=120.0, show_default=True, help="Seconds to wait for health.")
+@click.option("--timeout", type=usage.FLOAT, default=120.0, show_default=True, help="Seconds to wait for health.")
 @dry_run_option
 @json_option
 @target_option

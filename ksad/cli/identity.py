@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from ksad.cli import usage
 from ksad.cli.app import cli, dry_run_option, emit_json, json_option, pass_state
 from ksad.messages import t
 
@@ -38,7 +39,7 @@ def _render(state, identity) -> None:
 @click.option("--domain", required=True, help="The region's own .go.id domain, e.g. sumbawakab.go.id.")
 @click.option("--office", required=True, help="The office that runs the apps, e.g. \"Dinas Kominfo\".")
 @click.option("--contact", help="Contact e-mail or phone of that office.")
-@click.option("--emblem", type=click.Path(dir_okay=False), help="The region's emblem, PNG or SVG, at most 1 MiB.")
+@click.option("--emblem", type=usage.Path(dir_okay=False), help="The region's emblem, PNG or SVG, at most 1 MiB.")
 @click.option("--colour-primary", help="Primary colour, #RRGGBB (default #0B5394).")
 @click.option("--colour-secondary", help="Secondary colour, #RRGGBB (default #F1C232).")
 @click.option("--timezone", help="IANA zone (default: the region's): Asia/Jakarta, Asia/Pontianak, Asia/Makassar, Asia/Jayapura.")

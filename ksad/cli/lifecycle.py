@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from ksad.cli import usage
 from ksad.cli.app import State, cli, dry_run_option, emit_json, json_option, pass_state, target_option
 from ksad.cli.deploy import ConsoleReporter, _parse_sets, _render_plan
 from ksad.messages import t
@@ -29,7 +30,7 @@ def _report(state: State, result, done_key: str, dry_run: bool) -> None:
 @click.option("--all", "all_", is_flag=True, help="Upgrade every app on the target.")
 @click.option("--version", "version", help="Version or range (PEP 440); default: newest allowed.")
 @click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help="Change an app setting.")
-@click.option("--timeout", default=120.0, show_default=True, help="Seconds to wait for health.")
+@click.option("--timeout", type=usage.FLOAT, default=120.0, show_default=True, help="Seconds to wait for health.")
 @dry_run_option
 @json_option
 @target_option
@@ -68,8 +69,8 @@ def upgrade(state: State, app_id: str | None, all_: bool, version, sets, timeout
 
 @cli.command()
 @click.argument("app_id", metavar="APP")
-@click.option("--to", "to", type=int, help="Revision to go back to (default: the previous good one).")
-@click.option("--timeout", default=120.0, show_default=True, help="Seconds to wait for health.")
+@click.option("--to", "to", type=usage.INT, help="Revision to go back to (default: the previous good one).")
+@click.option("--timeout", type=usage.FLOAT, default=120.0, show_default=True, help="Seconds to wait for health.")
 @dry_run_option
 @json_option
 @target_option

@@ -7,19 +7,20 @@ from pathlib import Path
 
 import click
 
+from ksad.cli import usage
 from ksad.cli.app import State, allow_option, cli, dry_run_option, emit_json, json_option, pass_state
 from ksad.cli.catalog import catalog as catalog_group
 from ksad.cli.trust import _load_key, passphrase_option
 from ksad.messages import t
 
-_date = click.DateTime(formats=["%Y-%m-%d"])
+_date = usage.DateTime(formats=["%Y-%m-%d"])
 
 
 @cli.command()
-@click.argument("recipe_dir", metavar="RECIPE_DIR", type=click.Path(file_okay=False, exists=True))
-@click.option("--key", "key_file", required=True, type=click.Path(dir_okay=False),
+@click.argument("recipe_dir", metavar="RECIPE_DIR", type=usage.Path(file_okay=False, exists=True))
+@click.option("--key", "key_file", required=True, type=usage.Path(dir_okay=False),
               help="The publisher's private key; its region must be the app's publisher.")
-@click.option("--snapshot-key", "snapshot_key_files", multiple=True, type=click.Path(dir_okay=False),
+@click.option("--snapshot-key", "snapshot_key_files", multiple=True, type=usage.Path(dir_okay=False),
               help="Key with the keyring's 'snapshot' role that re-signs snapshot.json (default: --key, if it has that role).")
 @passphrase_option
 @click.option("--date", "release_date", type=_date, help="Release date (default: today).")
@@ -27,9 +28,9 @@ _date = click.DateTime(formats=["%Y-%m-%d"])
 @click.option("--changelog-en", help="What changed, in English.")
 @click.option("--upgrades-from", multiple=True, metavar="SPEC",
               help='Versions this release upgrades from, e.g. ">=1.0,<1.2" (repeatable; default: any older).')
-@click.option("--memory-mb", type=click.IntRange(min=1), help="Minimum memory in MB.")
-@click.option("--cpus", type=click.FloatRange(min=0, min_open=True), help="Minimum CPUs.")
-@click.option("--disk-mb", type=click.IntRange(min=0), help="Minimum disk space in MB.")
+@click.option("--memory-mb", type=usage.IntRange(min=1), help="Minimum memory in MB.")
+@click.option("--cpus", type=usage.FloatRange(min=0, min_open=True), help="Minimum CPUs.")
+@click.option("--disk-mb", type=usage.IntRange(min=0), help="Minimum disk space in MB.")
 @click.option("--force", is_flag=True, help="Replace a release with the same version (and move its git tag).")
 @click.option("--no-git", is_flag=True, help="Do not commit or tag, even inside a git repository.")
 @allow_option("Allow a policy kind the recipe needs.")
@@ -80,7 +81,7 @@ def publish(state: State, recipe_dir: str, key_file: str, snapshot_key_files: tu
 
 
 @catalog_group.command("import-publiccode")
-@click.argument("file", type=click.Path(dir_okay=False, exists=True))
+@click.argument("file", type=usage.Path(dir_okay=False, exists=True))
 @click.option("--id", "app_id", help="App id (default: from the publiccode name).")
 @click.option("--publisher-code", help="Kemendagri code of the publisher (default: the identity pack's region).")
 @dry_run_option

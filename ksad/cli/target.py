@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from ksad.cli import usage
 from ksad.cli.app import cli, dry_run_option, emit_json, json_option, pass_state
 from ksad.messages import t
 
@@ -19,7 +20,7 @@ def target_group() -> None:
 @click.argument("name")
 @click.argument("url")
 @click.option("--force", is_flag=True, help="Point an existing name at the new URL.")
-@click.option("--tls-dir", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--tls-dir", type=usage.Path(file_okay=False, path_type=Path),
               help="For tcp://: a directory with the engine's client TLS files ca.pem, cert.pem, key.pem (kept, 0600).")
 @dry_run_option
 @json_option

@@ -12,13 +12,14 @@ from pathlib import Path
 
 import click
 
+from ksad.cli import usage
 from ksad.cli.app import State, cli, emit_json, json_option, pass_state
 from ksad.messages import t
 
-_date = click.DateTime(formats=["%Y-%m-%d"])
+_date = usage.DateTime(formats=["%Y-%m-%d"])
 passphrase_option = click.option("--passphrase-env", "passphrase_env", metavar="VAR",
                                  help="Name of an environment variable holding the key's passphrase.")
-keyring_option = click.option("--keyring", "keyring_file", type=click.Path(dir_okay=False),
+keyring_option = click.option("--keyring", "keyring_file", type=usage.Path(dir_okay=False),
                               help="Keyring file (default: the catalog's keys/keyring.yaml).")
 
 
@@ -69,7 +70,7 @@ def key() -> None:
 @click.option("--region", required=True, help="Kemendagri code of the signer's region, e.g. 32.73.")
 @click.option("--signer", required=True, help='Who signs, e.g. "Kepala Diskominfo Kota Bandung".')
 @click.option("--position", default="", help="The signer's position (jabatan).")
-@click.option("--output", "output", type=click.Path(dir_okay=False),
+@click.option("--output", "output", type=usage.Path(dir_okay=False),
               help="Private key file (default: $KSAD_HOME/keys/<code>-<signer>.key).")
 @passphrase_option
 @json_option
@@ -99,7 +100,7 @@ def generate(state: State, region: str, signer: str, position: str, output: str 
 
 
 @key.command("show")
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=usage.Path(dir_okay=False))
 @passphrase_option
 @json_option
 @pass_state
@@ -142,7 +143,7 @@ def mou() -> None:
 @click.option("--valid-until", type=_date, required=True, help="Last day of validity.")
 @click.option("--pioneer-number", required=True, help="The pioneer's document number of the MoU.")
 @click.option("--partner-number", required=True, help="The partner's document number of the MoU.")
-@click.option("--document", type=click.Path(dir_okay=False), required=True,
+@click.option("--document", type=usage.Path(dir_okay=False), required=True,
               help="The legally signed MoU document (PDF); its sha256 goes into the manifest.")
 @click.option("--pioneer-office", help="The pioneer's office (default: its Diskominfo).")
 @click.option("--partner-office", help="The partner's office (default: its Diskominfo).")
@@ -171,8 +172,8 @@ def draft(state: State, pioneer: str, partner: str, apps: tuple[str, ...], valid
 
 
 @mou.command("sign")
-@click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--key", "key_file", required=True, type=click.Path(dir_okay=False), help="Your private key file.")
+@click.argument("file", type=usage.Path(dir_okay=False))
+@click.option("--key", "key_file", required=True, type=usage.Path(dir_okay=False), help="Your private key file.")
 @passphrase_option
 @keyring_option
 @pass_state
@@ -191,8 +192,8 @@ def sign(state: State, file: str, key_file: str, passphrase_env: str | None, key
 
 
 @mou.command("verify")
-@click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--document", type=click.Path(dir_okay=False), help="Also check that this PDF is the MoU's document.")
+@click.argument("file", type=usage.Path(dir_okay=False))
+@click.option("--document", type=usage.Path(dir_okay=False), help="Also check that this PDF is the MoU's document.")
 @keyring_option
 @json_option
 @pass_state
@@ -278,7 +279,7 @@ def list_(state: State, region: str | None, show_all: bool, keyring_file: str | 
 
 @mou.command("revoke")
 @click.argument("mou_id")
-@click.option("--key", "key_file", required=True, type=click.Path(dir_okay=False), help="Your private key file.")
+@click.option("--key", "key_file", required=True, type=usage.Path(dir_okay=False), help="Your private key file.")
 @click.option("--reason", required=True, help="Why the MoU ends.")
 @click.option("--date", "revoked_on", type=_date, help="First day the MoU no longer holds (default: today).")
 @passphrase_option
