@@ -331,7 +331,35 @@ def _identity_from(settings: Settings, file: Path, doc) -> Identity:
     if values["tz_abbr"] != zone_abbr:
         raise bad("tz_abbr", t("identity.tz_abbr_mismatch", value=values["tz_abbr"],
                                expected=zone_abbr, timezone=values["timezone"]))
+    _check_region(settings, file, doc, values)
     return Identity(**values)
+
+
+def _check_region(settings: Settings, file: Path, doc, values: dict[str, Any]) -> None:
+    """The code, name, type and province agree with the region data, as ``init`` wrote them.
+
+    A hand edit that keeps 52.04 but names Kota Palopo would brand every app with one region's
+    name and another's code. The head title and time zone are not checked: ``init`` takes them
+    from the operator too.
+    """
+    from ksad.region import fold, is_name_of, load_for
+
+    try:
+        region = load_for(settings).get(values["region_code"])
+    except NotFoundError as exc:
+        raise InputError("identity.file_invalid", "identity.region_unknown.hint", file=str(file),
+                         line=doc.line_of(("region_code",)) or 1, field="region_code", problem=exc.message) from None
+    province = fold(values["province_name"])
+    checks = (("name", is_name_of(values["name"], region), region.name),
+              ("type", values["type"] == region.type, region.type),
+              ("province_name", province in (fold(region.province_name), fold(f"Provinsi {region.province_name}")),
+               region.province_name))
+    for key, agrees, expected in checks:
+        if not agrees:
+            raise InputError("identity.file_invalid", "identity.region_mismatch.hint", file=str(file),
+                             line=doc.line_of((key,)) or 1, field=key, code=region.code, region=region.name,
+                             expected=expected, problem=t("identity.region_mismatch", value=values[key],
+                                                          code=region.code, expected=expected))
 
 
 def _read_value(settings: Settings, key: str, value: object) -> Any:

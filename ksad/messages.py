@@ -1018,6 +1018,23 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "'{value}' does not match {timezone}, which is {expected}",
         "id": "'{value}' tidak cocok dengan {timezone}, yang seharusnya {expected}",
     },
+    "identity.region_mismatch": {
+        "en": "'{value}' does not match region {code}, which the region data gives as {expected}.",
+        "id": "'{value}' tidak cocok dengan wilayah {code}, yang menurut data wilayah adalah {expected}.",
+    },
+    "identity.region_mismatch.hint": {
+        "en": "Region {code} is {region}: write {field}: {expected} in that file. If the code is the wrong one, "
+              "find yours with 'ksad region search NAME' and write the pack again: ksad init --region CODE ... --force",
+        "id": "Wilayah {code} adalah {region}: tulis {field}: {expected} di berkas itu. Jika kodenya yang salah, "
+              "cari kode Anda dengan 'ksad region search NAMA' lalu tulis ulang paketnya: "
+              "ksad init --region KODE ... --force",
+    },
+    "identity.region_unknown.hint": {
+        "en": "Find your region's code with 'ksad region search NAME' and write the pack again: "
+              "ksad init --region CODE ... --force",
+        "id": "Cari kode wilayah Anda dengan 'ksad region search NAMA' lalu tulis ulang paketnya: "
+              "ksad init --region KODE ... --force",
+    },
     "identity.region_code_invalid": {
         "en": "found {value}; expected a Kemendagri code written in quotes, such as '52.04'",
         "id": "tertulis {value}; seharusnya kode Kemendagri dalam tanda kutip, seperti '52.04'",

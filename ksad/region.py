@@ -62,6 +62,31 @@ def _bare(folded_name: str) -> str:
     return folded_name
 
 
+# The kind a name's first words give; "Administrasi" (the five Jakarta cities, Kepulauan Seribu)
+# is part of the official name but often left out.
+_KIND_WORDS = (("kabupaten administrasi ", "kab"), ("kota administrasi ", "kota"), ("kabupaten ", "kab"),
+               ("kota ", "kota"), ("provinsi ", "prov"))
+
+
+def _kind_and_bare(folded_name: str) -> tuple[str | None, str]:
+    for prefix, kind in _KIND_WORDS:
+        if folded_name.startswith(prefix):
+            return kind, folded_name[len(prefix):]
+    return None, folded_name
+
+
+def is_name_of(name: str, region: Region) -> bool:
+    """Whether *name* is *region*'s name however it is written: case, accents, punctuation,
+    abbreviations (``Kab. Sumbawa``), "Administrasi" left out, or the bare name (``Sumbawa``).
+
+    A name that says its kind must say the region's: ``Kota Sumbawa`` is not Kabupaten Sumbawa,
+    and ``Kota Bandung`` (32.73) is not Kabupaten Bandung (32.04).
+    """
+    kind, bare = _kind_and_bare(fold(name))
+    own_kind, own_bare = _kind_and_bare(fold(region.name))
+    return bool(bare) and bare == own_bare and kind in (None, own_kind or region.type)
+
+
 def normalize_code(code: str) -> str | None:
     """'5204' and '52.04' -> '52.04'; '52' -> '52'; anything else -> None."""
     m = _CODE.fullmatch(code.strip())

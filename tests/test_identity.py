@@ -257,6 +257,61 @@ def test_tampered_values_name_file_line_field(run_ksad, home, old, new, field, s
     assert f"'{field}'" in proc.stderr and says in proc.stderr
 
 
+@pytest.mark.parametrize(("old", "new", "field", "expected"), [
+    ("name: Kabupaten Sumbawa", "name: Kota Palopo", "name", "Kabupaten Sumbawa"),
+    ("name: Kabupaten Sumbawa", "name: Kabupaten Sumbawa Barat", "name", "Kabupaten Sumbawa"),
+    ("name: Kabupaten Sumbawa", "name: Kota Sumbawa", "name", "Kabupaten Sumbawa"),
+    ("type: kab", "type: kota", "type", "kab"),
+    ("province_name: Nusa Tenggara Barat", "province_name: Nusa Tenggara Timur", "province_name",
+     "Nusa Tenggara Barat"),
+])
+def test_a_name_that_is_not_the_codes_is_refused(run_ksad, home, old, new, field, expected):
+    run_ksad(*SUMBAWA, check=True)
+    file = home / "identity.yaml"
+    text = file.read_text()
+    assert old in text
+    file.write_text(text.replace(old, new))
+    proc = run_ksad("identity", "show", check=3)
+    assert f"{file}, line {_line_of(file, new)}, field '{field}'" in proc.stderr
+    value = new.split(": ", 1)[1]
+    assert f"'{value}' does not match region 52.04, which the region data gives as {expected}" in proc.stderr
+    assert f"Region 52.04 is Kabupaten Sumbawa: write {field}: {expected}" in proc.stderr
+    assert "ksad region search" in proc.stderr
+    proc = run_ksad("identity", "show", env={"KSAD_LANG": "id"}, check=3)
+    assert f"'{value}' tidak cocok dengan wilayah 52.04, yang menurut data wilayah adalah {expected}" in proc.stderr
+
+
+@pytest.mark.parametrize("name", ["KABUPATEN SUMBAWA", "Kab. Sumbawa", "kab sumbawa", "Sumbawa",
+                                  "  Kabupaten  Sumbawa "])
+def test_the_codes_name_however_it_is_written_is_accepted(run_ksad, home, name):
+    run_ksad(*SUMBAWA, check=True)
+    file = home / "identity.yaml"
+    file.write_text(file.read_text().replace("name: Kabupaten Sumbawa", f"name: '{name}'"))
+    assert data_of(run_ksad("identity", "show", "--json", check=True))["name"] == name.strip()
+
+
+@pytest.mark.parametrize("code, name", [
+    ("31.01", "Kab. Adm. Kep. Seribu"),           # Kabupaten Administrasi Kepulauan Seribu
+    ("31.71", "Kota Jakarta Pusat"),              # Kota Administrasi Jakarta Pusat
+    ("71.09", "Kabupaten Kepulauan Siau Tagulandang Biaro"),  # Kabupaten Kep. Siau Tagulandang Biaro
+    ("32.73", "Kota Bandung"),
+])
+def test_names_the_region_data_abbreviates_are_accepted_spelled_out(settings, regions, code, name):
+    create_identity(settings, regions, region=code, domain="contoh.go.id", office="Diskominfo")
+    text = settings.identity_file.read_text()
+    settings.identity_file.write_text(re.sub(r"(?m)^name: .*$", f"name: {name}", text))
+    assert load_identity(settings).name == name
+
+
+def test_a_code_the_region_data_does_not_know_is_refused(run_ksad, home):
+    run_ksad(*SUMBAWA, check=True)
+    file = home / "identity.yaml"
+    file.write_text(file.read_text().replace("region_code: '52.04'", "region_code: '52.99'"))
+    proc = run_ksad("identity", "show", check=3)
+    assert f"{file}, line {_line_of(file, '52.99')}, field 'region_code'" in proc.stderr
+    assert "Unknown region code '52.99'" in proc.stderr and "ksad region search" in proc.stderr
+
+
 def test_missing_key_and_broken_yaml(run_ksad, home):
     run_ksad(*SUMBAWA, check=True)
     file = home / "identity.yaml"
