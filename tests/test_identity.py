@@ -230,6 +230,16 @@ def test_unknown_key_is_refused_with_its_line(run_ksad, home):
     assert str(file) in proc.stderr
 
 
+def _init_then_edit(run_ksad, home, old: str, new: str):
+    """A pack `init` wrote, then edited by hand: *old* replaced by *new*."""
+    run_ksad(*SUMBAWA, check=True)
+    file = home / "identity.yaml"
+    text = file.read_text()
+    assert old in text
+    file.write_text(text.replace(old, new))
+    return file
+
+
 @pytest.mark.parametrize(
     ("old", "new", "field", "says"),
     [
@@ -247,11 +257,7 @@ def test_unknown_key_is_refused_with_its_line(run_ksad, home):
     ],
 )
 def test_tampered_values_name_file_line_field(run_ksad, home, old, new, field, says):
-    run_ksad(*SUMBAWA, check=True)
-    file = home / "identity.yaml"
-    text = file.read_text()
-    assert old in text
-    file.write_text(text.replace(old, new))
+    file = _init_then_edit(run_ksad, home, old, new)
     proc = run_ksad("identity", "show", check=3)
     assert f"line {_line_of(file, new.split(':')[0] + ':')}" in proc.stderr
     assert f"'{field}'" in proc.stderr and says in proc.stderr
@@ -266,11 +272,7 @@ def test_tampered_values_name_file_line_field(run_ksad, home, old, new, field, s
      "Nusa Tenggara Barat"),
 ])
 def test_a_name_that_is_not_the_codes_is_refused(run_ksad, home, old, new, field, expected):
-    run_ksad(*SUMBAWA, check=True)
-    file = home / "identity.yaml"
-    text = file.read_text()
-    assert old in text
-    file.write_text(text.replace(old, new))
+    file = _init_then_edit(run_ksad, home, old, new)
     proc = run_ksad("identity", "show", check=3)
     assert f"{file}, line {_line_of(file, new)}, field '{field}'" in proc.stderr
     value = new.split(": ", 1)[1]
