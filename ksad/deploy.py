@@ -366,6 +366,7 @@ class Prepared:
     new_volumes: list[str]
     new_network: bool
     stamps: dict[str, str] = field(default_factory=dict)  # path -> receipt.signature before reading
+    from_revision: int = 0  # the revision being left: its containers retire, its data is snapshotted
 
 
 def verify_pins(release, recipe) -> None:
@@ -569,6 +570,9 @@ def prepare(settings: Settings, req: InstallRequest, reporter: Reporter) -> Prep
             actions.append(Action("create-network", network_name(slug)))
         new_volumes = [volume_name(slug, v) for v in recipe.volumes if not engine.volume_exists(volume_name(slug, v))]
         actions += [Action("create-volume", v) for v in new_volumes]
+    from_revision = observed.revision
+    actions += data_actions(recipe, slug, from_revision, new_volumes, req.data_from,
+                            retiring=any(a.kind == "recreate" for a in container_actions.values()) or bool(removals))
     for name, s in specs.items():
         if creating and engine.image_id(s.image_ref) is None:
             actions.append(Action("pull", s.image_ref) if s.pull
@@ -586,7 +590,23 @@ def prepare(settings: Settings, req: InstallRequest, reporter: Reporter) -> Prep
         for s in specs.values():
             s.spec["config"]["labels"]["ksad.revision"] = str(plan.revision)
     return Prepared(app, release, recipe, target, engine, observed, local_name, specs, secret_values, plan,
-                    new_volumes, new_network, stamps)
+                    new_volumes, new_network, stamps, from_revision)
+
+
+def data_actions(recipe, slug: str, from_revision: int, new_volumes: list[str], data_from: int | None, *,
+                 retiring: bool) -> list[Action]:
+    """The data the change copies: a snapshot of each data volume as the revision being left has it
+    (what a later rollback to that revision, or this change's undo, brings back), and for a rollback
+    the older snapshot copied over the live data. Apply does what these actions say, no more."""
+    from ksad import lifecycle
+
+    existing = [volume_name(slug, v) for v in recipe.ksad.data_volumes if volume_name(slug, v) not in new_volumes]
+    actions = []
+    if from_revision > 0 and (retiring or data_from is not None):
+        actions += [Action("snapshot", lifecycle.snapshot_name(v, from_revision), v) for v in existing]
+    if data_from is not None:
+        actions += [Action("restore-data", v, lifecycle.snapshot_name(v, data_from)) for v in existing]
+    return actions
 
 
 def _recover_secrets(engine, observed: Observed, recipe) -> dict[str, str]:
@@ -608,8 +628,8 @@ def _recover_secrets(engine, observed: Observed, recipe) -> dict[str, str]:
 # --- install ------------------------------------------------------------------------
 
 
-def install(settings: Settings, req: InstallRequest, reporter: Reporter | None = None, *, kind: str = "install",
-            data_from: int | None = None) -> InstallResult:
+def install(settings: Settings, req: InstallRequest, reporter: Reporter | None = None, *,
+            kind: str = "install") -> InstallResult:
     from ksad import lifecycle
     from ksad.lock import locked
 
@@ -623,7 +643,7 @@ def install(settings: Settings, req: InstallRequest, reporter: Reporter | None =
             return InstallResult(prep.plan, False, time.monotonic() - started)
         try:
             with locked(settings.state_dir, prep.target.key, prep.plan.slug):
-                lifecycle.apply(settings, prep, reporter, req.timeout, kind=kind, data_from=data_from,
+                lifecycle.apply(settings, prep, reporter, req.timeout, kind=kind, data_from=req.data_from,
                                 force=req.force)
             _keep_receipt(settings, req, prep, decided_at, kind)
             return InstallResult(prep.plan, True, time.monotonic() - started)
@@ -940,8 +960,8 @@ def rollback(settings: Settings, app_or_name: str, *, to: int | None = None, tar
     # force: restored data must be read by fresh containers, even where the release is the same
     req = InstallRequest(app_id=labels["ksad.app"], version=f"=={chosen.version}", name=labels["ksad.name"],
                          sets=chosen.answers, target=target_name, timeout=timeout, dry_run=dry_run,
-                         force=data_from is not None, kind="rollback")
-    return install(settings, req, reporter, kind="rollback", data_from=data_from)
+                         force=data_from is not None, kind="rollback", data_from=data_from)
+    return install(settings, req, reporter, kind="rollback")
 
 
 def history(settings: Settings, app_or_name: str, *, target_name: str | None = None) -> list:

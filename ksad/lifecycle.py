@@ -483,7 +483,7 @@ def apply(settings, prep, reporter, timeout: float, *, kind: str = "install", da
     from ksad.deploy import context_tar, network_name, save_secrets, volume_name
 
     engine, plan, slug = prep.engine, prep.plan, prep.plan.slug
-    from_rev = prep.observed.revision
+    from_rev = prep.from_revision
     op = Operation(kind, prep.app.id, slug, from_rev, plan.revision, data_from, operator(), os.getpid(),
                    socket.gethostname(), datetime.now(timezone.utc).isoformat(timespec="seconds"),
                    prep.release.version, tuple(prep.new_volumes))
@@ -530,11 +530,12 @@ def apply(settings, prep, reporter, timeout: float, *, kind: str = "install", da
                 engine.stop(c["Id"], timeout=10)
                 engine.rename(c["Id"], f"{c['Names'][0].lstrip('/')}-old-{from_rev}")
         checkpoint("stopped")
-        existing_data = [v for v in data_volumes if v not in prep.new_volumes]
-        if from_rev > 0 and existing_data and (retiring or data_from is not None):
-            paused = _pause_users(engine, prep, existing_data, replace)
+        # exactly the copies the plan showed (deploy.data_actions), so a dry run tells the truth
+        snapshots = [a.detail for a in plan.actions if a.kind == "snapshot"]
+        if snapshots:
+            paused = _pause_users(engine, prep, snapshots, replace)
             try:
-                for vol in existing_data:
+                for vol in snapshots:
                     reporter.step("step.snapshot", volume=vol, revision=from_rev)
                     take_snapshot(engine, slug, vol, from_rev)
                     checkpoint("snapshot")
@@ -542,8 +543,9 @@ def apply(settings, prep, reporter, timeout: float, *, kind: str = "install", da
                 for cid in paused:
                     engine.unpause(cid)
         checkpoint("snapshotted")
+        restores = [a.subject for a in plan.actions if a.kind == "restore-data"]
         if data_from is not None:
-            for vol in existing_data:
+            for vol in restores:
                 reporter.step("step.restore_data", volume=vol, revision=data_from)
                 restore_snapshot(engine, slug, vol, data_from)
             checkpoint("data-restored")

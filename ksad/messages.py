@@ -317,6 +317,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "action.remove-volume": {"en": "delete volume (data)", "id": "hapus volume (data)"},
     "action.remove-snapshot": {"en": "delete saved copy of the data", "id": "hapus salinan data yang disimpan"},
     "action.remove-record": {"en": "delete revision record", "id": "hapus catatan revisi"},
+    "action.snapshot": {"en": "create snapshot volume (copy of the data)", "id": "buat volume snapshot (salinan data)"},
+    "action.restore-data": {"en": "overwrite with the data of a snapshot", "id": "timpa dengan data dari snapshot"},
     "install.done": {"en": "{name} ({app} {version}, revision {revision}) is running and healthy ({seconds} s).",
                      "id": "{name} ({app} {version}, revisi {revision}) berjalan dan sehat ({seconds} d)."},
     "install.unchanged": {"en": "{name} ({app} {version}, revision {revision}) is already up to date; nothing changed.",

@@ -11,8 +11,11 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Action:
-    kind: str  # build | pull | create-network | create-volume | create | recreate | keep | remove | remove-volume
-    #            | remove-snapshot | remove-record (an uninstall --purge)
+    # build | pull | create-network | create-volume | snapshot | restore-data | create | recreate | keep | remove
+    # | remove-volume | remove-snapshot | remove-record. snapshot: subject the snapshot volume, detail the data
+    # volume copied into it; restore-data: subject the live data volume, detail the snapshot whose content
+    # replaces its own; the last three are an uninstall --purge's
+    kind: str
     subject: str
     detail: str = ""
 
@@ -65,4 +68,5 @@ class InstallRequest:
     timeout: float = 120.0
     dry_run: bool = False
     force: bool = False  # replace every container even if unchanged (rollback, restore)
+    data_from: int | None = None  # a rollback: the revision whose data snapshot replaces the live data
     kind: str = "install"  # install | upgrade | rollback | restore: what the caller is doing

@@ -150,6 +150,42 @@ def test_upgrade_then_rollback_brings_back_release_and_data(app, run_ksad, docke
     assert_clean(docker_engine, app.slug)
 
 
+def snapshots_of(client, slug: str) -> set[str]:
+    return {v.name for v in client.volumes.list(filters={"label": [f"ksad.slug={slug}", "ksad.kind=snapshot"]})}
+
+
+def listed(plan: dict, action: str) -> list[tuple[str, str]]:
+    return [(a["subject"], a["detail"]) for a in plan["actions"] if a["action"] == action]
+
+
+def test_dry_run_shows_the_snapshots_and_the_data_restore_the_real_run_makes(app, run_ksad, docker_engine,
+                                                                           test_session):
+    at_rev1 = app.files(docker_engine, test_session)
+    up = ("upgrade", app.name, "--version", "1.2.0")
+    shown = run_ksad(*up, "--dry-run", env=app.env, check=True).stderr
+    row = next((line for line in shown.splitlines() if f"{app.volume}.rev1" in line), "")
+    assert "create snapshot volume (copy of the data)" in row and row.rstrip(" │").endswith(app.volume), shown
+    plan = data(run_ksad(*up, "--dry-run", "--json", env=app.env, check=True))
+    assert listed(plan, "snapshot") == [(f"{app.volume}.rev1", app.volume)]
+    assert listed(plan, "restore-data") == []  # an upgrade keeps the data that runs
+    before = snapshots_of(docker_engine, app.slug)
+    run_ksad(*up, env=app.env, check=True, timeout=300)
+    assert snapshots_of(docker_engine, app.slug) - before == {f"{app.volume}.rev1"}
+
+    back = ("rollback", app.name, "--to", "1")
+    shown = run_ksad(*back, "--dry-run", env=app.env, check=True).stderr
+    row = next((line for line in shown.splitlines() if f"{app.volume}.rev1" in line), "")
+    assert "overwrite with the data of a snapshot" in row and f" {app.volume} " in row, shown
+    plan = data(run_ksad(*back, "--dry-run", "--json", env=app.env, check=True))
+    assert listed(plan, "snapshot") == [(f"{app.volume}.rev2", app.volume)]
+    assert listed(plan, "restore-data") == [(app.volume, f"{app.volume}.rev1")]
+    assert app.files(docker_engine, test_session) != at_rev1  # the dry run put nothing back
+    before = snapshots_of(docker_engine, app.slug)
+    run_ksad(*back, env=app.env, check=True, timeout=300)
+    assert snapshots_of(docker_engine, app.slug) - before == {f"{app.volume}.rev2"}
+    assert app.files(docker_engine, test_session) == at_rev1
+
+
 # --- Ctrl-C and a second operator -------------------------------------------------------------
 
 
