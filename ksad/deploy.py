@@ -571,8 +571,15 @@ def prepare(settings: Settings, req: InstallRequest, reporter: Reporter) -> Prep
         new_volumes = [volume_name(slug, v) for v in recipe.volumes if not engine.volume_exists(volume_name(slug, v))]
         actions += [Action("create-volume", v) for v in new_volumes]
     from_revision = observed.revision
+    kept_data = not observed.containers and any(volume_name(slug, v) not in new_volumes
+                                                for v in recipe.ksad.data_volumes)
+    if kept_data:
+        # the data a plain uninstall kept is what that revision left: snapshotted like an upgrade's,
+        # so that if this re-install fails, its undo brings that data back instead of keeping the changes
+        from_revision = lifecycle.kept_data_revision(engine, slug)
     actions += data_actions(recipe, slug, from_revision, new_volumes, req.data_from,
-                            retiring=any(a.kind == "recreate" for a in container_actions.values()) or bool(removals))
+                            retiring=kept_data or bool(removals)
+                            or any(a.kind == "recreate" for a in container_actions.values()))
     for name, s in specs.items():
         if creating and engine.image_id(s.image_ref) is None:
             actions.append(Action("pull", s.image_ref) if s.pull
@@ -597,7 +604,11 @@ def data_actions(recipe, slug: str, from_revision: int, new_volumes: list[str], 
                  retiring: bool) -> list[Action]:
     """The data the change copies: a snapshot of each data volume as the revision being left has it
     (what a later rollback to that revision, or this change's undo, brings back), and for a rollback
-    the older snapshot copied over the live data. Apply does what these actions say, no more."""
+    the older snapshot copied over the live data. Apply does what these actions say, no more.
+
+    *retiring*: the containers that used the data are replaced or removed (or none runs any more,
+    since a plain uninstall), so the data changes hands here.
+    """
     from ksad import lifecycle
 
     existing = [volume_name(slug, v) for v in recipe.ksad.data_volumes if volume_name(slug, v) not in new_volumes]

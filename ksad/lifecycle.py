@@ -396,6 +396,12 @@ def last_revision(engine, slug: str) -> int:
     return max((r.revision for r in history(engine, slug)), default=0)
 
 
+def kept_data_revision(engine, slug: str) -> int:
+    """The revision whose data a plain uninstall kept: the last that ran, so the last good one
+    (an attempt that failed after it was undone); 0 if there is none (nothing to snapshot as)."""
+    return max((r.revision for r in history(engine, slug) if r.result == "ok"), default=0)
+
+
 # --- apply and undo ------------------------------------------------------------------------------
 
 
@@ -705,8 +711,8 @@ def undo(engine, op: Operation, *, data_volumes: list[str]) -> None:
     # Their state is read again now, not taken from the listing above: a stop still under way
     # then (cut short on our side, carried on by the engine) has stopped them since.
     new_ids = {c["Id"] for c in new}
-    restored = sorted((c for c in _slug_containers(engine, op.slug)
-                       if c["Id"] not in new_ids and c.get("State") != "running" and not _job_done(engine, c)),
+    left = [c for c in _slug_containers(engine, op.slug) if c["Id"] not in new_ids]
+    restored = sorted((c for c in left if c.get("State") != "running" and not _job_done(engine, c)),
                       key=lambda c: c.get("Created", 0))
     failed = []
     for c in restored:
@@ -720,7 +726,7 @@ def undo(engine, op: Operation, *, data_volumes: list[str]) -> None:
         made_here = op.new_volumes is None or v["Name"] in op.new_volumes
         if made_here and (v.get("Labels") or {}).get("ksad.created_revision") == str(op.to_rev):
             engine.remove_volume(v["Name"])
-    if op.from_rev == 0:
+    if not left:  # nothing ran before: a first install, or a re-install onto data an uninstall kept
         engine.remove_network(network_name(op.slug))
     if failed:
         # the marker stays, so the next command on this app tries the undo again

@@ -361,6 +361,38 @@ def test_reinstall_onto_kept_data_that_fails_keeps_the_data_and_continues_the_hi
     assert_clean(docker_engine, inst.slug)
 
 
+@pytest.mark.parametrize("how", ["health-fails", "killed"])
+def test_reinstall_onto_kept_data_that_fails_puts_that_data_back(how, tmp_path, run_ksad, app_name, docker_engine,
+                                                                 test_session, ksad_cleanup):
+    inst = install_app(tmp_path, run_ksad, app_name, stem="Ulang")
+    add_record(inst.url, "Data sebelum pasang ulang")
+    run_ksad("uninstall", inst.name, env=inst.env, check=True)
+    kept = inst.files(docker_engine, test_session)
+    install = ("install", APP, "--name", inst.name, "--version")
+    version = "1.1.0" if how == "health-fails" else "1.2.0"  # the db of both migrates the data as it starts
+    plan = data(run_ksad(*install, version, "--dry-run", "--json", env=inst.env, check=True))
+    assert listed(plan, "snapshot") == [(f"{inst.volume}.rev1", inst.volume)]
+    if how == "health-fails":
+        proc = run_ksad(*install, version, env=inst.env, check=8, timeout=300)
+        assert "previous state was restored" in proc.stderr
+    else:
+        run_ksad(*install, version, env={**inst.env, "KSAD_CRASH_AT": "started-web"}, check=-9, timeout=300)
+        gone = run_ksad("uninstall", inst.name, env=inst.env, check=True, timeout=300)
+        assert "An interrupted install was found; undoing it" in gone.stderr
+    assert inst.files(docker_engine, test_session) == kept  # the re-install's migration is gone
+    assert container_names(docker_engine, inst.slug) == set()
+    assert not docker_engine.networks.list(names=[f"ksad-{inst.slug}"])
+
+    # as an upgrade does, a successful re-install keeps the copy: revision 1 comes back with that data
+    again = run_ksad(*install, "1.2.0", env=inst.env, check=True, timeout=300)
+    add_record(again.stdout.strip(), "Data setelah pasang ulang")
+    rows = data(run_ksad("history", inst.name, "--json", env=inst.env, check=True))
+    assert [r["revision"] for r in rows if r["snapshot"]] == [1]
+    run_ksad("rollback", inst.name, "--to", "1", env=inst.env, check=True, timeout=300)
+    assert inst.files(docker_engine, test_session) == kept
+    assert_clean(docker_engine, inst.slug)
+
+
 def test_data_a_plain_uninstall_kept_can_be_purged_later(tmp_path, run_ksad, app_name, docker_engine, test_session,
                                                         ksad_cleanup):
     inst = install_app(tmp_path, run_ksad, app_name, stem="Buang")
