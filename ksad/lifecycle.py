@@ -8,7 +8,7 @@ Every change (install, upgrade, rollback, restore) runs the same phases:
    lock several operators on several machines share;
 2. build or pull images (nothing running is touched yet);
 3. create missing network and volumes (labelled with the revision that made them);
-4. stop the containers being replaced and rename them ``<name>-old-<rev>``;
+4. rename the containers being replaced ``<name>-old-<rev>`` and stop them;
 5. snapshot the data volumes to ``ksad-<slug>-<vol>.rev<from>`` (a rollback then
    copies the older snapshot over the live volumes);
 6. start the new containers in dependency order, waiting for health;
@@ -45,6 +45,7 @@ CRASH_ENV = "KSAD_CRASH_AT"  # fault injection for the crash-recovery tests: the
 SNAPSHOT_DONE = ".ksad-snapshot-complete"
 KEEP_SNAPSHOTS = 5
 HEALTH_POLL_S = 0.1
+STOP_TIMEOUT_S = 10  # how long a container being replaced gets to stop before the engine kills it
 RESTORE_WAIT_S = 60.0
 
 
@@ -531,10 +532,12 @@ def apply(settings, prep, reporter, timeout: float, *, kind: str = "install", da
         for name, c in reversed(retiring):
             reporter.step("step.stop_old", container=c["Names"][0].lstrip("/"))
             # A stop request cut short by Ctrl-C still completes on the engine, after the undo has
-            # looked at the container: it would stay stopped. Let the stop and rename finish first.
+            # looked at the container: it would stay stopped. Let the rename and stop finish first.
+            # Renamed before the stop: after a kill -9 mid-stop, the stop the engine carries on is
+            # on a container the undo knows (by its name) may be stopping, so it waits for it.
             with _interrupts_deferred():
-                engine.stop(c["Id"], timeout=10)
                 engine.rename(c["Id"], f"{c['Names'][0].lstrip('/')}-old-{from_rev}")
+                engine.stop(c["Id"], timeout=STOP_TIMEOUT_S)
         checkpoint("stopped")
         # exactly the copies the plan showed (deploy.data_actions), so a dry run tells the truth
         snapshots = [a.detail for a in plan.actions if a.kind == "snapshot"]
@@ -692,6 +695,13 @@ def undo(engine, op: Operation, *, data_volumes: list[str]) -> None:
     old = [c for c in containers if c["Names"][0].endswith(suffix)]
     for c in new:
         _quietly(engine.stop, c["Id"], 5)
+    for c in old:
+        if c.get("State") == "running":
+            # renamed to be stopped, but a killed run's stop request may still be under way on the
+            # engine: it would stop the container after the start below. Stopping it here waits for
+            # that stop (or does it), so the start below finds it stopped, and the data is still
+            # while it is restored.
+            _quietly(engine.stop, c["Id"], STOP_TIMEOUT_S)
     for c in containers:  # a crash during a snapshot can leave kept containers paused
         if c.get("State") == "paused":
             _quietly(engine.unpause, c["Id"])
@@ -707,9 +717,9 @@ def undo(engine, op: Operation, *, data_volumes: list[str]) -> None:
         original = c["Names"][0].lstrip("/")[: -len(suffix)]
         _quietly(engine.rename, c["Id"], original)
     # everything the previous revision ran comes back, dependencies first (they were created first);
-    # a crash between stopping a container and renaming it leaves it stopped under its own name.
-    # Their state is read again now, not taken from the listing above: a stop still under way
-    # then (cut short on our side, carried on by the engine) has stopped them since.
+    # an older ksad stopped before renaming, so a crash between the two left it stopped under its own
+    # name. Their state is read again now, not taken from the listing above: the stops above have
+    # changed it.
     new_ids = {c["Id"] for c in new}
     left = [c for c in _slug_containers(engine, op.slug) if c["Id"] not in new_ids]
     restored = sorted((c for c in left if c.get("State") != "running" and not _job_done(engine, c)),

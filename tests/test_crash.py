@@ -10,10 +10,15 @@ that an undo failed to bring back would show up as a second line.
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
+import time
+
 import pytest
 
 from catalog_factory import HEALTH_NEVER, CatalogBuilder, migrating, two_service
-from test_lifecycle import (INIT, add_record, assert_clean, container_names, data, get, history_of,
+from test_lifecycle import (INIT, SLOW_TO_STOP, add_record, assert_clean, container_names, data, get, history_of,
                             install_app, status_of)
 
 pytestmark = pytest.mark.docker
@@ -183,3 +188,37 @@ def test_kill_during_a_data_copy_leaves_no_helper_holding_the_volumes(tmp_path, 
     assert users == {f"{inst.slug}-db"}  # the killed run's copy helper is gone
     run_ksad("uninstall", inst.name, "--purge", env=inst.env, check=True, timeout=300)
     assert not docker_engine.volumes.list(filters={"label": f"ksad.slug={inst.slug}"})
+
+
+def test_kill_while_an_old_container_stops_leaves_the_old_revision_running(tmp_path, run_ksad, app_name, ksad_env,
+                                                                           docker_engine, test_session, ksad_cleanup):
+    def slow_catalog(builder: CatalogBuilder, app_id: str) -> None:
+        builder.add_release(app_id, "1.0.0", two_service(extra_web=SLOW_TO_STOP))  # its stop takes 10 s
+        builder.add_release(app_id, "1.2.0", migrating("1.2.0"))
+
+    inst = install_app(tmp_path, run_ksad, app_name, stem="Tahan", builder=slow_catalog, app="uji-tahan")
+    add_record(inst.url, "Sebelum kill -9")
+    before = inst.files(docker_engine, test_session)
+    proc = subprocess.Popen([sys.executable, "-m", "ksad", "upgrade", inst.name, "--version", "1.2.0"],
+                            env={**ksad_env, **inst.env}, cwd=tmp_path, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    for line in proc.stderr:  # printed just before the stop request goes to the engine
+        if f"Stopping the previous {inst.slug}-web" in line:
+            break
+    time.sleep(1)
+    proc.send_signal(signal.SIGKILL)  # the engine carries the stop on, for 9 s more
+    proc.communicate(timeout=60)
+    killed = time.monotonic()
+
+    # the next command on the app, at once: here a backup, which changes no container itself
+    backup = run_ksad("backup", inst.name, "--output", tmp_path / "tahan.tar", env=inst.env, check=True, timeout=300)
+    assert said("undone", "upgrade") in backup.stderr
+    time.sleep(max(0.0, killed + 11 - time.monotonic()))  # the killed run's stop would be over by now
+    row = status_of(run_ksad, inst.env, inst.slug)
+    assert (row["version"], row["revision"], row["health"]) == ("1.0.0", 1, "healthy")
+    assert {s["service"]: s["state"] for s in row["services"]} == {"web": "running", "db": "running"}
+    assert inst.files(docker_engine, test_session) == before
+    assert "Sebelum kill -9" in get(inst.url)
+    assert history_of(run_ksad, inst.env, inst.name) == [(1, "install", "1.0.0", "ok"),
+                                                         (2, "upgrade", "1.2.0", "interrupted")]
+    assert_clean(docker_engine, inst.slug)
