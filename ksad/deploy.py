@@ -722,7 +722,13 @@ def _health_of(info: dict) -> str:
         return "completed"  # a job that did its work: the app is no less healthy for it
     if not state.get("Running"):
         return "stopped" if state.get("Status") in ("exited", "created") else state.get("Status", "unknown")
-    return (state.get("Health") or {}).get("Status") or "running"
+    health = state.get("Health") or {}
+    if health.get("Status") == "unhealthy" and health.get("FailingStreak") == 0 \
+            and ((health.get("Log") or [{}])[-1]).get("ExitCode") == 0:
+        # Docker 20.10 says "unhealthy" after a pause (a backup's, a snapshot's) until its next probe,
+        # although no probe failed: the last one passed, and that is what the app is
+        return "healthy"
+    return health.get("Status") or "running"
 
 
 def status(settings: Settings, target_name: str | None = None) -> list[InstanceStatus]:
