@@ -144,6 +144,9 @@ def parse(text: str, path: Path | str = "<text>", *, with_lines: bool = True, pl
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
+        if exc.problem == "exceeded maximum nesting depth":  # libyaml's limit (PyYAML >= 6.0.4): ksad's words
+            raise InputError("yaml.malformed", file=str(path), line=line,
+                             problem=YamlProblem(NESTED_TOO_DEEPLY)) from None
         problem = YamlProblem(exc.problem or str(exc))
         if exc.context and exc.context_mark is not None and exc.context_mark.line + 1 != line:
             # the cause is often where the construct began, not where the parser gave up
@@ -159,7 +162,7 @@ def parse(text: str, path: Path | str = "<text>", *, with_lines: bool = True, pl
     except yaml.YAMLError as exc:
         raise InputError("yaml.malformed", file=str(path), line=1, problem=YamlProblem(str(exc))) from None
     except RecursionError:  # hundreds of levels: no catalog file, but a message, not a traceback
-        raise InputError("yaml.malformed", file=str(path), line=1, problem=YamlProblem("nested too deeply")) from None
+        raise InputError("yaml.malformed", file=str(path), line=1, problem=YamlProblem(NESTED_TOO_DEEPLY)) from None
     finally:
         loader.dispose()
     return Document(path, data, lines, plain)
@@ -168,6 +171,7 @@ def parse(text: str, path: Path | str = "<text>", *, with_lines: bool = True, pl
 # A document whose aliases repeat it into more values than this (and ten times more than it
 # has nodes) is refused: 268 bytes of nested aliases stand for 10^8 values, which every walk of
 # the data (lines, schema, JSON) would visit. Documents without aliases are never refused.
+NESTED_TOO_DEEPLY = "nested too deeply"  # RecursionError, or libyaml's own depth limit: one message either way
 MAX_EXPANDED = 100_000
 
 
