@@ -18,8 +18,8 @@ import time
 import pytest
 
 from catalog_factory import HEALTH_NEVER, CatalogBuilder, migrating, two_service
-from test_lifecycle import (INIT, SLOW_TO_STOP, add_record, assert_clean, container_names, data, get, history_of,
-                            install_app, status_of)
+from test_lifecycle import (INIT, SLOW_TO_STOP, add_record, assert_clean, assert_upgrade_interrupted, container_names,
+                            data, get, history_of, install_app, status_of)
 
 pytestmark = pytest.mark.docker
 
@@ -214,11 +214,4 @@ def test_kill_while_an_old_container_stops_leaves_the_old_revision_running(tmp_p
     backup = run_ksad("backup", inst.name, "--output", tmp_path / "tahan.tar", env=inst.env, check=True, timeout=300)
     assert said("undone", "upgrade") in backup.stderr
     time.sleep(max(0.0, killed + 11 - time.monotonic()))  # the killed run's stop would be over by now
-    row = status_of(run_ksad, inst.env, inst.slug)
-    assert (row["version"], row["revision"], row["health"]) == ("1.0.0", 1, "healthy")
-    assert {s["service"]: s["state"] for s in row["services"]} == {"web": "running", "db": "running"}
-    assert inst.files(docker_engine, test_session) == before
-    assert "Sebelum kill -9" in get(inst.url)
-    assert history_of(run_ksad, inst.env, inst.name) == [(1, "install", "1.0.0", "ok"),
-                                                         (2, "upgrade", "1.2.0", "interrupted")]
-    assert_clean(docker_engine, inst.slug)
+    assert_upgrade_interrupted(run_ksad, docker_engine, test_session, inst, before, "Sebelum kill -9")
