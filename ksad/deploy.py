@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Protocol
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Protocol
 
 from ksad.errors import ConflictError, DeployError, InputError, NotFoundError, TrustError
 from ksad.plan import Action, InstallRequest, InstallResult, Plan  # noqa: F401 - re-exported
@@ -770,9 +770,46 @@ def _find_instance(engine, app_or_name: str, target: str) -> list[dict]:
     return [c for c in containers if c["Labels"].get("ksad.slug") == slug]
 
 
+@dataclass(frozen=True)
+class LogLine:
+    service: str
+    time: str  # RFC 3339 with nanoseconds, UTC, as the engine stamped the line
+    text: bytes  # without its newline; a container may write any bytes
+
+    def to_json(self) -> dict:
+        return {"service": self.service, "time": self.time, "line": self.text.decode("utf-8", "replace")}
+
+
+def _log_lines(service: str, chunks) -> Iterator[LogLine]:
+    """Lines from the engine's stream of frames: a frame may hold several lines or part of one."""
+    rest = b""
+    for chunk in chunks:
+        rest += chunk
+        *whole, rest = rest.split(b"\n")
+        for raw in whole:
+            yield _log_line(service, raw)
+    if rest:
+        yield _log_line(service, rest)
+
+
+def _log_line(service: str, raw: bytes) -> LogLine:
+    stamp, _, text = raw.partition(b" ")
+    return LogLine(service, stamp.decode("ascii", "replace"), text.rstrip(b"\r"))
+
+
+def _time_key(line: LogLine) -> str:
+    # the engine writes 9 digits of fraction (RFC3339NanoFixed); pad anyway so text order is time order
+    base, _, frac = line.time.rstrip("Z").partition(".")
+    return f"{base}.{frac.ljust(9, '0')}"
+
+
 def logs(settings: Settings, app_or_name: str, *, service: str | None = None, tail: int | str = 100,
-         follow: bool = False, target_name: str | None = None):
-    """Yield (service, line bytes) from the app's containers."""
+         follow: bool = False, target_name: str | None = None) -> Iterator[LogLine]:
+    """The app's log lines, every service's (or *service*'s) merged in the order they were written.
+
+    With *follow*, the lines keep coming from every service, as they come, until each
+    container's stream ends (it stopped or was replaced) or the caller stops reading.
+    """
     from ksad.engine import connect
     from ksad.targets import resolve_target
 
@@ -783,11 +820,46 @@ def logs(settings: Settings, app_or_name: str, *, service: str | None = None, ta
         containers = [c for c in containers if c["Labels"]["ksad.service"] == service]
         if not containers:
             raise NotFoundError("instance.no_service", app=app_or_name, service=service)
-    if follow and len(containers) > 1:
-        containers = containers[:1] if service else [c for c in containers if c["Labels"]["ksad.service"] != "db"][:1]
-    for c in containers:
-        for chunk in engine.logs(c["Id"], tail=tail, follow=follow):
-            yield c["Labels"]["ksad.service"], chunk
+    streams = [(c["Labels"]["ksad.service"], engine.logs(c["Id"], tail=tail, follow=follow, timestamps=True))
+               for c in containers]
+    if not follow:
+        # like `docker compose logs`, one story: the db's start-up before the web's first request
+        yield from sorted((line for svc, chunks in streams for line in _log_lines(svc, chunks)), key=_time_key)
+        return
+    yield from _merged(streams)
+
+
+def _merged(streams) -> Iterator[LogLine]:
+    """Lines of several followed streams as they arrive: one reading thread per container."""
+    import queue
+    import threading
+
+    done = object()
+    arrived: queue.Queue = queue.Queue()
+
+    def pump(service: str, chunks) -> None:
+        try:
+            for line in _log_lines(service, chunks):
+                arrived.put(line)
+        except BaseException as exc:  # handed to the reader, who raises it in the command's thread
+            arrived.put(exc)
+        finally:
+            arrived.put(done)
+
+    for service, chunks in streams:
+        threading.Thread(target=pump, args=(service, chunks), daemon=True).start()
+    running = len(streams)
+    while running:
+        try:
+            item = arrived.get(timeout=0.5)  # a timeout keeps Ctrl-C prompt
+        except queue.Empty:
+            continue
+        if item is done:
+            running -= 1
+        elif isinstance(item, BaseException):
+            raise item
+        else:
+            yield item
 
 
 @dataclass

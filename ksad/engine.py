@@ -332,9 +332,10 @@ class Engine:
     def remove_volume(self, name: str) -> None:
         self._absent_ok("remove volume", lambda: self.write.remove_volume(name, force=True))
 
-    def logs(self, container: str, tail: int | str = "all", follow: bool = False) -> Iterator[bytes]:
+    def logs(self, container: str, tail: int | str = "all", follow: bool = False,
+             timestamps: bool = False) -> Iterator[bytes]:
         with translate(self.target_name, self.url, "logs"):
-            out = self.api.logs(container, stream=follow, follow=follow, tail=tail, timestamps=False)
+            out = self.api.logs(container, stream=follow, follow=follow, tail=tail, timestamps=timestamps)
             if isinstance(out, bytes):
                 yield out
             else:

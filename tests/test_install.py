@@ -89,6 +89,53 @@ def test_install_logs_uninstall_keeps_data_unless_purge(env, run_ksad, docker_en
     assert not docker_engine.volumes.list(filters={"label": f"ksad.slug={slug}"})
 
 
+def _say(client, container_id: str, text: str) -> None:
+    """A line in the container's log, as if the app wrote it (PID 1's stdout is the log)."""
+    client.containers.get(container_id).exec_run(["/bin/busybox", "sh", "-c", f"echo {text} > /proc/1/fd/1"])
+
+
+def test_logs_merge_every_service_in_time_order_follow_them_all_and_speak_json(env, run_ksad, docker_engine,
+                                                                              ksad_cleanup, app_name, ksad_env):
+    name = app_name("Lontara")
+    run_ksad("install", "uji-web", "--name", name, env=env, check=True, timeout=300)
+    slug = next(r["slug"] for r in json_data(run_ksad("status", "--json", env=env, check=True)) if r["name"] == name)
+    ids = {n.rsplit("-", 1)[-1]: i for n, i in containers_of(docker_engine, slug).items()}
+    for service, word in (("db", "satu"), ("web", "dua"), ("db", "tiga")):
+        _say(docker_engine, ids[service], f"urutan-{word}")
+
+    shown = run_ksad("logs", name, "--tail", "all", env=env, check=True).stdout.splitlines()
+    ours = [line for line in shown if "urutan-" in line]
+    assert ours == ["db | urutan-satu", "web | urutan-dua", "db | urutan-tiga"]  # not db's lines, then web's
+    stamped = run_ksad("logs", name, "--tail", "1", "--service", "web", "-t", env=env, check=True).stdout
+    assert stamped.startswith("web | 20") and stamped.rstrip().endswith("Z urutan-dua")
+
+    rows = [json.loads(line) for line in run_ksad("logs", name, "--tail", "1", "--json", env=env,
+                                                     check=True).stdout.splitlines()]
+    assert [(r["ksad"], r["data"]["service"], r["data"]["line"]) for r in rows] == [
+        (1, "web", "urutan-dua"), (1, "db", "urutan-tiga")]
+    assert rows[0]["data"]["time"] < rows[1]["data"]["time"]
+
+    # --follow reads every service, not one: a line from each arrives while it runs
+    follow = subprocess.Popen([sys.executable, "-m", "ksad", "logs", name, "-f", "--tail", "0"],
+                              env={**ksad_env, **env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        seen: list[str] = []
+        deadline = time.monotonic() + 60
+        for service in ("web", "db"):
+            while time.monotonic() < deadline:  # the follow may not have attached yet: say it again until heard
+                _say(docker_engine, ids[service], f"langsung-{service}")
+                ready = __import__("select").select([follow.stdout], [], [], 1.0)[0]
+                if ready:
+                    seen.append(follow.stdout.readline().rstrip("\n"))
+                    if seen[-1] == f"{service} | langsung-{service}":
+                        break
+        assert "web | langsung-web" in seen and "db | langsung-db" in seen, seen
+    finally:
+        follow.send_signal(signal.SIGINT)
+        _out, err = follow.communicate(timeout=30)
+    assert "Traceback" not in err
+
+
 def test_secrets_are_stored_0600_and_never_printed(env, run_ksad, tmp_path, ksad_cleanup, app_name):
     proc = run_ksad("install", "uji-web", "--name", app_name("Rahasia"), env=env, check=True, timeout=300)
     files = list((tmp_path / "home" / "secrets").rglob("*.json"))

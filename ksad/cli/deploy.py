@@ -157,19 +157,33 @@ def _tail_value(_ctx: click.Context, _param, value: str) -> int | str:
 @click.option("--service", help="Only this service.")
 @click.option("--tail", default="100", show_default=True, callback=_tail_value,
               help="Lines from the end: a number, or 'all' for everything.")
-@click.option("--follow", "-f", is_flag=True, help="Keep printing new lines.")
+@click.option("--follow", "-f", is_flag=True, help="Keep printing new lines, from every service.")
+@click.option("--timestamps", "-t", is_flag=True, help="Show when each line was written (UTC).")
+@json_option
 @target_option
 @pass_state
-def logs(state: State, app_id: str, service: str | None, tail: int | str, follow: bool) -> None:
-    """Show an app's container logs."""
+def logs(state: State, app_id: str, service: str | None, tail: int | str, follow: bool, timestamps: bool,
+         as_json: bool) -> None:
+    """Show an app's container logs, every service's in the order written.
+
+    With --json: one JSON object per line (JSON Lines), {"ksad": 1, "data": {"service", "time", "line"}}.
+    """
+    import json
+
+    from ksad.cli.app import JSON_SCHEMA_VERSION
     from ksad.deploy import logs as do_logs
 
     out = sys.stdout.buffer
-    for svc, chunk in do_logs(state.settings, app_id, service=service, tail=tail, follow=follow,
-                              target_name=state.settings.target):
-        for line in chunk.splitlines(keepends=True):
-            out.write(f"{svc} | ".encode() + line)
-        out.flush()
+    for line in do_logs(state.settings, app_id, service=service, tail=tail, follow=follow,
+                        target_name=state.settings.target):
+        if as_json:
+            out.write(json.dumps({"ksad": JSON_SCHEMA_VERSION, "data": line.to_json()}, ensure_ascii=False).encode())
+        else:
+            out.write(f"{line.service} | {line.time + ' ' if timestamps else ''}".encode() + line.text)
+        out.write(b"\n")
+        if follow:
+            out.flush()
+    out.flush()
 
 
 @cli.command()
