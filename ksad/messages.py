@@ -1728,6 +1728,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Private key written to {file} (readable by you only). Keep it secret; it is never printed.",
         "id": "Kunci privat ditulis ke {file} (hanya dapat dibaca Anda). Rahasiakan; kunci ini tidak pernah ditampilkan.",
     },
+    "key.dry_run": {
+        "en": "Dry run: would write a new private key for {signer} ({region}) to {file} and its public key to {public} (nothing was written).",
+        "id": "Uji coba: kunci privat baru untuk {signer} ({region}) akan ditulis ke {file} dan kunci publiknya ke {public} (tidak ada yang ditulis).",
+    },
     "key.public_written": {
         "en": "Public key: {file} (send it to the catalog's maintainers for the keyring).",
         "id": "Kunci publik: {file} (kirim ke pengelola katalog untuk dimasukkan ke keyring).",
@@ -1746,6 +1750,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Signed MoU {id} as the {side} ({region}) with key {keyid} ({signer}): {file}",
         "id": "MoU {id} ditandatangani sebagai {side} ({region}) dengan kunci {keyid} ({signer}): {file}",
     },
+    "mou.dry_run.sign": {
+        "en": "Dry run: would sign MoU {id} as the {side} ({region}) with key {keyid} ({signer}): {file}",
+        "id": "Uji coba: MoU {id} akan ditandatangani sebagai {side} ({region}) dengan kunci {keyid} ({signer}): {file}",
+    },
     "mou.signed.waiting": {
         "en": "Still missing: the {side}'s signature.",
         "id": "Masih kurang: tanda tangan {side}.",
@@ -1753,6 +1761,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "mou.signed.complete": {
         "en": "Both sides have signed. Add the file to the catalog's mous/ and publish the catalog.",
         "id": "Kedua pihak sudah menandatangani. Tambahkan berkas ke mous/ di katalog lalu terbitkan katalog.",
+    },
+    "mou.dry_run.revoke": {
+        "en": "Dry run: would revoke MoU {id} from {date} for the {side} by writing {file} (nothing was written).",
+        "id": "Uji coba: MoU {id} akan dicabut mulai {date} atas nama {side} dengan menulis {file} (tidak ada yang ditulis).",
     },
     "mou.revoked_written": {
         "en": "MoU {id} revoked from {date} by the {side}: {file}. Clients see it once the catalog snapshot is re-signed (ksad catalog index --snapshot-key KEY).",

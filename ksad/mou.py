@@ -427,8 +427,12 @@ def _usable_key(key: SigningKey, keyring: Keyring, what: str, now: datetime | No
     return entry
 
 
-def sign_mou(path: Path | str, key: SigningKey, keyring: Keyring, *, now: datetime | None = None) -> Signer:
-    """Add the signature of *key*'s side; the side is the party whose region the keyring binds the key to."""
+def sign_mou(path: Path | str, key: SigningKey, keyring: Keyring, *, now: datetime | None = None,
+             dry_run: bool = False) -> Signer:
+    """Add the signature of *key*'s side; the side is the party whose region the keyring binds the key to.
+
+    *dry_run*: every check, nothing written (the signer it would add is returned).
+    """
     path = Path(path)
     data = load_mou(path)
     what = f"MoU {data['id']}"
@@ -443,8 +447,9 @@ def sign_mou(path: Path | str, key: SigningKey, keyring: Keyring, *, now: dateti
         if c.role == side:
             raise TrustError("mou.sign.already", id=data["id"], side=side_name(side), code=data[side]["code"],
                              keyid=c.keyid, signer=c.key.signer if c.key else "?")
-    record = make_signature(data, "mou", key, side, entry.signer)
-    write_signatures(path, data, [*(data.get("signatures") or []), record], text=path.read_text(encoding="utf-8"))
+    if not dry_run:
+        record = make_signature(data, "mou", key, side, entry.signer)
+        write_signatures(path, data, [*(data.get("signatures") or []), record], text=path.read_text(encoding="utf-8"))
     return Signer(side, key.keyid, entry.signer, entry.position, entry.region, entry.demo)
 
 
@@ -465,8 +470,8 @@ def _revocable_id(root: Path, given: str) -> str:
 
 
 def revoke_mou(catalog_root: Path | str, mou_id: str, key: SigningKey, keyring: Keyring, *, reason: str,
-               revoked_on: date | None = None, now: datetime | None = None) -> Revocation:
-    """Write ``revocations/<mou-id>.yaml``, signed by *key*'s side."""
+               revoked_on: date | None = None, now: datetime | None = None, dry_run: bool = False) -> Revocation:
+    """Write ``revocations/<mou-id>.yaml``, signed by *key*'s side (*dry_run*: every check, nothing written)."""
     from ksad import yamlio
     from ksad.fsutil import atomic_write
 
@@ -489,8 +494,9 @@ def revoke_mou(catalog_root: Path | str, mou_id: str, key: SigningKey, keyring: 
     when = revoked_on or today(now)
     doc = {"revokes": mou_id, "mou_sha256": content_sha256(data), "side": side,
            "revoked_on": when.isoformat(), "reason": reason.strip()}
-    doc["signatures"] = [make_signature(doc, "revocation", key, side, entry.signer)]
-    atomic_write(out, yamlio.dump(doc))
+    if not dry_run:
+        doc["signatures"] = [make_signature(doc, "revocation", key, side, entry.signer)]
+        atomic_write(out, yamlio.dump(doc))
     return Revocation(mou_id, side, when, doc["reason"], entry.signer, out)
 
 

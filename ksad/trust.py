@@ -282,6 +282,14 @@ def public_key_file(path: Path) -> Path:
     return path.with_suffix(".pub.yaml") if path.suffix == ".key" else path.with_name(path.name + ".pub.yaml")
 
 
+def check_new_key_path(path: Path | str) -> Path:
+    """What ``key generate --dry-run`` checks: *path* is free (a key is never replaced); its public file."""
+    path = Path(path)
+    if path.exists() or path.is_symlink():
+        raise ConflictError("trust.key.exists", file=str(path))
+    return public_key_file(path)
+
+
 def generate_key(path: Path | str, *, region: str, signer: str, position: str = "",
                  passphrase: str | None = None) -> PublicKeyInfo:
     """Create an Ed25519 key: PKCS8 PEM at *path*, mode 0600 from the first byte, never overwritten.

@@ -59,6 +59,11 @@ def test_draft_sign_countersign_verify_list(world, run_ksad, tmp_path):
     mou_file = world.root / "mous" / f"{MOU}.yaml"
     mou_file.write_text(out.stdout)
     data = load_mou(mou_file)
+    as_json = run_ksad(*cat, "mou", "draft", "--pioneer", "32.73", "--partner", "5204", "--app", "e-budgeting>=1,<2",
+                       "--app", "sakip", "--valid-until", (TODAY + timedelta(days=700)).isoformat(),
+                       "--pioneer-number", "119/2026", "--partner-number", "45/2026", "--document", pdf,
+                       "--training", "Pelatihan 3 hari", "--json", check=True)
+    assert json.loads(as_json.stdout)["data"] == yamlio.parse(out.stdout).data
     assert data["id"] == MOU
     assert data["document_sha256"] == hashlib.sha256(pdf.read_bytes()).hexdigest()
     assert data["apps"] == [{"app": "e-budgeting", "versions": ">=1,<2"}, {"app": "sakip", "versions": ">=0"}]
@@ -226,6 +231,59 @@ def test_revoked_mou(world, run_ksad):
     assert verify.returncode == 6 and expected in verify.stderr
     again = run_ksad("--catalog", world.root, "mou", "revoke", MOU, "--key", world.files["bandung"], "--reason", "x")
     assert again.returncode == 9 and "already revoked" in again.stderr
+
+
+def test_dry_runs_of_sign_revoke_and_key_generate_check_everything_and_write_nothing(world, run_ksad, tmp_path,
+                                                                                    ksad_env):
+    cat = ("--catalog", world.root)
+    path = world.write_mou(signers=())
+    before = path.read_bytes()
+    plan = run_ksad(*cat, "mou", "sign", path, "--key", world.files["bandung"], "--dry-run", "--json", check=True)
+    data = json.loads(plan.stdout)["data"]
+    assert (data["id"], data["file"], data["dry_run"], data["missing"]) == (MOU, str(path), True, ["partner"])
+    assert (data["signer"]["side"], data["signer"]["keyid"], data["signer"]["region"]) == (
+        "pioneer", world.key("bandung").keyid, "32.73")
+    said = run_ksad(*cat, "mou", "sign", path, "--key", world.files["bandung"], "--dry-run", check=True)
+    assert "Dry run: would sign MoU" in said.stderr and "nothing was changed" in said.stderr
+    assert path.read_bytes() == before
+    # a dry run refuses what the real command would, with the same message and code
+    real = run_ksad(*cat, "mou", "sign", path, "--key", world.files["tangerang"])
+    dry = run_ksad(*cat, "mou", "sign", path, "--key", world.files["tangerang"], "--dry-run")
+    assert (dry.returncode, dry.stderr) == (real.returncode, real.stderr) and real.returncode == 6
+    assert path.read_bytes() == before
+
+    signed = run_ksad(*cat, "mou", "sign", path, "--key", world.files["bandung"], "--json", check=True)
+    assert json.loads(signed.stdout)["data"]["dry_run"] is False and path.read_bytes() != before
+    last = run_ksad(*cat, "mou", "sign", path, "--key", world.files["sumbawa"], "--dry-run", "--json", check=True)
+    assert json.loads(last.stdout)["data"]["missing"] == []
+
+    world.write_mou()
+    rev = world.root / "revocations" / f"{MOU}.yaml"
+    plan = run_ksad(*cat, "mou", "revoke", MOU, "--key", world.files["sumbawa"], "--reason", "selesai",
+                    "--dry-run", "--json", check=True)
+    data = json.loads(plan.stdout)["data"]
+    assert (data["mou"], data["side"], data["file"], data["dry_run"]) == (MOU, "partner", str(rev), True)
+    assert not rev.exists() and not rev.parent.exists()
+    said = run_ksad(*cat, "mou", "revoke", MOU, "--key", world.files["sumbawa"], "--reason", "selesai", "--dry-run",
+                    env={"KSAD_LANG": "id"}, check=True)
+    assert "Uji coba: MoU" in said.stderr and not rev.exists()
+    run_ksad(*cat, "mou", "revoke", MOU, "--key", world.files["sumbawa"], "--reason", "selesai", check=True)
+    again = run_ksad(*cat, "mou", "revoke", MOU, "--key", world.files["bandung"], "--reason", "x", "--dry-run")
+    assert again.returncode == 9 and "already revoked" in again.stderr
+
+    key = tmp_path / "new.key"
+    plan = run_ksad("key", "generate", "--region", "52.04", "--signer", "Bupati", "--output", key, "--dry-run",
+                    "--json", check=True)
+    data = json.loads(plan.stdout)["data"]
+    assert (data["private_key_file"], data["public_key_file"], data["region"], data["keyid"]) == (
+        str(key), str(tmp_path / "new.pub.yaml"), "52.04", None)
+    assert not key.exists() and not (tmp_path / "new.pub.yaml").exists()
+    default = run_ksad("key", "generate", "--region", "52.04", "--signer", "Bupati", "--dry-run", check=True)
+    assert "Dry run: would write a new private key" in default.stderr and default.stdout == ""
+    assert not list(Path(ksad_env["KSAD_HOME"]).glob("**/*.key"))
+    run_ksad("key", "generate", "--region", "52.04", "--signer", "Bupati", "--output", key, check=True)
+    taken = run_ksad("key", "generate", "--region", "52.04", "--signer", "Bupati", "--output", key, "--dry-run")
+    assert taken.returncode == 9 and str(key) in taken.stderr
 
 
 def test_a_signed_revocation_that_is_deleted_is_not_signed_away(world, run_ksad):

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from ksad.cli import usage
-from ksad.cli.app import State, cli, emit_json, json_option, pass_state
+from ksad.cli.app import State, cli, dry_run_option, emit_json, json_option, pass_state
 from ksad.messages import t
 
 _date = usage.DateTime(formats=["%Y-%m-%d"])
@@ -73,26 +73,37 @@ def key() -> None:
 @click.option("--output", "output", type=usage.Path(dir_okay=False),
               help="Private key file (default: $KSAD_HOME/keys/<code>-<signer>.key).")
 @passphrase_option
+@dry_run_option
 @json_option
 @pass_state
 def generate(state: State, region: str, signer: str, position: str, output: str | None,
-             passphrase_env: str | None, as_json: bool) -> None:
+             passphrase_env: str | None, dry_run: bool, as_json: bool) -> None:
     """Create a key pair. The private key is written with mode 0600 and never printed;
     the public key (and its keyring entry) is printed on stdout."""
     from ksad import yamlio
     from ksad.mou import _slug
     from ksad.region import load_for
-    from ksad.trust import generate_key, public_key_file
+    from ksad.trust import check_new_key_path, generate_key, public_key_file
 
     code = load_for(state.settings).get(region).code
+    passphrase = _passphrase(passphrase_env)
     if output is None:
         keys_dir = state.settings.keys_dir
-        keys_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not dry_run:
+            keys_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         output = str(keys_dir / f"{code.replace('.', '')}-{_slug(signer) or 'key'}.key")
-    info = generate_key(output, region=code, signer=signer, position=position,
-                        passphrase=_passphrase(passphrase_env))
+    if dry_run:
+        public = check_new_key_path(output)
+        if as_json:
+            emit_json({"keyid": None, "public": None, "region": code, "signer": signer, "position": position,
+                       "private_key_file": output, "public_key_file": str(public), "dry_run": True})
+            return
+        state.say(t("key.dry_run", file=output, public=str(public), region=code, signer=signer), style="yellow")
+        return
+    info = generate_key(output, region=code, signer=signer, position=position, passphrase=passphrase)
     if as_json:
-        emit_json({**info.to_json(), "private_key_file": output, "public_key_file": str(public_key_file(Path(output)))})
+        emit_json({**info.to_json(), "private_key_file": output, "public_key_file": str(public_key_file(Path(output))),
+                   "dry_run": False})
         return
     state.say(t("key.written", file=output))
     state.say(t("key.public_written", file=str(public_key_file(Path(output)))))
@@ -150,10 +161,12 @@ def mou() -> None:
 @click.option("--training", help="Training the pioneer provides.")
 @click.option("--support", help="Support contact.")
 @click.option("--id", "mou_id", help="MoU id (default: <pioneer>-<partner>-<pioneer number>).")
+@json_option
 @pass_state
 def draft(state: State, pioneer: str, partner: str, apps: tuple[str, ...], valid_from, valid_until,
           pioneer_number: str, partner_number: str, document: str, pioneer_office: str | None,
-          partner_office: str | None, training: str | None, support: str | None, mou_id: str | None) -> None:
+          partner_office: str | None, training: str | None, support: str | None, mou_id: str | None,
+          as_json: bool) -> None:
     """Write a new, unsigned MoU manifest (YAML) to stdout."""
     from ksad import yamlio
     from ksad.catalog import open_catalog
@@ -168,6 +181,9 @@ def draft(state: State, pioneer: str, partner: str, apps: tuple[str, ...], valid
         pioneer_number=pioneer_number, partner_number=partner_number, document=document,
         pioneer_office=pioneer_office, partner_office=partner_office, training=training, support=support,
         mou_id=mou_id, publisher_of=lambda app: catalog.app(app).publisher_code)
+    if as_json:
+        emit_json(data)
+        return
     click.echo(yamlio.dump(data), nl=False)
 
 
@@ -176,19 +192,30 @@ def draft(state: State, pioneer: str, partner: str, apps: tuple[str, ...], valid
 @click.option("--key", "key_file", required=True, type=usage.Path(dir_okay=False), help="Your private key file.")
 @passphrase_option
 @keyring_option
+@dry_run_option
+@json_option
 @pass_state
-def sign(state: State, file: str, key_file: str, passphrase_env: str | None, keyring_file: str | None) -> None:
+def sign(state: State, file: str, key_file: str, passphrase_env: str | None, keyring_file: str | None,
+         dry_run: bool, as_json: bool) -> None:
     """Sign the MoU in FILE for your side (which side follows from your key's region)."""
     from ksad.mou import check_mou, load_mou, side_name, sign_mou
 
     keyring = _keyring(state, keyring_file)
-    signer = sign_mou(file, _load_key(key_file, passphrase_env), keyring)
+    signer = sign_mou(file, _load_key(key_file, passphrase_env), keyring, dry_run=dry_run)
     data = load_mou(file)
-    state.say(t("mou.signed", id=data["id"], side=side_name(signer.side), region=signer.region,
-                keyid=signer.keyid, signer=signer.signer, file=file))
-    sides = {s.side for s in check_mou(data, keyring).signers}
+    # after a dry run the file lacks this side's signature: count it as if it were there
+    sides = {s.side for s in check_mou(data, keyring).signers} | {signer.side}
     missing = [s for s in ("pioneer", "partner") if s not in sides]
+    if as_json:
+        emit_json({"id": data["id"], "file": file, "signer": signer.to_json(), "missing": missing,
+                   "dry_run": dry_run})
+        return
+    state.say(t("mou.dry_run.sign" if dry_run else "mou.signed", id=data["id"], side=side_name(signer.side),
+                region=signer.region, keyid=signer.keyid, signer=signer.signer, file=file),
+              style="yellow" if dry_run else None)
     state.say(t("mou.signed.waiting", side=side_name(missing[0])) if missing else t("mou.signed.complete"))
+    if dry_run:
+        state.say(t("plan.dry_run"))
 
 
 @mou.command("verify")
@@ -284,17 +311,23 @@ def list_(state: State, region: str | None, show_all: bool, keyring_file: str | 
 @click.option("--date", "revoked_on", type=_date, help="First day the MoU no longer holds (default: today).")
 @passphrase_option
 @keyring_option
+@dry_run_option
+@json_option
 @pass_state
 def revoke(state: State, mou_id: str, key_file: str, reason: str, revoked_on, passphrase_env: str | None,
-           keyring_file: str | None) -> None:
+           keyring_file: str | None, dry_run: bool, as_json: bool) -> None:
     """Revoke MOU_ID (or its file in the catalog's mous/) in the catalog, signed by your side (pioneer or partner)."""
     from ksad.mou import revoke_mou, side_name
 
     rev = revoke_mou(state.settings.catalog, mou_id, _load_key(key_file, passphrase_env),
                      _keyring(state, keyring_file), reason=reason,
-                     revoked_on=revoked_on.date() if revoked_on else None)
-    state.say(t("mou.revoked_written", id=rev.mou, date=rev.revoked_on.isoformat(), side=side_name(rev.side),
-                file=str(rev.file)))
+                     revoked_on=revoked_on.date() if revoked_on else None, dry_run=dry_run)
+    if as_json:
+        emit_json({**rev.to_json(), "dry_run": dry_run})
+        return
+    state.say(t("mou.dry_run.revoke" if dry_run else "mou.revoked_written", id=rev.mou,
+                date=rev.revoked_on.isoformat(), side=side_name(rev.side), file=str(rev.file)),
+              style="yellow" if dry_run else None)
 
 
 def _render_mou(state: State, r) -> None:
