@@ -703,6 +703,8 @@ class InstanceStatus:
     public_url: str | None
     target: str
     services: list[dict]
+    update: str | None = None  # the newest release the catalog and an MoU allow here, when newer than version
+    update_error: str | None = None  # why updates could not be looked up (then update is None)
 
     def to_json(self) -> dict:
         return dict(self.__dict__)
@@ -762,6 +764,41 @@ def status(settings: Settings, target_name: str | None = None) -> list[InstanceS
                                   health, labels.get("ksad.url") or None, labels.get("ksad.public_url") or None,
                                   target.name, sorted(services, key=lambda s: s["service"])))
     return sorted(out, key=lambda r: (r.app, r.name))
+
+
+def with_updates(settings: Settings, rows: list[InstanceStatus]) -> list[InstanceStatus]:
+    """*rows* with the release each could be upgraded to, as ``ksad upgrade`` would choose it.
+
+    Looked up offline in the catalog in use, for the identity pack's region; nothing is
+    recorded (a look is not an adoption of the catalog). When the catalog cannot be trusted
+    or there is no identity pack, every row says why instead: status itself still works.
+    """
+    if not rows:
+        return rows
+    from ksad.errors import KsadError
+
+    try:
+        from ksad.catalog import open_catalog
+        from ksad.gate import Gate
+        from ksad.identity import load_identity
+        from ksad.versions import parse_version
+
+        region = load_identity(settings).region_code
+        gate = Gate(settings, record=False)
+        catalog = open_catalog(settings.catalog, cache_dir=settings.cache_dir)
+    except KsadError as exc:
+        return [dataclasses.replace(r, update_error=exc.message) for r in rows]
+    out = []
+    for r in rows:
+        newer = None
+        try:
+            wanted = gate.newest_allowed(catalog.app(r.app), region, None)
+            if parse_version(wanted) > parse_version(r.version):
+                newer = wanted
+        except KsadError:
+            pass  # no longer in the catalog, or no MoU grants it now: nothing to upgrade to
+        out.append(dataclasses.replace(r, update=newer))
+    return out
 
 
 def _find_instance(engine, app_or_name: str, target: str) -> list[dict]:

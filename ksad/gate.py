@@ -30,11 +30,11 @@ class Clearance:
 class Gate:
     """Verifies the catalog once per command; then answers per (app, version)."""
 
-    def __init__(self, settings) -> None:
+    def __init__(self, settings, *, record: bool = True) -> None:
         from ksad.trust import trust_state_dir, verify_snapshot
 
         self.settings = settings
-        self.snapshot = verify_snapshot(settings.catalog, trust_state_dir(settings))
+        self.snapshot = verify_snapshot(settings.catalog, trust_state_dir(settings), record=record)
 
     def clear(self, app, version: str, region: str) -> Clearance:
         from ksad.mou import find_grant

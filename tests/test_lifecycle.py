@@ -325,11 +325,27 @@ def test_upgrade_all_moves_every_app_of_the_catalog(tmp_path, run_ksad, app_name
     for app_id, name in zip(("uji-semua-a", "uji-semua-b"), names):
         run_ksad("install", app_id, "--name", name, env=env, check=True, timeout=300)
         builder.add_release(app_id, "1.1.0", two_service())
+    # status names the release an upgrade would bring, before anyone runs one
+    rows = {r["name"]: r for r in data(run_ksad("status", "--json", env=env, check=True))}
+    assert {n: (rows[n]["version"], rows[n]["update"], rows[n]["update_error"]) for n in names} == {
+        n: ("1.0.0", "1.1.0", None) for n in names}
+    shown = run_ksad("status", env=env, check=True)
+    assert "Update" in shown.stderr and "1.1.0" in shown.stderr and "ksad upgrade --all" in shown.stderr
+
     results = data(run_ksad("upgrade", "--all", "--json", env=env, check=True, timeout=600))
     ours = {r["name"]: r for r in results if r["name"] in names}
     assert {n: (r["version"], r["applied"]) for n, r in ours.items()} == {n: ("1.1.0", True) for n in names}
     rows = {r["name"]: r for r in data(run_ksad("status", "--json", env=env, check=True))}
     assert all(rows[n]["version"] == "1.1.0" and rows[n]["health"] == "healthy" for n in names)
+    assert [rows[n]["update"] for n in names] == [None, None]
+
+    # a catalog that fails its trust check leaves status working, and says why updates are unknown
+    entry = builder.catalog / "apps" / "uji-semua-a.yaml"
+    entry.write_text(entry.read_text() + "# edited\n")
+    tampered = run_ksad("status", env=env, check=True)
+    assert "Updates could not be looked up:" in tampered.stderr and "apps/uji-semua-a.yaml" in tampered.stderr
+    rows = {r["name"]: r for r in data(run_ksad("status", "--json", env=env, check=True))}
+    assert rows[names[0]]["health"] == "healthy" and "apps/uji-semua-a.yaml" in rows[names[0]]["update_error"]
 
 
 # --- a re-install onto the data an uninstall kept ----------------------------------------------

@@ -118,8 +118,9 @@ def install(state: State, app_id: str, name, meaning, name_language, version, se
 def status(state: State, as_json: bool) -> None:
     """Every app on the target: local name, app, version, health, URL."""
     from ksad.deploy import status as do_status
+    from ksad.deploy import with_updates
 
-    rows = do_status(state.settings, state.settings.target)
+    rows = with_updates(state.settings, do_status(state.settings, state.settings.target))
     if as_json:
         emit_json([r.to_json() for r in rows])
         return
@@ -129,14 +130,19 @@ def status(state: State, as_json: bool) -> None:
     from rich.table import Table
 
     table = Table(title=t("status.title", target=rows[0].target), title_justify="left")
-    for key in ("col.name", "col.app", "col.version", "col.revision", "col.health", "col.url"):
+    for key in ("col.name", "col.app", "col.version", "col.revision", "col.health", "col.url", "col.update"):
         table.add_column(t(key))
     colours = {"healthy": "green", "running": "green", "completed": "green", "starting": "yellow"}
     for r in rows:
         word = t(f"state.{r.health}") if f"state.{r.health}" in MESSAGES else r.health  # "dead", "removing"...
         table.add_row(r.name, r.app, r.version, str(r.revision),
-                      f"[{colours.get(r.health, 'red')}]{word}[/]", r.url or "-")
+                      f"[{colours.get(r.health, 'red')}]{word}[/]", r.url or "-",
+                      f"[yellow]{r.update}[/]" if r.update else ("?" if r.update_error else "-"))
     state.console.print(table)
+    if rows[0].update_error:
+        state.say(t("status.updates_unknown", problem=rows[0].update_error), style="yellow")
+    elif any(r.update for r in rows):
+        state.say(t("status.updates_hint"))
 
 
 def _tail_value(_ctx: click.Context, _param, value: str) -> int | str:
