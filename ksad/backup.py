@@ -409,17 +409,42 @@ def _work_dir(output: Path, clean: bool) -> Iterator[Path]:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def backup(settings: Settings, app_or_name: str, output: Path, *, target_name: str | None = None,
+def default_output(settings: Settings, app_or_name: str, target_name: str | None = None) -> Path:
+    """``$KSAD_HOME/backups/<slug>-<UTC time>.tar``: one file per backup, never an older one replaced.
+
+    The directory is made owner-only (an archive holds the app's secrets), also by a dry run,
+    which then checks that a backup could be written there.
+    """
+    from ksad.deploy import pick_instance
+    from ksad.engine import connect
+    from ksad.fsutil import writing
+    from ksad.targets import resolve_target
+
+    target = resolve_target(settings, target_name)
+    slug = pick_instance(connect(target.name, target.url).managed_containers(), app_or_name, target.name)["ksad.slug"]
+    with writing(settings.backups_dir):
+        settings.backups_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    stem = f"{slug}-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}"
+    path, n = settings.backups_dir / f"{stem}.tar", 1
+    while os.path.lexists(path):  # a second backup within the same second
+        n += 1
+        path = settings.backups_dir / f"{stem}-{n}.tar"
+    return path
+
+
+def backup(settings: Settings, app_or_name: str, output: Path | None, *, target_name: str | None = None,
            dry_run: bool = False, force: bool = False, reporter=None) -> BackupResult:
     """Archive an installed app: its data volumes (read while its writers are paused), identity, answers, secrets.
 
     An existing *output* is refused (ConflictError) unless *force*: it may be anything, an older backup
-    or the only copy of something else.
+    or the only copy of something else. Without *output*: :func:`default_output`.
     """
     from ksad.deploy import NullReporter
 
     reporter = reporter or NullReporter()
     started = time.monotonic()
+    if output is None:
+        output = default_output(settings, app_or_name, target_name)
     output = _check_output(Path(output), force)
     # The working directory is made first, also for a dry run: an output directory that cannot be
     # written is reported before the engine is asked anything or the app is paused.

@@ -2022,6 +2022,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     # --- backup and restore (ksad/backup.py, ksad/cli/backup.py) ---
     "backup.output_is_dir": {"en": "{path} is a directory; give the name of the archive file to write.",
                              "id": "{path} adalah direktori; berikan nama berkas arsip yang akan ditulis."},
+    "backup.which": {"en": "Name one app to back up, or use --all for every app on the target.",
+                     "id": "Sebutkan satu aplikasi untuk dicadangkan, atau pakai --all untuk semua aplikasi di target."},
+    "backup.all_output": {"en": "--output names one file, and --all writes one archive per app: they go to {dir}.",
+                          "id": "--output menyebut satu berkas, sedangkan --all menulis satu arsip per aplikasi: semuanya masuk ke {dir}."},
+    "backup.all_output.hint": {"en": "Leave --output out, or back up one app at a time with --output.",
+                               "id": "Hilangkan --output, atau cadangkan satu aplikasi demi satu dengan --output."},
     "backup.output_no_dir": {"en": "Cannot write {path}: the directory {dir} does not exist.",
                              "id": "Tidak dapat menulis {path}: direktori {dir} tidak ada."},
     "logs.tail_invalid": {"en": "'{value}' is neither a number of lines (0 or more) nor 'all'.",

@@ -105,6 +105,11 @@ class Settings:
         return self.home / "keys"
 
     @property
+    def backups_dir(self) -> Path:
+        """Where ``ksad backup`` writes when no --output is given (owner-only: archives hold secrets)."""
+        return self.home / "backups"
+
+    @property
     def catalogs_dir(self) -> Path:
         """Remote catalogs cloned by ``ksad catalog add``, one directory per name."""
         return self.home / CATALOGS_DIR

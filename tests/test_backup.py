@@ -73,6 +73,33 @@ def installed(env, run_ksad, docker_engine, app_name, tmp_path, ksad_cleanup):
             "page": get(url), "checksum": data_checksum(docker_engine, slug)}
 
 
+def test_backup_without_output_goes_to_the_home_and_all_backs_up_every_app(installed, env, run_ksad, ksad_env):
+    backups = Path(ksad_env["KSAD_HOME"]) / "backups"
+    first = json_data(run_ksad("backup", installed["name"], "--json", env=env, check=True))
+    again = json_data(run_ksad("backup", installed["name"], "--json", env=env, check=True))
+    for made in (first, again):
+        path = Path(made["output"])
+        assert path.parent == backups and path.name.startswith(f"{installed['slug']}-2") and path.suffix == ".tar"
+        assert path.stat().st_mode & 0o777 == 0o600
+    assert first["output"] != again["output"]  # never an older backup replaced, even within one second
+    assert backups.stat().st_mode & 0o777 == 0o700
+
+    both = run_ksad("backup", installed["name"], "--all", env=env, check=3)
+    assert "or use --all" in both.stderr
+    named = run_ksad("backup", "--all", "--output", backups / "x.tar", env=env, check=3)
+    assert str(backups) in named.stderr and not (backups / "x.tar").exists()
+
+    # every app on the target (on a shared test engine, other sessions' too): each to its own archive,
+    # one refused does not stop the rest, and the exit code is the first refusal's
+    proc = run_ksad("backup", "--all", "--json", env=env, timeout=600)
+    rows = json_data(proc)
+    mine = [r for r in rows if r.get("slug") == installed["slug"]]
+    assert len(mine) == 1 and Path(mine[0]["output"]).parent == backups and Path(mine[0]["output"]).is_file()
+    refused = [r for r in rows if "error" in r]
+    assert proc.returncode == (refused[0]["error"]["exit_code"] if refused else 0)
+    assert len(list(backups.glob(f"{installed['slug']}-*.tar"))) == 3
+
+
 def test_backup_purge_restore_brings_back_the_same_page_and_data(installed, env, run_ksad, docker_engine):
     archive, slug, name = installed["archive"], installed["slug"], installed["name"]
     assert archive.stat().st_mode & 0o777 == 0o600

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import infra
-from catalog_factory import CatalogBuilder, lifecycle_catalog, migrating, two_service, volume_files, volume_text
+from catalog_factory import HEALTH_NEVER, CatalogBuilder, lifecycle_catalog, migrating, two_service, volume_files, volume_text
 from helpers import INIT, add_record, get
 from helpers import json_data as data
 
@@ -317,14 +317,16 @@ def test_identity_answers_and_secrets_survive_upgrade_and_rollback(tmp_path, run
 
 def test_upgrade_all_moves_every_app_of_the_catalog(tmp_path, run_ksad, app_name, ksad_cleanup):
     builder = CatalogBuilder(tmp_path / "cat")
-    for app_id in ("uji-semua-a", "uji-semua-b"):
+    for app_id in ("uji-semua-a", "uji-semua-b", "uji-semua-c"):
         builder.add_release(app_id, "1.0.0", two_service())
     env = {"KSAD_CATALOG": str(builder.catalog)}
     run_ksad(*INIT, env=env, check=True)
     names = [app_name("Semua A"), app_name("Semua B")]
-    for app_id, name in zip(("uji-semua-a", "uji-semua-b"), names):
+    failing = app_name("Semua C")
+    for app_id, name in zip(("uji-semua-a", "uji-semua-b", "uji-semua-c"), [*names, failing]):
         run_ksad("install", app_id, "--name", name, env=env, check=True, timeout=300)
-        builder.add_release(app_id, "1.1.0", two_service())
+        builder.add_release(app_id, "1.1.0", two_service(web_health=HEALTH_NEVER, retries=2) if name == failing
+                            else two_service())
     # status names the release an upgrade would bring, before anyone runs one
     rows = {r["name"]: r for r in data(run_ksad("status", "--json", env=env, check=True))}
     assert {n: (rows[n]["version"], rows[n]["update"], rows[n]["update_error"]) for n in names} == {
@@ -332,9 +334,15 @@ def test_upgrade_all_moves_every_app_of_the_catalog(tmp_path, run_ksad, app_name
     shown = run_ksad("status", env=env, check=True)
     assert "Update" in shown.stderr and "1.1.0" in shown.stderr and "ksad upgrade --all" in shown.stderr
 
-    results = data(run_ksad("upgrade", "--all", "--json", env=env, check=True, timeout=600))
-    ours = {r["name"]: r for r in results if r["name"] in names}
+    # the app whose new release never gets healthy is put back; it does not stop the others' upgrades
+    proc = run_ksad("upgrade", "--all", "--json", "--timeout", "20", env=env, check=8, timeout=600)
+    results = data(proc)
+    slug_of = {r["name"]: r["slug"] for r in rows.values()}
+    refused = [r for r in results if "error" in r]
+    assert [r["name"] for r in refused] == [failing] and refused[0]["error"]["exit_code"] == 8
+    ours = {r["name"]: r for r in results if r.get("name") in names}
     assert {n: (r["version"], r["applied"]) for n, r in ours.items()} == {n: ("1.1.0", True) for n in names}
+    assert status_of(run_ksad, env, slug_of[failing])["version"] == "1.0.0"
     rows = {r["name"]: r for r in data(run_ksad("status", "--json", env=env, check=True))}
     assert all(rows[n]["version"] == "1.1.0" and rows[n]["health"] == "healthy" for n in names)
     assert [rows[n]["update"] for n in names] == [None, None]

@@ -6,7 +6,7 @@ import contextlib
 import json
 import os
 import sys
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import click
 
@@ -54,6 +54,34 @@ def emit_json(data: Any) -> None:
     """Machine output on stdout: a versioned envelope around *data*."""
     json.dump({"ksad": JSON_SCHEMA_VERSION, "data": data}, sys.stdout, ensure_ascii=False, indent=2, default=str)
     sys.stdout.write("\n")
+
+
+def for_each(state: State, names: list[str], run: Callable[[str], Any], render: Callable[[Any], None],
+             as_json: bool, shown: dict[str, str] | None = None) -> None:
+    """``run(name)`` for every name, rendered as it finishes: one refused does not stop the others.
+
+    JSON: a list, a refused one as ``{name, error}`` (*shown* maps a name to the one users know).
+    The exit code is the first refusal's.
+    """
+    rows, failed = [], []
+    for name in names:
+        try:
+            result = run(name)
+        except KsadError as exc:
+            failed.append(exc)
+            rows.append({"name": (shown or {}).get(name, name), "error": exc.to_json()})
+            if not as_json:
+                state.say(f"{t('error.prefix')}: {exc.message}", style="red")
+                if exc.hint:
+                    state.say(f"{t('hint.prefix')}: {exc.hint}")
+            continue
+        rows.append(result.to_json())
+        if not as_json:
+            render(result)
+    if as_json:
+        emit_json(rows)
+    if failed:
+        raise click.exceptions.Exit(failed[0].exit_code)
 
 
 def _set_target(ctx: click.Context, _param, value: str | None) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 
 from ksad.cli import usage
-from ksad.cli.app import State, allow_option, cli, dry_run_option, emit_json, json_option, pass_state, target_option
+from ksad.cli.app import (State, allow_option, cli, dry_run_option, emit_json, for_each, json_option, pass_state,
+                          target_option)
 from ksad.cli.deploy import ConsoleReporter, _render_plan
 from ksad.messages import t
 
@@ -20,26 +21,48 @@ def _size(n: int) -> str:
 
 
 @cli.command()
-@click.argument("app_id", metavar="APP")
-@click.option("--output", "-o", required=True, type=usage.Path(dir_okay=False),
-              help="Archive file to write; an existing one is refused unless --force.")
+@click.argument("app_id", metavar="APP", required=False)
+@click.option("--all", "all_", is_flag=True, help="Back up every app on the target, each to its own archive.")
+@click.option("--output", "-o", type=usage.Path(dir_okay=False),
+              help="Archive file to write (default: $KSAD_HOME/backups/<name>-<UTC time>.tar); "
+                   "an existing one is refused unless --force.")
 @click.option("--force", is_flag=True, help="Replace the --output file if it exists (a regular file only).")
 @dry_run_option
 @json_option
 @target_option
 @pass_state
-def backup(state: State, app_id: str, output: str, force: bool, dry_run: bool, as_json: bool) -> None:
+def backup(state: State, app_id: str | None, all_: bool, output: str | None, force: bool, dry_run: bool,
+           as_json: bool) -> None:
     """Save an app's data, identity pack, name, answers and secrets to one checksummed archive."""
     from pathlib import Path
 
     from ksad.backup import backup as do_backup
+    from ksad.errors import InputError
 
+    if bool(app_id) == all_:
+        raise InputError("backup.which")
+    if all_ and output:
+        raise InputError("backup.all_output", dir=str(state.settings.backups_dir))
     with ConsoleReporter(state, quiet=as_json) as reporter:
-        result = do_backup(state.settings, app_id, Path(output), target_name=state.settings.target,
-                           dry_run=dry_run, force=force, reporter=reporter)
-    if as_json:
-        emit_json(result.to_json())
-        return
+        def run(name: str):
+            return do_backup(state.settings, name, Path(output) if output else None, target_name=state.settings.target,
+                             dry_run=dry_run, force=force, reporter=reporter)
+
+        if not all_:
+            result = run(app_id)
+            emit_json(result.to_json()) if as_json else _say_backup(state, result, dry_run)
+            return
+        from ksad.deploy import status
+
+        # every app on the target, whichever catalog it came from: a backup needs no catalog entry
+        rows = status(state.settings, state.settings.target)
+        if not rows and not as_json:
+            state.say(t("status.empty"))
+        for_each(state, [r.slug for r in rows], run, lambda result: _say_backup(state, result, dry_run), as_json,
+                 {r.slug: r.name for r in rows})
+
+
+def _say_backup(state: State, result, dry_run: bool) -> None:
     if dry_run:
         state.say(t("backup.plan", name=result.name, app=result.app, version=result.version,
                     revision=result.revision, target=result.target, file=result.output))

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ksad.cli import usage
-from ksad.cli.app import State, cli, dry_run_option, emit_json, json_option, pass_state
+from ksad.cli.app import State, cli, dry_run_option, emit_json, for_each, json_option, pass_state
 from ksad.cli.trust import passphrase_option
 from ksad.messages import current_language, t
 
@@ -238,7 +238,6 @@ def update(state: State, name: str | None, dry_run: bool, as_json: bool) -> None
     """Fetch the newest commit of NAME (default: every remote catalog). It is checked in a copy
     beside the catalog and replaces it only if it passes; a refused, older or expired catalog
     leaves it exactly as it was."""
-    from ksad.errors import KsadError
     from ksad.remote import registry, update_remote
 
     if name is not None:
@@ -248,25 +247,9 @@ def update(state: State, name: str | None, dry_run: bool, as_json: bool) -> None
     names = [r.name for r in registry(state.settings).remotes()]
     if not names and not as_json:
         state.say(t("remote.none"))
-    rows, failed = [], []
-    for each in names:  # one catalog refused or unreachable does not keep the others old
-        try:
-            result = update_remote(state.settings, each, dry_run=dry_run)
-        except KsadError as exc:
-            failed.append(exc)
-            rows.append({"name": each, "error": exc.to_json()})
-            if not as_json:
-                state.say(f"{t('error.prefix')}: {exc.message}", style="red")
-                if exc.hint:
-                    state.say(f"{t('hint.prefix')}: {exc.hint}")
-            continue
-        rows.append(result.to_json())
-        if not as_json:
-            _say_update(state, result)
-    if as_json:
-        emit_json(rows)
-    if failed:
-        raise click.exceptions.Exit(failed[0].exit_code)
+    # one catalog refused or unreachable does not keep the others old
+    for_each(state, names, lambda each: update_remote(state.settings, each, dry_run=dry_run),
+             lambda result: _say_update(state, result), as_json)
 
 
 @catalog.command("remotes")

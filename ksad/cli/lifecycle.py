@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ksad.cli import usage
-from ksad.cli.app import State, cli, dry_run_option, emit_json, json_option, pass_state, target_option
+from ksad.cli.app import State, cli, dry_run_option, emit_json, for_each, json_option, pass_state, target_option
 from ksad.cli.deploy import ConsoleReporter, _parse_sets, _render_plan
 from ksad.messages import t
 
@@ -49,22 +49,21 @@ def upgrade(state: State, app_id: str | None, all_: bool, version, sets, timeout
         known = {a.id for a in open_catalog(state.settings.catalog, cache_dir=state.settings.cache_dir).apps()}
         rows = do_status(state.settings, state.settings.target)
         names = [r.slug for r in rows if r.app in known]
+        shown = {r.slug: r.name for r in rows}
         for r in rows:
             if r.app not in known and not as_json:
                 state.say(t("upgrade.skipped", name=r.name, app=r.app))
-    else:
-        names = [app_id]
-    results = []
     with ConsoleReporter(state, quiet=as_json) as reporter:
-        for name in names:
-            result = do_upgrade(state.settings, name, version=version, sets=_parse_sets(sets),
-                                target_name=state.settings.target, timeout=timeout, dry_run=dry_run,
-                                reporter=reporter)
-            results.append(result)
-            if not as_json:
-                _report(state, result, "upgrade.done", dry_run)
-    if as_json:
-        emit_json([r.to_json() for r in results] if all_ else results[0].to_json())
+        def run(name: str):
+            return do_upgrade(state.settings, name, version=version, sets=_parse_sets(sets),
+                              target_name=state.settings.target, timeout=timeout, dry_run=dry_run, reporter=reporter)
+
+        if not all_:
+            result = run(app_id)
+            emit_json(result.to_json()) if as_json else _report(state, result, "upgrade.done", dry_run)
+            return
+        # a failed upgrade is undone for its app alone: the others are still upgraded, as YunoHost does
+        for_each(state, names, run, lambda result: _report(state, result, "upgrade.done", dry_run), as_json, shown)
 
 
 @cli.command()
