@@ -1643,6 +1643,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Key {keyid} ({signer}) belongs to region {region}, which is neither the pioneer ({pioneer}) nor the partner ({partner}) of MoU {id}.",
         "id": "Kunci {keyid} ({signer}) milik daerah {region}, yang bukan daerah perintis ({pioneer}) maupun daerah mitra ({partner}) dalam MoU {id}.",
     },
+    "mou.sign.wrong_role": {
+        "en": "Key {keyid} ({signer}) of region {region} may not sign or revoke MoU {id}: it lacks the 'region' role in the keyring (a snapshot key only signs the catalog's snapshot).",
+        "id": "Kunci {keyid} ({signer}) dari daerah {region} tidak boleh menandatangani atau mencabut MoU {id}: kunci itu tidak memiliki peran 'region' di keyring (kunci snapshot hanya menandatangani snapshot katalog).",
+    },
+    "mou.sign.wrong_role.hint": {
+        "en": "Use the key of your region's official, which the keyring lists with the 'region' role.",
+        "id": "Gunakan kunci pejabat daerah Anda, yang tercantum di keyring dengan peran 'region'.",
+    },
     "mou.sign.already": {
         "en": "The {side} ({code}) has already signed MoU {id} (key {keyid}, {signer}); each side signs once.",
         "id": "Pihak {side} ({code}) sudah menandatangani MoU {id} (kunci {keyid}, {signer}); setiap pihak menandatangani satu kali.",
@@ -1659,7 +1667,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "MoU {id}: the revocation {file} is not validly signed by either party ({detail}).",
         "id": "MoU {id}: pencabutan {file} tidak ditandatangani secara sah oleh salah satu pihak ({detail}).",
     },
+    "mou.revocation_invalid.hint": {
+        "en": "The MoU grants nothing while {file} is in the catalog: tell the catalog's maintainers. Only an official of the pioneer or the partner revokes an MoU, with their region's key: ksad mou revoke {id} --key KEYFILE --reason TEXT",
+        "id": "MoU ini tidak memberikan apa pun selama {file} ada di katalog: beri tahu pengelola katalog. Hanya pejabat daerah perintis atau daerah mitra yang mencabut MoU, dengan kunci daerahnya: ksad mou revoke {id} --key BERKASKUNCI --reason ALASAN",
+    },
     "mou.revocation_unsigned": {"en": "no signature", "id": "tanpa tanda tangan"},
+    "mou.revocation_wrong_role": {
+        "en": "key {keyid} ({signer}) lacks the 'region' role in the keyring, so it cannot revoke for the {side} ({code})",
+        "id": "kunci {keyid} ({signer}) tidak memiliki peran 'region' di keyring, jadi tidak dapat mencabut atas nama {side} ({code})",
+    },
+    "mou.revocation_wrong_region": {
+        "en": "key {keyid} ({signer}) belongs to region {region}, not to the {side} ({code})",
+        "id": "kunci {keyid} ({signer}) milik daerah {region}, bukan milik {side} ({code})",
+    },
     "mou.no_pair": {
         "en": "No MoU between the publisher {publisher} and region {partner} grants {app} (catalog {catalog}).",
         "id": "Tidak ada MoU antara penerbit {publisher} dan daerah {partner} yang memberikan {app} (katalog {catalog}).",
@@ -1727,6 +1747,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "mou.wrong_side": {
         "en": "MoU {id}: key {keyid} ({signer}) belongs to region {region}, so it cannot sign as the {side} ({code}).",
         "id": "MoU {id}: kunci {keyid} ({signer}) milik daerah {region}, jadi tidak dapat menandatangani sebagai {side} ({code}).",
+    },
+    "mou.wrong_role": {
+        "en": "MoU {id}: key {keyid} ({signer}) lacks the 'region' role in the keyring, so it cannot sign as the {side} ({code}).",
+        "id": "MoU {id}: kunci {keyid} ({signer}) tidak memiliki peran 'region' di keyring, jadi tidak dapat menandatangani sebagai {side} ({code}).",
     },
     # CLI (ksad key / ksad mou)
     "key.written": {

@@ -34,8 +34,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, NamedTuple
 
 from ksad.errors import ConflictError, InputError, NotFoundError, TrustError
-from ksad.trust import (Keyring, SigningKey, as_date, canonical_bytes, check_signatures, content_sha256,
-                        make_signature, today, write_signatures)
+from ksad.trust import (KeyEntry, Keyring, SigCheck, SigningKey, as_date, canonical_bytes, check_signatures,
+                        content_sha256, make_signature, today, write_signatures)
 
 if TYPE_CHECKING:
     from ksad.workers import Forked
@@ -415,8 +415,15 @@ def draft_mou(*, regions, pioneer: str, partner: str, apps: Iterable[str], valid
 # --- signing and revoking -----------------------------------------------------------------
 
 
-def _side_of(data: dict, region: str) -> str | None:
-    return next((s for s in SIDES if data[s]["code"] == region), None)
+def _side_for(data: dict, entry: KeyEntry) -> str:
+    """The side of MoU *data* whose official *entry* is (:meth:`KeyEntry.signs_for`); TrustError if none."""
+    side = next((s for s in SIDES if entry.signs_for(data[s]["code"])), None)
+    if side is not None:
+        return side
+    fields = dict(keyid=entry.keyid, signer=entry.signer, region=entry.region, id=data["id"])
+    if any(data[s]["code"] == entry.region for s in SIDES):
+        raise TrustError("mou.sign.wrong_role", **fields)
+    raise TrustError("mou.sign.not_party", pioneer=data["pioneer"]["code"], partner=data["partner"]["code"], **fields)
 
 
 def _usable_key(key: SigningKey, keyring: Keyring, what: str, now: datetime | None):
@@ -437,10 +444,7 @@ def sign_mou(path: Path | str, key: SigningKey, keyring: Keyring, *, now: dateti
     data = load_mou(path)
     what = f"MoU {data['id']}"
     entry = _usable_key(key, keyring, what, now)
-    side = _side_of(data, entry.region) if "region" in entry.roles else None
-    if side is None:
-        raise TrustError("mou.sign.not_party", keyid=key.keyid, signer=entry.signer, region=entry.region,
-                         id=data["id"], pioneer=data["pioneer"]["code"], partner=data["partner"]["code"])
+    side = _side_for(data, entry)
     for c in check_signatures(data, "mou", keyring, what=what, now=now):
         if c.key is not None and not c.verified:
             raise c.problem  # the text changed after the other side signed: countersigning would not help
@@ -482,10 +486,7 @@ def revoke_mou(catalog_root: Path | str, mou_id: str, key: SigningKey, keyring: 
         raise NotFoundError("mou.unknown", id=mou_id, catalog=str(root))
     data = load_mou(path)
     entry = _usable_key(key, keyring, f"MoU {mou_id}", now)
-    side = _side_of(data, entry.region) if "region" in entry.roles else None
-    if side is None:
-        raise TrustError("mou.sign.not_party", keyid=key.keyid, signer=entry.signer, region=entry.region,
-                         id=mou_id, pioneer=data["pioneer"]["code"], partner=data["partner"]["code"])
+    side = _side_for(data, entry)
     if not reason.strip():
         raise InputError("mou.revoke.reason_missing")
     out = root / REVOCATION_DIR / f"{mou_id}.yaml"
@@ -513,13 +514,23 @@ def _revocation(data: dict, entries: list[tuple[Path, dict]], keyring: Keyring,
         side = rev["side"]
         checks = check_signatures(rev, "revocation", keyring, what=str(path), now=now)
         # Key expiry or revocation is ignored on purpose (see the module docstring).
-        good = [c for c in checks if c.verified and c.key.region == data[side]["code"]]
+        code = data[side]["code"]
+        good = [c for c in checks if c.verified and c.key.signs_for(code)]
         if not good:
-            bad = next((c.problem for c in checks if c.problem is not None), None)
-            detail = bad.message if bad else t("mou.revocation_unsigned")
+            detail = _why_not_revoking(checks[0], side, code) if checks else t("mou.revocation_unsigned")
             return None, TrustError("mou.revocation_invalid", id=data["id"], file=str(path), detail=detail)
         found.append(Revocation(data["id"], side, as_date(rev["revoked_on"]), rev["reason"], good[0].key.signer, path))
     return (min(found, key=lambda r: r.revoked_on) if found else None), None
+
+
+def _why_not_revoking(c: SigCheck, side: str, code: str) -> str:
+    """Why the signature *c* on a revocation does not speak for *side* (region *code*)."""
+    from ksad.messages import t
+
+    if not c.verified:
+        return c.problem.message
+    fields = dict(keyid=c.keyid, signer=c.key.signer, region=c.key.region, side=side_name(side), code=code)
+    return t("mou.revocation_wrong_role" if c.key.region == code else "mou.revocation_wrong_region", **fields)
 
 
 def check_mou(data: dict, keyring: Keyring, revocations: dict[str, list[tuple[Path, dict]]] | None = None, *,
@@ -565,10 +576,11 @@ def check_mou(data: dict, keyring: Keyring, revocations: dict[str, list[tuple[Pa
     for c in checks:
         if c.problem is not None:
             return status(c.problem, KEYS)
-        if c.role not in SIDES or c.key.region != data[c.role]["code"] or "region" not in c.key.roles:
-            return status(TrustError("mou.wrong_side", id=mid, keyid=c.keyid, signer=c.key.signer,
-                                     region=c.key.region, side=side_name(c.role) if c.role in SIDES else c.role,
-                                     code=data[c.role]["code"] if c.role in SIDES else "?"), KEYS)
+        code = data[c.role]["code"] if c.role in SIDES else "?"
+        if not c.key.signs_for(code):
+            return status(TrustError("mou.wrong_role" if c.key.region == code else "mou.wrong_side", id=mid,
+                                     keyid=c.keyid, signer=c.key.signer, region=c.key.region,
+                                     side=side_name(c.role) if c.role in SIDES else c.role, code=code), KEYS)
     counts = Counter(c.role for c in checks)
     for side in SIDES:
         if counts[side] > 1:

@@ -581,6 +581,14 @@ class KeyEntry(NamedTuple):
             return TrustError("trust.key.expired", date=self.valid_until.isoformat(), **fields)
         return None
 
+    def signs_for(self, region: str) -> bool:
+        """Whether this key may sign as *region* (an app's publisher, a side of an MoU or its revocation).
+
+        The keyring's region of a snapshot-only key names who holds it, not a mandate: the
+        maintainer who re-signs the catalog's file hashes must not thereby speak for the region.
+        """
+        return self.region == region and "region" in self.roles
+
     def to_json(self) -> dict:
         return {"keyid": self.keyid, "region": self.region, "signer": self.signer, "position": self.position,
                 "valid_from": self.valid_from.isoformat(), "valid_until": self.valid_until.isoformat(),
@@ -868,7 +876,7 @@ def verify_app_entry(data: dict, keyring: Keyring, *, now: datetime | None = Non
     what = what or f"app {data.get('id', '?')}"
     checks = check_signatures(data, "app", keyring, what=what, now=now)
     for c in checks:
-        if c.problem is None and c.key.region == region and "region" in c.key.roles:
+        if c.problem is None and c.key.signs_for(region):
             return c.key
     if not checks:
         raise TrustError("trust.app.unsigned", what=what, region=region)

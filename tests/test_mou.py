@@ -16,7 +16,7 @@ import pytest
 from ksad import yamlio
 from ksad.errors import TrustError
 from ksad.mou import check_mou, find_grant, load_mou, load_revocations, revoke_mou, sign_mou, verify_mou
-from ksad.trust import KEYRING_FILE, load_keyring
+from ksad.trust import KEYRING_FILE, content_sha256, load_keyring, make_signature
 from trust_factory import LAST_MONTH, NEXT_MONTH, TODAY, World, flip_byte
 
 MOU = "3273-5204-119-2026"
@@ -155,6 +155,16 @@ def test_key_cannot_sign_for_the_other_region(world, tmp_path):
     with pytest.raises(TrustError) as exc:
         verify_mou(load_mou(path), keyring(world))
     assert "belongs to region 73.73, so it cannot sign as the partner (52.04)" in exc.value.message
+
+
+def test_a_snapshot_key_of_the_pioneers_region_cannot_sign_for_it(world, tmp_path):
+    path = world.write_mou(where=tmp_path / "mou.yaml", signers=(("maintainer", "pioneer"), ("sumbawa", "partner")))
+    with pytest.raises(TrustError) as exc:
+        verify_mou(load_mou(path), keyring(world))
+    assert "lacks the 'region' role in the keyring, so it cannot sign as the pioneer (32.73)" in exc.value.message
+    with pytest.raises(TrustError, match="lacks the 'region' role"):
+        sign_mou(world.write_mou(where=tmp_path / "unsigned.yaml", signers=()), world.key("maintainer"),
+                 keyring(world))
 
 
 def test_countersigning_a_changed_mou_is_refused(world, tmp_path):
@@ -307,6 +317,29 @@ def test_revocation_must_be_signed_by_a_party(world):
     assert "the revocation" in refused(world) and "is not validly signed by either party" in refused(world)
     with pytest.raises(TrustError, match="neither the pioneer"):
         revoke_mou(world.root, MOU, world.key("palopo"), keyring(world), reason="x")
+
+
+def test_a_revocation_signed_with_a_snapshot_key_revokes_nothing_and_is_reported(world, run_ksad):
+    # 'maintainer' is bound to 32.73, the pioneer's region, but only with the snapshot role:
+    # holding the catalog's snapshot key must not let one revoke the agreements of a region.
+    path = world.write_mou()
+    doc = {"revokes": MOU, "mou_sha256": content_sha256(load_mou(path)), "side": "pioneer",
+           "revoked_on": TODAY.isoformat(), "reason": "dicabut oleh pengelola"}
+    doc["signatures"] = [make_signature(doc, "revocation", world.key("maintainer"), "pioneer", "Pengelola")]
+    rev = world.root / "revocations" / f"{MOU}.yaml"
+    rev.parent.mkdir()
+    rev.write_text(yamlio.dump(doc), encoding="utf-8")
+    keyid = world.infos["maintainer"].keyid
+    msg = refused(world)
+    assert "was revoked" not in msg
+    assert msg.startswith(f"MoU {MOU}: the revocation {rev} is not validly signed by either party")
+    assert f"key {keyid}" in msg and "'region' role" in msg
+    out = run_ksad("--catalog", world.root, "mou", "verify", path, "--keyring", world.root / KEYRING_FILE)
+    assert out.returncode == 6 and msg in out.stderr
+    assert f"ksad mou revoke {MOU} --key" in out.stderr  # the hint: what a party does to revoke it
+    with pytest.raises(TrustError, match="'region' role") as exc:  # the same rule refuses to sign one
+        revoke_mou(world.root, MOU, world.key("maintainer"), keyring(world), reason="x")
+    assert exc.value.exit_code == 6
 
 
 def test_future_revocation_takes_effect_on_its_date(world):
