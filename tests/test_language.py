@@ -6,6 +6,7 @@ click and PyYAML compose, which ksad renders itself so they follow KSAD_LANG too
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -154,3 +155,30 @@ def test_a_broken_yaml_file_given_to_a_command_is_reported_in_indonesian(run_ksa
                     env={"KSAD_LANG": "id"}, check=3)
     assert f"{bad}, baris 2: YAML tidak sah (nilai pemetaan (kunci: nilai) tidak diperbolehkan" in proc.stderr
     assert not re.search(r"mapping values|not allowed", proc.stderr)
+
+
+# --- a mistyped command line under --json -------------------------------------------------
+
+
+@pytest.mark.parametrize("args, lang, code, message", [
+    # --json comes after the mistake: click stops at '--alow' before it has read it
+    (["install", "--alow", "host-path", "--json", "uji"], "en", "usage.no_such_option",
+     "No such option '--alow'. Did you mean '--allow'?"),
+    (["catalog", "show", "--json"], "en", "usage.missing.argument", "Missing argument 'APP'."),
+    (["rollback", "uji", "--to", "dua", "--json"], "id", "usage.invalid_value",
+     "Nilai tidak sah untuk '--to': 'dua' bukan bilangan bulat."),
+    (["status", "--json", "satu"], "en", "usage.extra_arguments", "Got unexpected extra argument (satu)"),
+])
+def test_a_usage_error_under_json_prints_the_error_envelope(run_ksad, args, lang, code, message):
+    proc = run_ksad(*args, env={"KSAD_LANG": lang}, check=2)
+    command = "ksad " + " ".join(args[:2] if args[0] == "catalog" else args[:1])
+    try_help = {"en": f"Try '{command} --help' for help.", "id": f"Jalankan '{command} --help' untuk bantuan."}[lang]
+    assert json.loads(proc.stdout) == {"ksad": 1, "error": {"error": "UsageError", "code": code, "exit_code": 2,
+                                                            "message": message, "hint": try_help}}
+    assert message in proc.stderr  # the reader at a terminal still sees the usage text
+
+
+def test_a_json_after_double_dash_is_an_argument_not_a_request_for_json(run_ksad):
+    proc = run_ksad("status", "--", "--json", check=2)
+    assert proc.stdout == "" and "unexpected extra argument (--json)" in proc.stderr
+    assert run_ksad("status", "--bogus", check=2).stdout == ""

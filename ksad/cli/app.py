@@ -6,7 +6,7 @@ import contextlib
 import json
 import os
 import sys
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 import click
 
@@ -111,7 +111,7 @@ def allow_option(help_text: str):
 dry_run_option = click.option("--dry-run", is_flag=True, help="Show the plan and change nothing.")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(cls=usage.Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="ksad")
 @click.option("--catalog", "catalog", type=usage.Path(file_okay=False), envvar="KSAD_CATALOG",
               help="Catalog directory (default: the one `ksad catalog use` chose, else the bundled catalog; env KSAD_CATALOG).")
@@ -140,10 +140,22 @@ def _write_debug_log(exc: BaseException) -> str:
     return t("internal.hint", log=str(log))
 
 
+def wants_json(args: Iterable[str]) -> bool:
+    """Whether the command line *args* asks for --json output (for an error too); a '--json'
+    after '--' is an argument, not the option."""
+    args = list(args)
+    return bool(os.environ.get("KSAD_ERROR_JSON")) or "--json" in args[:args.index("--") if "--" in args else None]
+
+
+def emit_error_json(error: dict) -> None:
+    """An error on stdout, for a machine reader: the envelope of emit_json with ``error`` for ``data``."""
+    json.dump({"ksad": JSON_SCHEMA_VERSION, "error": error}, sys.stdout, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
 def print_error(exc: KsadError) -> None:
-    if os.environ.get("KSAD_ERROR_JSON") or "--json" in sys.argv[1:]:
-        json.dump({"ksad": JSON_SCHEMA_VERSION, "error": exc.to_json()}, sys.stdout, ensure_ascii=False)
-        sys.stdout.write("\n")
+    if wants_json(sys.argv[1:]):
+        emit_error_json(exc.to_json())
     click.echo(f"{t('error.prefix')}: {exc.message}", err=True)
     if exc.hint:
         click.echo(f"{t('hint.prefix')}: {exc.hint}", err=True)
@@ -169,6 +181,9 @@ def handle_errors() -> Iterator[None]:
         sys.exit(EXIT_INTERRUPTED)
     except click.ClickException as exc:
         if isinstance(exc, click.UsageError) and not isinstance(exc, _SHOWS_HELP):
+            given = usage.raw_args(exc)
+            if wants_json(sys.argv[1:] if given is None else given):
+                emit_error_json(usage.usage_error_json(exc))
             usage.show_usage_error(exc)  # click's own show() is English only
         else:
             exc.show()

@@ -5,6 +5,9 @@ Indonesia). ksad renders them itself from what each exception carries (its type,
 the option or parameter it names, the close matches it found) with texts from
 :mod:`ksad.messages`. The parameter types below do the same for the values click
 converts (numbers, dates, paths): each says why a value is refused in ksad's words.
+
+Under --json a usage error is also ksad's JSON error envelope. Click may stop before
+it reads --json, so each command keeps the words it was given to look for it there.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import stat
 
 import click
 
+from ksad.errors import EXIT_USAGE
 from ksad.messages import t
 
 # click raises these without a type of their own: the words are all that tells them apart
@@ -44,44 +48,59 @@ def _param_hint(exc: click.BadParameter) -> str | None:
     return hint
 
 
-def usage_message(exc: click.UsageError) -> str:
-    """The sentence after "Error:" for *exc*, in the reader's language; click's own for a case
-    this does not know."""
+def usage_problem(exc: click.UsageError) -> tuple[str, str]:
+    """The message key that says what is wrong (``usage`` for a case this does not know) and the
+    sentence after "Error:", in the reader's language; click's own for a case this does not know."""
     no_such_command = getattr(click.exceptions, "NoSuchCommand", ())
     if isinstance(exc, click.NoSuchOption):
-        return t("usage.no_such_option", name=exc.option_name) + _did_you_mean(exc.possibilities)
+        return "usage.no_such_option", (t("usage.no_such_option", name=exc.option_name)
+                                        + _did_you_mean(exc.possibilities))
     if isinstance(exc, no_such_command):
-        return t("usage.no_such_command", name=exc.command_name) + _did_you_mean(exc.possibilities)
+        return "usage.no_such_command", (t("usage.no_such_command", name=exc.command_name)
+                                         + _did_you_mean(exc.possibilities))
     if isinstance(exc, click.MissingParameter):
         kind = exc.param_type or (exc.param.param_type_name if exc.param is not None else "parameter")
-        text = t(f"usage.missing.{kind if kind in ('argument', 'option') else 'parameter'}",
-                 name=_param_hint(exc) or "")
-        return f"{text} {exc.message}" if exc.message else text
+        key = f"usage.missing.{kind if kind in ('argument', 'option') else 'parameter'}"
+        text = t(key, name=_param_hint(exc) or "")
+        return key, f"{text} {exc.message}" if exc.message else text
     if isinstance(exc, click.BadParameter):
         hint = _param_hint(exc)
         if hint is None:
-            return t("usage.invalid_value", message=exc.message)
-        return t("usage.invalid_value_for", name=hint, message=exc.message)
+            return "usage.invalid_value", t("usage.invalid_value", message=exc.message)
+        return "usage.invalid_value", t("usage.invalid_value_for", name=hint, message=exc.message)
     if isinstance(exc, click.BadOptionUsage):
         # the option a value was given to with --flag=value, or that the command line ended before
         if exc.message.endswith(" does not take a value."):
-            return t("usage.takes_no_value", name=exc.option_name)
+            return "usage.takes_no_value", t("usage.takes_no_value", name=exc.option_name)
         more = _REQUIRES.fullmatch(exc.message)
         if more:
-            return t("usage.requires_arguments", name=exc.option_name, count=more["count"])
+            return "usage.requires_argument", t("usage.requires_arguments", name=exc.option_name, count=more["count"])
         if exc.message.endswith(" requires an argument."):
-            return t("usage.requires_argument", name=exc.option_name)
-        return exc.format_message()
+            return "usage.requires_argument", t("usage.requires_argument", name=exc.option_name)
+        return "usage", exc.format_message()
     extra = _EXTRA_ARGS.fullmatch(exc.message)
     if extra:
         args = extra["args"]
-        return t("usage.extra_argument" if " " not in args else "usage.extra_arguments", args=args)
+        return "usage.extra_arguments", t("usage.extra_argument" if " " not in args else "usage.extra_arguments",
+                                          args=args)
     if exc.message == "Missing command.":
-        return t("usage.missing_command")
+        return "usage.missing_command", t("usage.missing_command")
     old = _NO_SUCH_COMMAND.match(exc.message)
     if old:
-        return t("usage.no_such_command", name=old["name"][1:-1])
-    return exc.format_message()
+        return "usage.no_such_command", t("usage.no_such_command", name=old["name"][1:-1])
+    return "usage", exc.format_message()
+
+
+def usage_message(exc: click.UsageError) -> str:
+    """The sentence after "Error:" for *exc*, in the reader's language."""
+    return usage_problem(exc)[1]
+
+
+def _try_help(ctx: click.Context) -> str | None:
+    if ctx.command.get_help_option(ctx) is None:
+        return None
+    names = ctx.command.get_help_option_names(ctx)
+    return t("usage.try_help", command=ctx.command_path, option=max(names, key=len))
 
 
 def show_usage_error(exc: click.UsageError) -> None:
@@ -93,12 +112,51 @@ def show_usage_error(exc: click.UsageError) -> None:
         formatter.write_usage(ctx.command_path, " ".join(ctx.command.collect_usage_pieces(ctx)),
                               prefix=f"{t('usage.prefix')} ")
         click.echo(formatter.getvalue().rstrip("\n"), err=True, color=ctx.color)
-        if ctx.command.get_help_option(ctx) is not None:
-            names = ctx.command.get_help_option_names(ctx)
-            click.echo(t("usage.try_help", command=ctx.command_path, option=max(names, key=len)), err=True,
-                       color=ctx.color)
+        try_help = _try_help(ctx)
+        if try_help is not None:
+            click.echo(try_help, err=True, color=ctx.color)
         click.echo(err=True)
     click.echo(f"{t('error.prefix')}: {usage_message(exc)}", err=True, color=ctx.color if ctx else None)
+
+
+def usage_error_json(exc: click.UsageError) -> dict:
+    """*exc* as the ``error`` of ksad's JSON envelope, with the fields of ``KsadError.to_json``."""
+    code, message = usage_problem(exc)
+    return {"error": "UsageError", "code": code, "exit_code": EXIT_USAGE, "message": message,
+            "hint": _try_help(exc.ctx) if exc.ctx is not None else None}
+
+
+# --- the arguments each command was given ----------------------------------------------------
+# A usage error can stop click before it reaches --json (`ksad install --alow x --json`), and
+# the values it parsed are lost with the error; the words the command was given are not.
+
+
+class Context(click.Context):
+    raw_args: tuple[str, ...] = ()  # what the command was given, before parsing
+
+
+class _KeepsRawArgs:
+    context_class = Context
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.raw_args = tuple(args)
+        return super().parse_args(ctx, args)
+
+
+class Command(_KeepsRawArgs, click.Command):
+    """A ksad command: its context keeps the words it was given (:attr:`Context.raw_args`)."""
+
+
+class Group(_KeepsRawArgs, click.Group):
+    """A ksad command group; the commands and groups made under it are ksad's too."""
+
+    command_class = Command
+    group_class = type  # a subgroup is a Group as well
+
+
+def raw_args(exc: click.UsageError) -> tuple[str, ...] | None:
+    """The words given to the command *exc* is about; None when click did not say which."""
+    return getattr(exc.ctx, "raw_args", None) if exc.ctx is not None else None
 
 
 # --- parameter types that say why a value is refused in ksad's words -----------------------
