@@ -40,7 +40,7 @@ def _indonesian(proc) -> str:
                           "Galat: Tidak ada perintah 'lst'. Maksud Anda 'list'?"]),
     (["install"], ["Galat: Argumen 'APP' belum diberikan."]),
     (["target", "add", "prod"], ["Penggunaan: ksad target add [OPTIONS] NAME URL", "Argumen 'URL' belum diberikan."]),
-    (["backup", "uji"], ["Galat: Opsi '--output' / '-o' wajib diberikan."]),
+    (["key", "generate", "--signer", "x"], ["Galat: Opsi '--region' wajib diberikan."]),
     (["status", "satu", "dua"], ["Galat: Ada argumen lebih yang tidak diharapkan (satu dua)"]),
     (["status", "satu"], ["Galat: Ada argumen lebih yang tidak diharapkan (satu)"]),
     (["install", "uji", "--name"], ["Galat: Opsi '--name' memerlukan sebuah nilai."]),
