@@ -817,20 +817,32 @@ class LogLine:
         return {"service": self.service, "time": self.time, "line": self.text.decode("utf-8", "replace")}
 
 
-def _log_lines(service: str, chunks) -> Iterator[LogLine]:
-    """Lines from the engine's stream of frames: a frame may hold several lines or part of one."""
-    rest = b""
-    for chunk in chunks:
-        rest += chunk
-        *whole, rest = rest.split(b"\n")
-        for raw in whole:
-            yield _log_line(service, raw)
-    if rest:
-        yield _log_line(service, rest)
+def _log_lines(service: str, messages) -> Iterator[LogLine]:
+    """Lines from the engine's log messages, each ``<stamp> <text>``.
+
+    The engine cuts a line longer than 16 KiB into several messages, all with the first one's
+    stamp and only the last with the newline: a message without one is joined to the next
+    that has its stamp. Joining by bytes instead put that next stamp inside the line.
+    """
+    pending: tuple[bytes, bytes] | None = None  # (stamp, text) of a line still without its newline
+    for message in messages:
+        stamp, _, text = message.partition(b" ")
+        if pending is not None:
+            if pending[0] == stamp:
+                text = pending[1] + text
+            else:  # a container that stopped mid-line, then wrote more after a restart
+                yield _log_line(service, *pending)
+            pending = None
+        *whole, rest = text.split(b"\n")
+        for line in whole:
+            yield _log_line(service, stamp, line)
+        if rest:
+            pending = (stamp, rest)
+    if pending is not None:
+        yield _log_line(service, *pending)
 
 
-def _log_line(service: str, raw: bytes) -> LogLine:
-    stamp, _, text = raw.partition(b" ")
+def _log_line(service: str, stamp: bytes, text: bytes) -> LogLine:
     return LogLine(service, stamp.decode("ascii", "replace"), text.rstrip(b"\r"))
 
 

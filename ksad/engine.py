@@ -334,8 +334,11 @@ class Engine:
 
     def logs(self, container: str, tail: int | str = "all", follow: bool = False,
              timestamps: bool = False) -> Iterator[bytes]:
+        """The container's log, one log message (a frame of the engine's stream) per item."""
         with translate(self.target_name, self.url, "logs"):
-            out = self.api.logs(container, stream=follow, follow=follow, tail=tail, timestamps=timestamps)
+            # streamed even when not following: only the frames tell where a message ends, and
+            # the engine stamps each message, also each piece of a line it split (16 KiB each)
+            out = self.api.logs(container, stream=True, follow=follow, tail=tail, timestamps=timestamps)
             if isinstance(out, bytes):
                 yield out
             else:

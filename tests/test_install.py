@@ -136,6 +136,24 @@ def test_logs_merge_every_service_in_time_order_follow_them_all_and_speak_json(e
     assert "Traceback" not in err
 
 
+def test_logs_show_a_line_longer_than_16_kib_whole(env, run_ksad, docker_engine, ksad_cleanup, app_name):
+    """The engine splits a long line into 16 KiB messages, each stamped: the second stamp was
+    shown inside the line (also without -t), and --json's line held it too."""
+    name = app_name("Panjang")
+    run_ksad("install", "uji-web", "--name", name, env=env, check=True, timeout=300)
+    slug = next(r["slug"] for r in json_data(run_ksad("status", "--json", env=env, check=True)) if r["name"] == name)
+    ids = {n.rsplit("-", 1)[-1]: i for n, i in containers_of(docker_engine, slug).items()}
+    docker_engine.containers.get(ids["web"]).exec_run(
+        ["/bin/busybox", "sh", "-c", "/bin/busybox printf 'panjang-%040000d-akhir\\nsesudahnya\\n' 7 > /proc/1/fd/1"])
+    long_line = "panjang-" + "0" * 39999 + "7-akhir"
+
+    shown = run_ksad("logs", name, "--service", "web", "--tail", "all", env=env, check=True).stdout
+    assert shown.endswith(f"\nweb | {long_line}\nweb | sesudahnya\n")
+    rows = [json.loads(line)["data"] for line in run_ksad("logs", name, "--service", "web", "--tail", "all", "--json",
+                                                             env=env, check=True).stdout.splitlines()]
+    assert [r["line"] for r in rows[-2:]] == [long_line, "sesudahnya"]
+
+
 def test_secrets_are_stored_0600_and_never_printed(env, run_ksad, tmp_path, ksad_cleanup, app_name):
     proc = run_ksad("install", "uji-web", "--name", app_name("Rahasia"), env=env, check=True, timeout=300)
     files = list((tmp_path / "home" / "secrets").rglob("*.json"))
