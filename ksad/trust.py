@@ -283,11 +283,24 @@ def public_key_file(path: Path) -> Path:
 
 
 def check_new_key_path(path: Path | str) -> Path:
-    """What ``key generate --dry-run`` checks: *path* is free (a key is never replaced); its public file."""
+    """*path* is free (a key is never replaced) and a key and its public file can be made there;
+    the public file. ``key generate`` checks this first, and ``--dry-run`` only this."""
+    import errno
+
     path = Path(path)
     if path.exists() or path.is_symlink():
         raise ConflictError("trust.key.exists", file=str(path))
-    return public_key_file(path)
+    public = public_key_file(path)
+    # A file where a directory must be: the run failed late, after the private key was
+    # written (its public file a directory) or in an unexpected error (a parent a file).
+    if public.is_dir():
+        raise InputError("file.unwritable", file=str(public), problem=os.strerror(errno.EISDIR))
+    parent = path.parent
+    while not parent.exists() and not parent.is_symlink() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        raise InputError("file.unwritable", file=str(path), problem=os.strerror(errno.ENOTDIR))
+    return public
 
 
 def generate_key(path: Path | str, *, region: str, signer: str, position: str = "",
@@ -304,6 +317,7 @@ def generate_key(path: Path | str, *, region: str, signer: str, position: str = 
     from ksad.fsutil import atomic_write
 
     path = Path(path)
+    check_new_key_path(path)
     private = Ed25519PrivateKey.generate()
     encryption = BestAvailableEncryption(passphrase.encode("utf-8")) if passphrase else NoEncryption()
     pem = private.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, encryption)

@@ -296,6 +296,21 @@ def test_dry_runs_of_sign_revoke_and_key_generate_check_everything_and_write_not
     assert taken.returncode == 9 and str(key) in taken.stderr
 
 
+def test_key_generate_dry_run_refuses_a_place_the_real_run_cannot_write(run_ksad, tmp_path):
+    """A file where a directory must be: the dry run said it would write, the real run failed
+    with an internal error (a parent that is a file) or after writing the private key (its
+    public file a directory)."""
+    (tmp_path / "berkas").write_text("bukan direktori")
+    (tmp_path / "kunci.pub.yaml").mkdir()
+    for key, why in ((tmp_path / "berkas" / "sub" / "kunci.key", "Not a directory"),
+                     (tmp_path / "kunci.key", "Is a directory")):
+        base = ("key", "generate", "--region", "52.04", "--signer", "Bupati", "--output", key)
+        dry, real = run_ksad(*base, "--dry-run"), run_ksad(*base)
+        for proc in (dry, real):
+            assert proc.returncode == 3 and f"cannot write ({why})" in proc.stderr, proc.stderr
+        assert not key.exists()
+
+
 def test_a_signed_revocation_that_is_deleted_is_not_signed_away(world, run_ksad):
     world.write_mou()
     revoke_mou(world.root, MOU, world.key("sumbawa"), keyring(world), reason="selesai")
