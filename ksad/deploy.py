@@ -852,62 +852,98 @@ def _time_key(line: LogLine) -> str:
     return f"{base}.{frac.ljust(9, '0')}"
 
 
+def _stamp_seconds(stamp: str) -> float:
+    """POSIX seconds of an engine stamp (microseconds kept: what a float holds)."""
+    base, _, frac = stamp.rstrip("Z").partition(".")
+    whole = datetime.strptime(base, "%Y-%m-%dT%H:%M:%S").replace(tzinfo=timezone.utc).timestamp()
+    return whole + float(f"0.{frac[:6] or '0'}")
+
+
 def logs(settings: Settings, app_or_name: str, *, service: str | None = None, tail: int | str = 100,
          follow: bool = False, target_name: str | None = None) -> Iterator[LogLine]:
     """The app's log lines, every service's (or *service*'s) merged in the order they were written.
 
-    With *follow*, the lines keep coming from every service, as they come, until each
-    container's stream ends (it stopped or was replaced) or the caller stops reading.
+    With *follow* the lines then keep coming, from every service, until the caller stops
+    reading or the app is removed: containers an upgrade or a rollback puts in place are
+    followed too, as they start (``docker compose logs -f`` and ``tail -F`` do the same).
     """
     from ksad.engine import connect
     from ksad.targets import resolve_target
 
     target = resolve_target(settings, target_name)
     engine = connect(target.name, target.url)
-    containers = _find_instance(engine, app_or_name, target.name)
-    if service:
-        containers = [c for c in containers if c["Labels"]["ksad.service"] == service]
-        if not containers:
-            raise NotFoundError("instance.no_service", app=app_or_name, service=service)
-    streams = [(c["Labels"]["ksad.service"], engine.logs(c["Id"], tail=tail, follow=follow, timestamps=True))
-               for c in containers]
-    if not follow:
-        # like `docker compose logs`, one story: the db's start-up before the web's first request
-        yield from sorted((line for svc, chunks in streams for line in _log_lines(svc, chunks)), key=_time_key)
-        return
-    yield from _merged(streams)
+    found = _find_instance(engine, app_or_name, target.name)
+    slug = found[0]["Labels"]["ksad.slug"]
+
+    def current() -> list[dict]:
+        return [c for c in engine.managed_containers(slug=slug)
+                if c["Labels"].get("ksad.service") and (not service or c["Labels"]["ksad.service"] == service)]
+
+    containers = current() if service else found
+    if service and not containers:
+        raise NotFoundError("instance.no_service", app=app_or_name, service=service)
+    last = {}  # container -> the stamp of its last line shown: following resumes after it
+    lines = []
+    for c in containers:
+        own = list(_log_lines(c["Labels"]["ksad.service"], engine.logs(c["Id"], tail=tail, timestamps=True)))
+        if own:
+            last[c["Id"]] = max(own, key=_time_key).time
+        lines += own
+    # like `docker compose logs`, one story: the db's start-up before the web's first request
+    yield from sorted(lines, key=_time_key)
+    if follow:
+        # a container that showed nothing: --tail 0 asked for no history; any other tail found none
+        fresh = {c["Id"]: (0 if tail == 0 else "all") for c in containers if c["Id"] not in last}
+        yield from _follow(engine, current, last, fresh)
 
 
-def _merged(streams) -> Iterator[LogLine]:
-    """Lines of several followed streams as they arrive: one reading thread per container."""
+def _follow(engine, current: Callable[[], list[dict]], last: dict[str, str],
+            fresh: dict[str, int | str]) -> Iterator[LogLine]:
+    """Lines of every running container as they arrive, one reading thread per container; the
+    containers are listed again each second and whenever a stream ends, so that a container
+    started since (an upgrade's, a restarted one) is followed from its first line on."""
     import queue
     import threading
 
     done = object()
     arrived: queue.Queue = queue.Queue()
+    reading: set[str] = set()
 
-    def pump(service: str, chunks) -> None:
+    def pump(cid: str, service: str, window: dict) -> None:
         try:
-            for line in _log_lines(service, chunks):
-                arrived.put(line)
+            for line in _log_lines(service, engine.logs(cid, follow=True, timestamps=True, **window)):
+                arrived.put((cid, line))
         except BaseException as exc:  # handed to the reader, who raises it in the command's thread
-            arrived.put(exc)
+            arrived.put((cid, exc))
         finally:
-            arrived.put(done)
+            arrived.put((cid, done))
 
-    for service, chunks in streams:
-        threading.Thread(target=pump, args=(service, chunks), daemon=True).start()
-    running = len(streams)
-    while running:
+    def attach() -> bool:
+        """Start reading what runs and is not read yet; False once the app has no container at all."""
+        containers = current()
+        for c in containers:
+            if c["Id"] in reading or c.get("State") != "running":
+                continue
+            seen = last.get(c["Id"])
+            window = {"since": _stamp_seconds(seen)} if seen else {"tail": fresh.pop(c["Id"], "all")}
+            reading.add(c["Id"])
+            threading.Thread(target=pump, args=(c["Id"], c["Labels"]["ksad.service"], window), daemon=True).start()
+        return bool(containers)
+
+    exists = attach()
+    while exists or reading:
         try:
-            item = arrived.get(timeout=0.5)  # a timeout keeps Ctrl-C prompt
+            cid, item = arrived.get(timeout=1.0)  # a timeout keeps Ctrl-C prompt, and looks again
         except queue.Empty:
+            exists = attach()
             continue
         if item is done:
-            running -= 1
+            reading.discard(cid)
+            exists = attach()
         elif isinstance(item, BaseException):
             raise item
-        else:
+        elif cid not in last or _time_key(item) > _time_key(LogLine("", last[cid], b"")):
+            last[cid] = item.time  # a stream resumed "since" a second repeats what was shown
             yield item
 
 

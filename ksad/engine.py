@@ -333,12 +333,16 @@ class Engine:
         self._absent_ok("remove volume", lambda: self.write.remove_volume(name, force=True))
 
     def logs(self, container: str, tail: int | str = "all", follow: bool = False,
-             timestamps: bool = False) -> Iterator[bytes]:
-        """The container's log, one log message (a frame of the engine's stream) per item."""
+             timestamps: bool = False, since: float | None = None) -> Iterator[bytes]:
+        """The container's log, one log message (a frame of the engine's stream) per item.
+
+        *since*: POSIX seconds; only messages stamped at or after it (then *tail* is ignored).
+        """
         with translate(self.target_name, self.url, "logs"):
             # streamed even when not following: only the frames tell where a message ends, and
             # the engine stamps each message, also each piece of a line it split (16 KiB each)
-            out = self.api.logs(container, stream=True, follow=follow, tail=tail, timestamps=timestamps)
+            window = {"since": since} if since else {"tail": tail}
+            out = self.api.logs(container, stream=True, follow=follow, timestamps=timestamps, **window)
             if isinstance(out, bytes):
                 yield out
             else:

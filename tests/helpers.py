@@ -39,3 +39,44 @@ def add_record(url: str, text: str) -> None:
 def json_data(proc) -> object:
     """The ``data`` of a ``--json`` envelope."""
     return json.loads(proc.stdout)["data"]
+
+
+def say_in_log(client, container: str, text: str) -> None:
+    """A line in the container's log, as if the app wrote it (PID 1's stdout is the log)."""
+    client.containers.get(container).exec_run(["/bin/busybox", "sh", "-c", f"echo {text} > /proc/1/fd/1"])
+
+
+class Follower:
+    """``ksad logs -f`` in the background; its stdout lines are collected as they come."""
+
+    def __init__(self, env: dict[str, str], *args: str) -> None:
+        import subprocess
+        import sys
+        import threading
+
+        self.lines: list[str] = []
+        self.proc = subprocess.Popen([sys.executable, "-m", "ksad", "logs", *args], env=env, text=True,
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.proc.stdout:
+            self.lines.append(line)
+
+    def wait_for(self, line: str, say=None, seconds: float = 60) -> bool:
+        """True once *line* came; *say* (called every second) makes it come, the follow may not be attached yet."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if f"{line}\n" in self.lines:
+                return True
+            if say:
+                say()
+            time.sleep(1)
+        return f"{line}\n" in self.lines
+
+    def stop(self) -> tuple[int, str]:
+        import signal
+
+        self.proc.send_signal(signal.SIGINT)
+        _out, err = self.proc.communicate(timeout=30)
+        return self.proc.returncode, err

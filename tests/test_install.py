@@ -11,7 +11,7 @@ import time
 import pytest
 
 from catalog_factory import HEALTH_NEVER, two_service
-from helpers import INIT, get, json_data
+from helpers import INIT, Follower, get, json_data, say_in_log
 
 pytestmark = pytest.mark.docker
 
@@ -89,11 +89,6 @@ def test_install_logs_uninstall_keeps_data_unless_purge(env, run_ksad, docker_en
     assert not docker_engine.volumes.list(filters={"label": f"ksad.slug={slug}"})
 
 
-def _say(client, container_id: str, text: str) -> None:
-    """A line in the container's log, as if the app wrote it (PID 1's stdout is the log)."""
-    client.containers.get(container_id).exec_run(["/bin/busybox", "sh", "-c", f"echo {text} > /proc/1/fd/1"])
-
-
 def test_logs_merge_every_service_in_time_order_follow_them_all_and_speak_json(env, run_ksad, docker_engine,
                                                                               ksad_cleanup, app_name, ksad_env):
     name = app_name("Lontara")
@@ -101,7 +96,7 @@ def test_logs_merge_every_service_in_time_order_follow_them_all_and_speak_json(e
     slug = next(r["slug"] for r in json_data(run_ksad("status", "--json", env=env, check=True)) if r["name"] == name)
     ids = {n.rsplit("-", 1)[-1]: i for n, i in containers_of(docker_engine, slug).items()}
     for service, word in (("db", "satu"), ("web", "dua"), ("db", "tiga")):
-        _say(docker_engine, ids[service], f"urutan-{word}")
+        say_in_log(docker_engine, ids[service], f"urutan-{word}")
 
     shown = run_ksad("logs", name, "--tail", "all", env=env, check=True).stdout.splitlines()
     ours = [line for line in shown if "urutan-" in line]
@@ -116,24 +111,15 @@ def test_logs_merge_every_service_in_time_order_follow_them_all_and_speak_json(e
     assert rows[0]["data"]["time"] < rows[1]["data"]["time"]
 
     # --follow reads every service, not one: a line from each arrives while it runs
-    follow = subprocess.Popen([sys.executable, "-m", "ksad", "logs", name, "-f", "--tail", "0"],
-                              env={**ksad_env, **env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    follow = Follower({**ksad_env, **env}, name, "-f", "--tail", "0")
     try:
-        seen: list[str] = []
-        deadline = time.monotonic() + 60
         for service in ("web", "db"):
-            while time.monotonic() < deadline:  # the follow may not have attached yet: say it again until heard
-                _say(docker_engine, ids[service], f"langsung-{service}")
-                ready = __import__("select").select([follow.stdout], [], [], 1.0)[0]
-                if ready:
-                    seen.append(follow.stdout.readline().rstrip("\n"))
-                    if seen[-1] == f"{service} | langsung-{service}":
-                        break
-        assert "web | langsung-web" in seen and "db | langsung-db" in seen, seen
+            heard = follow.wait_for(f"{service} | langsung-{service}",
+                                    say=lambda: say_in_log(docker_engine, ids[service], f"langsung-{service}"))
+            assert heard, follow.lines
     finally:
-        follow.send_signal(signal.SIGINT)
-        _out, err = follow.communicate(timeout=30)
-    assert "Traceback" not in err
+        code, err = follow.stop()
+    assert code == 130 and "Traceback" not in err
 
 
 def test_logs_show_a_line_longer_than_16_kib_whole(env, run_ksad, docker_engine, ksad_cleanup, app_name):

@@ -14,7 +14,7 @@ import pytest
 
 import infra
 from catalog_factory import HEALTH_NEVER, CatalogBuilder, lifecycle_catalog, migrating, two_service, volume_files, volume_text
-from helpers import INIT, add_record, get
+from helpers import INIT, Follower, add_record, get, say_in_log
 from helpers import json_data as data
 
 pytestmark = pytest.mark.docker
@@ -148,6 +148,30 @@ def test_upgrade_then_rollback_brings_back_release_and_data(app, run_ksad, docke
     assert "no successful revision 9" in unknown.stderr and "ksad history" in unknown.stderr
     assert "It runs revision 4; the others it can go back to: 1, 2, 3." in unknown.stderr
     assert_clean(docker_engine, app.slug)
+
+
+def test_logs_follow_shows_history_in_time_order_and_follows_the_containers_an_upgrade_starts(
+        app, run_ksad, ksad_env, docker_engine):
+    old_web = docker_engine.containers.get(f"{app.slug}-web").id
+    for container, word in ((f"{app.slug}-db", "satu"), (f"{app.slug}-web", "dua"), (f"{app.slug}-db", "tiga")):
+        say_in_log(docker_engine, container, f"urutan-{word}")
+    follow = Follower({**ksad_env, **app.env}, app.name, "-f", "--tail", "all")
+    try:
+        assert follow.wait_for("db | urutan-tiga")
+        ours = [line for line in follow.lines if "urutan-" in line]
+        assert ours == ["db | urutan-satu\n", "web | urutan-dua\n", "db | urutan-tiga\n"]  # not by arrival
+        run_ksad("upgrade", app.name, "--version", "1.2.0", env=app.env, check=True, timeout=300)
+        new_web = docker_engine.containers.get(f"{app.slug}-web").id
+        assert new_web != old_web
+        heard = follow.wait_for("web | setelah-upgrade",
+                                say=lambda: say_in_log(docker_engine, new_web, "setelah-upgrade"))
+        assert heard, follow.lines
+        assert follow.proc.poll() is None  # still following
+    finally:
+        code, err = follow.stop()
+    assert code == 130 and "Traceback" not in err
+    shown = "".join(follow.lines)
+    assert shown.count("urutan-dua") == 1  # a stream resumed after a line does not show it again
 
 
 def snapshots_of(client, slug: str) -> set[str]:
