@@ -29,3 +29,15 @@ def test_every_command_has_json_and_every_mutating_one_a_dry_run():
     assert READ_ONLY <= commands.keys()  # a renamed command must not leave the list stale
     assert [name for name, opts in commands.items() if "--json" not in opts] == []
     assert [name for name, opts in commands.items() if name not in READ_ONLY and "--dry-run" not in opts] == []
+
+
+def test_a_reader_that_stops_reading_is_no_error(ksad_env):
+    """`ksad catalog list --json | head -c 1`: the reader has what it wanted; exit 0, nothing on stderr."""
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-m", "ksad", "catalog", "list", "--json"], env=ksad_env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()  # long before ksad writes: its first write meets a closed pipe
+    err = proc.stderr.read()
+    assert proc.wait(timeout=60) == 0 and err == b""

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+import sys
 
 import click
 
@@ -152,6 +153,16 @@ class Group(_KeepsRawArgs, click.Group):
 
     command_class = Command
     group_class = type  # a subgroup is a Group as well
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            # The reader stopped reading (`ksad logs -f | head -1`): it has what it wanted, so exit 0.
+            # Caught here, before click's main, which would exit 1. stdout goes to /dev/null so that
+            # flushing what is left at exit does not fail again.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise click.exceptions.Exit(0) from None
 
 
 def raw_args(exc: click.UsageError) -> tuple[str, ...] | None:
