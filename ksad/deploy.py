@@ -33,6 +33,11 @@ if TYPE_CHECKING:
     from ksad.recipe import Build
 
 PORT_RANGE = range(8100, 9000)
+# A container's place in its recipe's start order, for undo and uninstall, which have only the
+# target to go by. Kept out of the spec hash: the place moves when a service is added ahead of it,
+# which changes nothing about the container, and the containers an older ksad made without it must
+# not all look changed (and be restarted) on the next re-run.
+START_LABEL = "ksad.start_order"
 
 
 class Reporter(Protocol):
@@ -174,7 +179,7 @@ def _ns(seconds: float | None) -> int | None:
 def service_spec(*, recipe, service, app_id: str, release, slug: str, labels: dict[str, str],
                  env_extra: dict[str, str], files: list[tuple[str, bytes, int]], ports: dict[int, int],
                  image_ref: str) -> tuple[dict, str]:
-    """Docker create arguments for one service, and their hash (revision label excluded)."""
+    """Docker create arguments for one service, and their hash (revision and start order labels excluded)."""
     env = {**service.environment, **env_extra}
     protocols = {p.container: p.protocol for p in service.ports}
     hc = service.healthcheck
@@ -219,7 +224,7 @@ def service_spec(*, recipe, service, app_id: str, release, slug: str, labels: di
             "aliases": [service.name]}
     hashed = json.loads(json.dumps(spec, sort_keys=True, default=str))
     hashed["config"]["labels"] = {k: v for k, v in hashed["config"]["labels"].items()
-                                  if k not in ("ksad.revision", "ksad.spec")}
+                                  if k not in ("ksad.revision", "ksad.spec", START_LABEL)}
     hashed["files"] = [(p, hashlib.sha256(d).hexdigest(), m) for p, d, m in files]
     digest = hashlib.sha256(json.dumps(hashed, sort_keys=True).encode()).hexdigest()
     return spec, digest
@@ -532,14 +537,14 @@ def prepare(settings: Settings, req: InstallRequest, reporter: Reporter) -> Prep
                    **{f"ksad.set.{k}": v for k, v in answers.items() if k in req.sets or f"ksad.set.{k}" in previous}}
     specs: dict[str, ServiceSpec] = {}
     container_actions: dict[str, Action] = {}
-    for name in recipe.start_order():
+    for position, name in enumerate(recipe.start_order()):
         service = recipe.services[name]
         if service.build is not None:
             ref, pull = image_tag(app.id, name, release.builds[name], service.build), False
         else:
             ref, pull = service.image, True
         labels = {**base_labels, "ksad.service": name, "ksad.ports": ",".join(map(str, ports[name].values())),
-                  **({"ksad.job": "1"} if name in recipe.jobs else {})}
+                  START_LABEL: str(position), **({"ksad.job": "1"} if name in recipe.jobs else {})}
         spec, digest = service_spec(recipe=recipe, service=service, app_id=app.id, release=release, slug=slug,
                                     labels=labels, env_extra=env_for[name], files=files_for[name],
                                     ports=ports[name], image_ref=ref)

@@ -260,8 +260,8 @@ def remove_app(engine, slug: str, *, purge: bool) -> None:
     from ksad.deploy import network_name
 
     remove_helpers(engine, slug)  # left by a killed snapshot or restore, they would keep the volumes in use
-    for c in sorted(_slug_containers(engine, slug), key=lambda c: c.get("Created", 0), reverse=True):
-        engine.remove_container(c["Id"])  # newest first: dependants were created after what they need
+    for c in reversed(in_start_order(engine, _slug_containers(engine, slug))):  # dependants first
+        engine.remove_container(c["Id"])
         checkpoint(f"uninstall-removed-{c['Labels']['ksad.service']}")
     engine.remove_network(network_name(slug))
     if purge:
@@ -716,14 +716,12 @@ def undo(engine, op: Operation, *, data_volumes: list[str]) -> None:
     for c in old:
         original = c["Names"][0].lstrip("/")[: -len(suffix)]
         _quietly(engine.rename, c["Id"], original)
-    # everything the previous revision ran comes back, dependencies first (they were created first);
-    # an older ksad stopped before renaming, so a crash between the two left it stopped under its own
-    # name. Their state is read again now, not taken from the listing above: the stops above have
-    # changed it.
+    # everything the previous revision ran comes back, dependencies first; an older ksad stopped
+    # before renaming, so a crash between the two left it stopped under its own name. Their state is
+    # read again now, not taken from the listing above: the stops above have changed it.
     new_ids = {c["Id"] for c in new}
     left = [c for c in _slug_containers(engine, op.slug) if c["Id"] not in new_ids]
-    restored = sorted((c for c in left if c.get("State") != "running" and not _job_done(engine, c)),
-                      key=lambda c: c.get("Created", 0))
+    restored = in_start_order(engine, [c for c in left if c.get("State") != "running" and not _job_done(engine, c)])
     failed = []
     for c in restored:
         try:
@@ -742,6 +740,31 @@ def undo(engine, op: Operation, *, data_volumes: list[str]) -> None:
         # the marker stays, so the next command on this app tries the undo again
         raise DeployError("undo.start_failed", app=op.app, container=failed[0][0], detail=failed[0][1])
     _settle(engine, [c["Id"] for c in restored])
+
+
+def in_start_order(engine, containers: list[dict]) -> list[dict]:
+    """*containers* of one app, each after what it depends on: as the recipe's start order placed them.
+
+    Containers an older ksad made do not say their place; for them it is the order they were created
+    in, as the engine tells it to the nanosecond (a listing says whole seconds, and a db and the web
+    that needs it are often made in the same one). That order is wrong for a container re-created
+    on its own later (a stopped db brought back by a re-run), which is why the place is a label now.
+    """
+    from ksad.deploy import START_LABEL
+
+    if all(c["Labels"].get(START_LABEL, "").isdigit() for c in containers):
+        return sorted(containers, key=lambda c: int(c["Labels"][START_LABEL]))
+    return sorted(containers, key=lambda c: _created_ns(engine, c))
+
+
+def _created_ns(engine, c: dict) -> int:
+    try:
+        stamp = engine.inspect_container(c["Id"])["Created"]  # RFC 3339 in UTC, to the nanosecond
+        whole, _, fraction = stamp.rstrip("Z").partition(".")
+        seconds = datetime.strptime(whole, "%Y-%m-%dT%H:%M:%S").replace(tzinfo=timezone.utc).timestamp()
+        return int(seconds) * 1_000_000_000 + int(fraction.ljust(9, "0")[:9])
+    except (KsadError, KeyError, ValueError):  # gone meanwhile, or a stamp not of that form
+        return int(c.get("Created") or 0) * 1_000_000_000
 
 
 def _job_done(engine, c: dict) -> bool:

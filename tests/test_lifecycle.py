@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -113,6 +114,31 @@ def test_failed_upgrade_restores_previous_revision_and_data(app, run_ksad, docke
     assert "Usulan Musrenbang kecamatan" in page and "versi 1.0.0" in page
     assert history_of(run_ksad, app.env, app.name) == [(1, "install", "1.0.0", "ok"), (2, "upgrade", version, "failed")]
     assert_clean(docker_engine, app.slug)
+
+
+def started_ns(client, name: str) -> int:
+    """When the container last started, in nanoseconds: the engine says it as RFC 3339 with nanoseconds."""
+    stamp = client.containers.get(name).attrs["State"]["StartedAt"]
+    whole, _, frac = stamp.rstrip("Z").partition(".")
+    seconds = datetime.strptime(whole, "%Y-%m-%dT%H:%M:%S").replace(tzinfo=timezone.utc).timestamp()
+    return int(seconds) * 1_000_000_000 + int(frac.ljust(9, "0")[:9])
+
+
+# created-together: db and web are created within the same second, which the container list
+# cannot order; db-recreated: a db that stopped and was brought back by a re-run is newer than
+# the web that needs it.
+@pytest.mark.parametrize("how", ["created-together", "db-recreated"])
+def test_undo_starts_the_previous_revision_dependencies_first(how, app, run_ksad, docker_engine):
+    if how == "db-recreated":
+        docker_engine.containers.get(f"{app.slug}-db").stop(timeout=5)
+        time.sleep(1.1)  # a second later, so that even whole-second creation times differ
+        run_ksad("install", APP, "--name", app.name, env=app.env, check=True, timeout=300)
+    run_ksad("upgrade", app.name, "--version", "1.1.0", env=app.env, check=8, timeout=300)
+
+    row = status_of(run_ksad, app.env, app.slug)
+    assert (row["version"], row["health"]) == ("1.0.0", "healthy")
+    db, web = (started_ns(docker_engine, f"{app.slug}-{service}") for service in ("db", "web"))
+    assert db < web, f"web started {(db - web) / 1e6:.1f} ms before the db it depends on"
 
 
 def test_upgrade_then_rollback_brings_back_release_and_data(app, run_ksad, docker_engine, test_session):
