@@ -660,12 +660,13 @@ def install(settings: Settings, req: InstallRequest, reporter: Reporter | None =
         try:
             with locked(settings.state_dir, prep.target.key, prep.plan.slug):
                 lifecycle.apply(settings, prep, reporter, req.timeout, kind=kind, data_from=req.data_from,
-                                force=req.force)
+                                force=req.force, retry_port_clash=attempt < 2)
             _keep_receipt(settings, req, prep, decided_at, kind)
             return InstallResult(prep.plan, True, time.monotonic() - started)
-        except PortTaken:
+        except PortTaken as exc:
             if attempt == 2:
                 raise  # the operation was undone; say so rather than loop
+            reporter.step("step.port_retry", ports=exc.fields.get("ports", "?"))
     raise AssertionError("unreachable")
 
 

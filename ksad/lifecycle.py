@@ -485,9 +485,13 @@ def _start(engine, spec, cid: str) -> None:
 
 
 def apply(settings, prep, reporter, timeout: float, *, kind: str = "install", data_from: int | None = None,
-          force: bool = False) -> None:
-    """Run the phases of the module docstring for a prepared plan."""
-    from ksad.deploy import context_tar, network_name, save_secrets, volume_name
+          force: bool = False, retry_port_clash: bool = False) -> None:
+    """Run the phases of the module docstring for a prepared plan.
+
+    *retry_port_clash*: the caller plans the same change again if a port was taken meanwhile
+    (PortTaken), so such an attempt leaves no revision record: the retry is that revision.
+    """
+    from ksad.deploy import PortTaken, context_tar, network_name, save_secrets, volume_name
 
     engine, plan, slug = prep.engine, prep.plan, prep.plan.slug
     from_rev = prep.from_revision
@@ -605,7 +609,8 @@ def apply(settings, prep, reporter, timeout: float, *, kind: str = "install", da
             undo(engine, op, data_volumes=data_volumes)
             # Ctrl-C, SIGTERM and SIGHUP stopped it (as a kill -9 recovered later does), nothing failed
             result = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
-            record(engine, op, result, _record_labels(prep))
+            if not (retry_port_clash and isinstance(exc, PortTaken)):
+                record(engine, op, result, _record_labels(prep))
             end(engine, slug)
         finally:
             signal.signal(signal.SIGINT, previous)

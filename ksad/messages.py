@@ -287,6 +287,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "step.healthy": {"en": "{service} is healthy", "id": "{service} sehat"},
     "step.completed": {"en": "{service} has finished its work", "id": "{service} telah menyelesaikan tugasnya"},
     "step.rollback": {"en": "Undoing the changes made so far", "id": "Membatalkan perubahan yang sudah dibuat"},
+    "step.port_retry": {"en": "Host port(s) {ports} were taken by another program meanwhile; planning again with other ports",
+                        "id": "Port host {ports} sementara itu dipakai program lain; menyusun ulang rencana dengan port lain"},
     "plan.title": {"en": "Plan: {app} {version} as \"{name}\" on {target}",
                    "id": "Rencana: {app} {version} sebagai \"{name}\" di {target}"},
     "plan.dry_run": {"en": "Dry run: nothing was changed.", "id": "Uji coba: tidak ada yang diubah."},

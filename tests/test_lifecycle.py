@@ -4,6 +4,7 @@ with its data; identity, answers and secrets survive; history and rollback work 
 from __future__ import annotations
 
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -14,7 +15,8 @@ from pathlib import Path
 import pytest
 
 import infra
-from catalog_factory import HEALTH_NEVER, CatalogBuilder, lifecycle_catalog, migrating, two_service, volume_files, volume_text
+from catalog_factory import (HEALTH_NEVER, CatalogBuilder, lifecycle_catalog, migrating, two_service, volume_files,
+                             volume_text, with_db)
 from helpers import INIT, Follower, add_record, get, say_in_log
 from helpers import json_data as data
 
@@ -464,6 +466,50 @@ def test_reinstall_onto_kept_data_that_fails_puts_that_data_back(how, tmp_path, 
     assert [r["revision"] for r in rows if r["snapshot"]] == [1]
     run_ksad("rollback", inst.name, "--to", "1", env=inst.env, check=True, timeout=300)
     assert inst.files(docker_engine, test_session) == kept
+    assert_clean(docker_engine, inst.slug)
+
+
+# A db that takes seconds to be ready: ksad creates the web (with the host port it chose) while it
+# waits, so another program has the time to take that port before the web starts.
+SLOW_DB = 'command: ["/bin/sh", "-c", "sleep 3; exec /ksad/start.sh"]'
+
+
+def test_a_port_taken_meanwhile_is_planned_again_as_the_same_revision(tmp_path, run_ksad, app_name, ksad_env,
+                                                                       docker_engine, ksad_cleanup):
+    def slow_db_catalog(builder: CatalogBuilder, app_id: str) -> None:
+        builder.add_release(app_id, "1.0.0", two_service())
+        builder.add_release(app_id, "1.2.0", with_db(two_service(), SLOW_DB))
+
+    inst = install_app(tmp_path, run_ksad, app_name, stem="Bentrok", builder=slow_db_catalog, app="uji-bentrok")
+    run_ksad("uninstall", inst.name, env=inst.env, check=True)  # a re-install chooses its ports afresh
+    proc = subprocess.Popen([sys.executable, "-m", "ksad", "install", "uji-bentrok", "--name", inst.name,
+                             "--version", "1.2.0"], env={**ksad_env, **inst.env}, cwd=tmp_path,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        # the plain listing: containers.list() reads each container again and fails on one removed
+        # meanwhile, as this web is if another install on the engine takes its port first
+        while not (webs := docker_engine.api.containers(all=True, filters={"name": f"{inst.slug}-web"})):
+            assert proc.poll() is None and time.monotonic() < deadline, "the new web was never created"
+            time.sleep(0.05)
+        port = int(webs[0]["Labels"]["ksad.ports"])
+        with socket.socket() as holder:  # another program takes the port ksad chose for the web
+            try:
+                holder.bind(("0.0.0.0", port))
+                holder.listen()
+            except OSError:  # another install took it first: the same clash
+                pass
+            _out, err = proc.communicate(timeout=300)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    # on a shared engine another install may take the port first: the same retry, for another port
+    assert "were taken by another program meanwhile; planning again with other ports" in err
+    assert "revision 2" in err  # one command, one revision: the retry is not a second one
+    assert history_of(run_ksad, inst.env, inst.name) == [(1, "install", "1.0.0", "ok"), (2, "install", "1.2.0", "ok")]
+    row = status_of(run_ksad, inst.env, inst.slug)
+    assert row["health"] == "healthy" and f":{port}/" not in row["url"]
     assert_clean(docker_engine, inst.slug)
 
 
