@@ -84,6 +84,23 @@ def for_each(state: State, names: list[str], run: Callable[[str], Any], render: 
         raise click.exceptions.Exit(failed[0].exit_code)
 
 
+def apps_of_catalog(state: State, as_json: bool) -> tuple[list[str], dict[str, str]]:
+    """For ``--all``: the slugs of the apps on the target that the catalog in use publishes, and
+    slug -> local name. The others are someone else's on a shared target (or their catalog is
+    not the one in use): each is named as skipped."""
+    from ksad.catalog import open_catalog
+    from ksad.deploy import status
+
+    known = {a.id for a in open_catalog(state.settings.catalog, cache_dir=state.settings.cache_dir).apps()}
+    rows = status(state.settings, state.settings.target)
+    for r in rows:
+        if r.app not in known and not as_json:
+            state.say(t("all.skipped", name=r.name, app=r.app))
+    if not rows and not as_json:
+        state.say(t("status.empty"))
+    return [r.slug for r in rows if r.app in known], {r.slug: r.name for r in rows}
+
+
 def _set_target(ctx: click.Context, _param, value: str | None) -> None:
     if value:
         import dataclasses

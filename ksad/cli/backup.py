@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from ksad.cli import usage
-from ksad.cli.app import (State, allow_option, cli, dry_run_option, emit_json, for_each, json_option, pass_state,
-                          target_option)
+from ksad.cli.app import (State, allow_option, apps_of_catalog, cli, dry_run_option, emit_json, for_each, json_option,
+                          pass_state, target_option)
 from ksad.cli.deploy import ConsoleReporter, _render_plan
 from ksad.messages import t
 
@@ -52,14 +52,9 @@ def backup(state: State, app_id: str | None, all_: bool, output: str | None, for
             result = run(app_id)
             emit_json(result.to_json()) if as_json else _say_backup(state, result, dry_run)
             return
-        from ksad.deploy import status
-
-        # every app on the target, whichever catalog it came from: a backup needs no catalog entry
-        rows = status(state.settings, state.settings.target)
-        if not rows and not as_json:
-            state.say(t("status.empty"))
-        for_each(state, [r.slug for r in rows], run, lambda result: _say_backup(state, result, dry_run), as_json,
-                 {r.slug: r.name for r in rows})
+        # a backup reads the release's recipe (which volumes hold data, which secrets) from the catalog
+        slugs, shown = apps_of_catalog(state, as_json)
+        for_each(state, slugs, run, lambda result: _say_backup(state, result, dry_run), as_json, shown)
 
 
 def _say_backup(state: State, result, dry_run: bool) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 
 from ksad.cli import usage
-from ksad.cli.app import State, cli, dry_run_option, emit_json, for_each, json_option, pass_state, target_option
+from ksad.cli.app import (State, apps_of_catalog, cli, dry_run_option, emit_json, for_each, json_option, pass_state,
+                          target_option)
 from ksad.cli.deploy import ConsoleReporter, _parse_sets, _render_plan
 from ksad.messages import t
 
@@ -37,22 +38,13 @@ def _report(state: State, result, done_key: str, dry_run: bool) -> None:
 @pass_state
 def upgrade(state: State, app_id: str | None, all_: bool, version, sets, timeout, dry_run, as_json) -> None:
     """Upgrade an app; if the new release is not healthy, the old one comes back with its data."""
-    from ksad.deploy import status as do_status, upgrade as do_upgrade
+    from ksad.deploy import upgrade as do_upgrade
     from ksad.errors import InputError
 
     if bool(app_id) == all_:
         raise InputError("upgrade.which")
-    from ksad.catalog import open_catalog
-
     if all_:
-        # only what this catalog publishes: other apps on a shared target are someone else's
-        known = {a.id for a in open_catalog(state.settings.catalog, cache_dir=state.settings.cache_dir).apps()}
-        rows = do_status(state.settings, state.settings.target)
-        names = [r.slug for r in rows if r.app in known]
-        shown = {r.slug: r.name for r in rows}
-        for r in rows:
-            if r.app not in known and not as_json:
-                state.say(t("upgrade.skipped", name=r.name, app=r.app))
+        names, shown = apps_of_catalog(state, as_json)
     with ConsoleReporter(state, quiet=as_json) as reporter:
         def run(name: str):
             return do_upgrade(state.settings, name, version=version, sets=_parse_sets(sets),
