@@ -336,8 +336,12 @@ def _ports_in_labels(containers: list[dict], own_slug: str) -> set[int]:
     return out
 
 
-def free_port(taken: set[int], local: bool) -> int:
-    for port in PORT_RANGE:
+def free_port(taken: set[int], local: bool, *, anywhere: bool = False) -> int:
+    """The lowest free host port of PORT_RANGE (the README's URLs start at 8100); *anywhere*: from a
+    random place in it, for a retry after a clash, since every install running at the same time
+    tries the lowest first and would clash again."""
+    start = _secrets.randbelow(len(PORT_RANGE)) if anywhere else 0
+    for port in (*PORT_RANGE[start:], *PORT_RANGE[:start]):
         if port in taken:
             continue
         if local:
@@ -401,7 +405,7 @@ def _allowed(settings: Settings) -> frozenset[str]:
     return settings.allow | load_policy_file(settings.policy_file)
 
 
-def prepare(settings: Settings, req: InstallRequest, reporter: Reporter) -> Prepared:
+def prepare(settings: Settings, req: InstallRequest, reporter: Reporter, *, ports_anywhere: bool = False) -> Prepared:
     from ksad import lifecycle
     from ksad.catalog import open_catalog
     from ksad.engine import connect, host_of
@@ -463,7 +467,8 @@ def prepare(settings: Settings, req: InstallRequest, reporter: Reporter) -> Prep
     if req.kind == "install" and previous.get("ksad.version") not in (None, release.version):
         if req.version is None:
             # a plain re-run keeps the version that runs; moving is upgrade's job (paths, snapshots)
-            return prepare(settings, dataclasses.replace(req, version=f"=={previous['ksad.version']}"), reporter)
+            return prepare(settings, dataclasses.replace(req, version=f"=={previous['ksad.version']}"), reporter,
+                           ports_anywhere=ports_anywhere)
         raise InputError("install.other_version", app=app.id, name=previous.get("ksad.name", ""),
                          current=previous["ksad.version"], wanted=release.version)
     if previous:
@@ -491,7 +496,7 @@ def prepare(settings: Settings, req: InstallRequest, reporter: Reporter) -> Prep
                 continue
             if used is None:
                 used = engine.used_host_ports() | _ports_in_labels(observed.all_managed, slug)
-            ports[name][p.container] = free_port(used, local)
+            ports[name][p.container] = free_port(used, local, anywhere=ports_anywhere)
     url = None
     public_url = f"https://{slug}.{identity.domain}/"
     if recipe.ksad.expose is not None:
@@ -653,7 +658,7 @@ def install(settings: Settings, req: InstallRequest, reporter: Reporter | None =
     started = time.monotonic()
     for attempt in range(3):
         decided_at = time.time()
-        prep = prepare(settings, req, reporter)
+        prep = prepare(settings, req, reporter, ports_anywhere=attempt > 0)
         if req.dry_run or not prep.plan.changes:
             _keep_receipt(settings, req, prep, decided_at, kind)
             return InstallResult(prep.plan, False, time.monotonic() - started)

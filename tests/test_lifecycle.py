@@ -469,6 +469,16 @@ def test_reinstall_onto_kept_data_that_fails_puts_that_data_back(how, tmp_path, 
     assert_clean(docker_engine, inst.slug)
 
 
+def test_a_retry_after_a_port_clash_looks_for_a_port_from_a_random_place():
+    from ksad.deploy import PORT_RANGE, free_port
+
+    assert {free_port(set(), local=False) for _ in range(20)} == {PORT_RANGE.start}  # the README's first URL
+    spread = [free_port(set(), local=False, anywhere=True) for _ in range(20)]
+    assert len(set(spread)) > 1 and all(p in PORT_RANGE for p in spread)
+    taken = set(PORT_RANGE) - {PORT_RANGE.start}
+    assert free_port(set(taken), local=False, anywhere=True) == PORT_RANGE.start  # it wraps around
+
+
 # A db that takes seconds to be ready: ksad creates the web (with the host port it chose) while it
 # waits, so another program has the time to take that port before the web starts.
 SLOW_DB = 'command: ["/bin/sh", "-c", "sleep 3; exec /ksad/start.sh"]'
