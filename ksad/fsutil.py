@@ -43,6 +43,21 @@ def writing(path: Path | str, error: Callable[[OSError], WriteError] | None = No
         raise (error(exc) if error is not None else write_error(path, exc)) from None
 
 
+def check_can_create(path: Path | str) -> None:
+    """What a dry run checks of a file its real run would write: no directory in its place, and the
+    nearest directory on its way that exists is one (a file there would make the write fail)."""
+    import errno
+
+    path = Path(path)
+    if path.is_dir():
+        raise write_error(path, OSError(errno.EISDIR, os.strerror(errno.EISDIR)))
+    parent = path.parent
+    while not parent.exists() and not parent.is_symlink() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        raise write_error(path, OSError(errno.ENOTDIR, os.strerror(errno.ENOTDIR)))
+
+
 def _fsync_dir(directory: Path) -> None:
     # The rename itself lives in the directory; without this a power cut can
     # forget it even though the file's bytes reached the disk.

@@ -477,7 +477,7 @@ def revoke_mou(catalog_root: Path | str, mou_id: str, key: SigningKey, keyring: 
                revoked_on: date | None = None, now: datetime | None = None, dry_run: bool = False) -> Revocation:
     """Write ``revocations/<mou-id>.yaml``, signed by *key*'s side (*dry_run*: every check, nothing written)."""
     from ksad import yamlio
-    from ksad.fsutil import atomic_write
+    from ksad.fsutil import atomic_write, check_can_create
 
     root = Path(catalog_root)
     mou_id = _revocable_id(root, mou_id)
@@ -495,7 +495,9 @@ def revoke_mou(catalog_root: Path | str, mou_id: str, key: SigningKey, keyring: 
     when = revoked_on or today(now)
     doc = {"revokes": mou_id, "mou_sha256": content_sha256(data), "side": side,
            "revoked_on": when.isoformat(), "reason": reason.strip()}
-    if not dry_run:
+    if dry_run:
+        check_can_create(out)  # revocations/ a file: refused now, as the real run would be
+    else:
         doc["signatures"] = [make_signature(doc, "revocation", key, side, entry.signer)]
         atomic_write(out, yamlio.dump(doc))
     return Revocation(mou_id, side, when, doc["reason"], entry.signer, out)

@@ -285,7 +285,7 @@ def public_key_file(path: Path) -> Path:
 def check_new_key_path(path: Path | str) -> Path:
     """*path* is free (a key is never replaced) and a key and its public file can be made there;
     the public file. ``key generate`` checks this first, and ``--dry-run`` only this."""
-    import errno
+    from ksad.fsutil import check_can_create
 
     path = Path(path)
     if path.exists() or path.is_symlink():
@@ -293,13 +293,8 @@ def check_new_key_path(path: Path | str) -> Path:
     public = public_key_file(path)
     # A file where a directory must be: the run failed late, after the private key was
     # written (its public file a directory) or in an unexpected error (a parent a file).
-    if public.is_dir():
-        raise InputError("file.unwritable", file=str(public), problem=os.strerror(errno.EISDIR))
-    parent = path.parent
-    while not parent.exists() and not parent.is_symlink() and parent != parent.parent:
-        parent = parent.parent
-    if not parent.is_dir():
-        raise InputError("file.unwritable", file=str(path), problem=os.strerror(errno.ENOTDIR))
+    check_can_create(public)
+    check_can_create(path)
     return public
 
 

@@ -311,6 +311,17 @@ def test_key_generate_dry_run_refuses_a_place_the_real_run_cannot_write(run_ksad
         assert not key.exists()
 
 
+def test_a_revoke_dry_run_refuses_what_the_real_run_cannot_write(world, run_ksad):
+    world.write_mou()
+    (world.root / "revocations").write_text("not a directory\n")
+    args = ("--catalog", world.root, "mou", "revoke", MOU, "--key", world.files["sumbawa"], "--reason", "selesai")
+    dry = run_ksad(*args, "--dry-run")
+    real = run_ksad(*args)
+    assert (dry.returncode, real.returncode) == (3, 3), (dry.stderr, real.stderr)
+    assert f"revocations/{MOU}.yaml" in dry.stderr and "Not a directory" in dry.stderr
+    assert (world.root / "revocations").read_text() == "not a directory\n"
+
+
 def test_a_signed_revocation_that_is_deleted_is_not_signed_away(world, run_ksad):
     world.write_mou()
     revoke_mou(world.root, MOU, world.key("sumbawa"), keyring(world), reason="selesai")
