@@ -41,3 +41,31 @@ def test_a_reader_that_stops_reading_is_no_error(ksad_env):
     proc.stdout.close()  # long before ksad writes: its first write meets a closed pipe
     err = proc.stderr.read()
     assert proc.wait(timeout=60) == 0 and err == b""
+
+
+def test_a_loop_over_many_apps_interrupted_still_says_which_were_done_in_json(capsys):
+    """`upgrade --all --json`, `backup --all --json`, `catalog update --json`, Ctrl-C during the second."""
+    import json
+
+    import pytest
+
+    from ksad.cli.app import State, for_each
+    from ksad.settings import Settings
+
+    class Done:
+        def __init__(self, name):
+            self.name = name
+
+        def to_json(self):
+            return {"name": self.name, "applied": True}
+
+    def run(name):
+        if name == "dua":
+            raise KeyboardInterrupt
+        return Done(name)
+
+    with pytest.raises(KeyboardInterrupt):
+        for_each(State(Settings.from_env()), ["satu", "dua", "tiga"], run, lambda _r: None, True, {"dua": "Dua"})
+    rows = json.loads(capsys.readouterr().out)["data"]
+    assert rows[0] == {"name": "satu", "applied": True}
+    assert [r["name"] for r in rows] == ["satu", "Dua"] and rows[1]["error"]["exit_code"] == 130

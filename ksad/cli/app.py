@@ -61,12 +61,20 @@ def for_each(state: State, names: list[str], run: Callable[[str], Any], render: 
     """``run(name)`` for every name, rendered as it finishes: one refused does not stop the others.
 
     JSON: a list, a refused one as ``{name, error}`` (*shown* maps a name to the one users know).
-    The exit code is the first refusal's.
+    The exit code is the first refusal's. Ctrl-C ends the loop (exit 130); with JSON the list is
+    still printed, up to the one interrupted, so that a script knows which were done.
     """
     rows, failed = [], []
     for name in names:
         try:
             result = run(name)
+        except KeyboardInterrupt:
+            if as_json:
+                rows.append({"name": (shown or {}).get(name, name), "error": {
+                    "error": "Interrupted", "code": "interrupted", "exit_code": EXIT_INTERRUPTED,
+                    "message": t("interrupted"), "hint": None}})
+                emit_json(rows)
+            raise
         except KsadError as exc:
             failed.append(exc)
             rows.append({"name": (shown or {}).get(name, name), "error": exc.to_json()})
