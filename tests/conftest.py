@@ -89,7 +89,8 @@ def unique_name(test_prefix: str) -> Callable[[str], str]:
 def docker_engine(test_prefix: str, test_session: str):
     """A docker.DockerClient for the local engine (DOCKER_HOST or the socket).
 
-    Cleans up everything named with test_prefix or labelled with test_session at the end.
+    Cleans up everything named with test_prefix or labelled with test_session at the end,
+    and at the start what killed sessions left (infra.sweep_dead_sessions).
     """
     import docker
     import docker.errors
@@ -99,9 +100,13 @@ def docker_engine(test_prefix: str, test_session: str):
         client.ping()
     except (docker.errors.DockerException, OSError) as exc:
         pytest.fail(f"the Docker engine is not reachable ({exc}); run `bash scripts/setup.sh`", pytrace=False)
+    lease = infra.hold_session_lease(test_session)
+    infra.sweep_dead_sessions(client, test_session)
     yield client
     failures = infra.cleanup_engine(client, test_prefix, test_session)
     client.close()
+    (infra.LEASES / test_session).unlink(missing_ok=True)
+    lease.close()
     if failures:
         pytest.fail("could not clean up after the tests:\n" + "\n".join(failures), pytrace=False)
 

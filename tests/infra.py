@@ -18,6 +18,7 @@ import contextlib
 import fcntl
 import io
 import os
+import re
 import signal
 import subprocess
 import tarfile
@@ -44,6 +45,11 @@ TEST_PREFIX_ROOT = "ksadtest-"
 TEST_LABEL = "ksad.test.session"
 # Leftovers of crashed sessions older than this are removed too; no session runs this long.
 ORPHAN_AGE = timedelta(hours=3)
+# A live session holds an flock on LEASES/<session>; a lease nobody holds is a dead session's.
+LEASES = STATE_DIR / "sessions"
+# Test apps are named "<stem> <session><4 hex>" (conftest's app_name), so their slugs end so.
+_APP_SLUG = re.compile(r"-([0-9a-f]{6})[0-9a-f]{4}$")
+_PREFIXED = re.compile(re.escape(TEST_PREFIX_ROOT) + r"([0-9a-f]{6})-")
 
 BUSYBOX = Path("/bin/busybox")
 
@@ -511,3 +517,78 @@ def cleanup_ksad(client, session: str) -> None:
                 v.remove(force=True)
             except docker.errors.NotFound:
                 pass
+
+
+# --- sessions that died ------------------------------------------------------------------
+
+def hold_session_lease(session: str):
+    """Mark *session* alive for as long as the returned file stays open (see sweep_dead_sessions)."""
+    LEASES.mkdir(parents=True, exist_ok=True)
+    fh = open(LEASES / session, "w")
+    fcntl.flock(fh, fcntl.LOCK_EX)
+    return fh
+
+
+def _lease_state(session: str) -> bool | None:
+    """True if *session* holds its lease, False if the lease is free (it died), None if it has none."""
+    path = LEASES / session
+    try:
+        fh = open(path, "r+")
+    except FileNotFoundError:
+        return None
+    with fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        path.unlink(missing_ok=True)
+        return False
+
+
+def _session_of(name: str, labels: dict | None) -> str | None:
+    labels = labels or {}
+    if labels.get(TEST_LABEL):
+        return labels[TEST_LABEL]
+    if labels.get("ksad.managed") == "1":
+        m = _APP_SLUG.search(labels.get("ksad.slug", ""))
+        if m:
+            return m.group(1)
+    m = _PREFIXED.match(name.lstrip("/"))
+    return m.group(1) if m else None
+
+
+def sweep_dead_sessions(client, own: str) -> list[str]:
+    """Remove what test sessions that were killed (Ctrl-C twice, a timeout, a machine restart) left.
+
+    Their apps would otherwise make this session's ``ksad install uji-web`` ambiguous. A
+    session is dead when its lease is free; a session without a lease (older test code, or a
+    /tmp this process cannot see) counts as dead only when none of its containers runs, since
+    a live one always has some running. Returns the sessions swept.
+    """
+    running: dict[str, bool] = {}
+    for c in client.api.containers(all=True):
+        token = _session_of((c.get("Names") or ["?"])[0], c.get("Labels"))
+        if token:
+            running[token] = running.get(token, False) or c.get("State") == "running"
+    for n in client.networks.list():
+        token = _session_of(n.name, n.attrs.get("Labels"))
+        if token:
+            running.setdefault(token, False)
+    for v in client.volumes.list():
+        token = _session_of(v.name, v.attrs.get("Labels"))
+        if token:
+            running.setdefault(token, False)
+    swept = []
+    for token, is_running in sorted(running.items()):
+        if token == own:
+            continue
+        state = _lease_state(token)
+        if state is True or (state is None and is_running):
+            continue
+        cleanup_ksad(client, token)
+        cleanup_engine(client, f"{TEST_PREFIX_ROOT}{token}", token)
+        swept.append(token)
+    for lease in LEASES.glob("*") if LEASES.is_dir() else ():
+        if lease.name not in running and lease.name != own:
+            _lease_state(lease.name)  # frees the file of a session that died owning nothing
+    return swept

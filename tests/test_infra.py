@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -81,3 +82,48 @@ def test_run_ksad_reports_a_usage_error_without_traceback(run_ksad):
     proc = run_ksad("no-such-command")
     assert proc.returncode != 0
     assert "no-such-command" in proc.stderr
+
+
+@pytest.mark.docker
+def test_a_killed_sessions_leftovers_are_swept_and_a_live_ones_kept(docker_engine, tiny_image, unique_name,
+                                                                     test_session):
+    import secrets
+
+    tokens = {}
+    while len(tokens) < 4:  # distinct from each other and from this session
+        t = secrets.token_hex(3)
+        if t != test_session and t not in tokens.values():
+            tokens[("dead", "alive", "unleased_running", "unleased_stopped")[len(tokens)]] = t
+    dead_lease = infra.LEASES / tokens["dead"]
+    infra.LEASES.mkdir(parents=True, exist_ok=True)
+    dead_lease.write_text("")  # a lease nobody holds: its session was killed
+    alive_lease = infra.hold_session_lease(tokens["alive"])
+
+    def app_container(kind: str, command: list[str]):
+        # Looks like a ksad app of that session: the session is read from the slug.
+        # The name carries this session's prefix, so this session removes it if the test fails.
+        labels = {infra.TEST_LABEL: "", "ksad.managed": "1", "ksad.slug": f"uji-web-{tokens[kind]}ab12"}
+        c = docker_engine.containers.create(tiny_image, command, name=unique_name(kind), labels=labels)
+        if "sleep" in command:
+            c.start()
+        return c
+
+    made = {kind: app_container(kind, ["busybox", "sleep", "60"] if kind == "unleased_running" else ["true"])
+            for kind in tokens}
+    volume = docker_engine.volumes.create(f"{infra.TEST_PREFIX_ROOT}{tokens['dead']}-data")
+    try:
+        swept = infra.sweep_dead_sessions(docker_engine, test_session)
+        left = {c.id for c in docker_engine.containers.list(all=True)}
+        assert tokens["dead"] in swept and tokens["unleased_stopped"] in swept
+        assert tokens["alive"] not in swept and tokens["unleased_running"] not in swept
+        assert made["dead"].id not in left and made["unleased_stopped"].id not in left
+        assert made["alive"].id in left and made["unleased_running"].id in left
+        assert volume.name not in {v.name for v in docker_engine.volumes.list()}
+        assert not dead_lease.exists()
+        assert test_session not in swept
+    finally:
+        alive_lease.close()
+        (infra.LEASES / tokens["alive"]).unlink(missing_ok=True)
+        for c in made.values():
+            with contextlib.suppress(Exception):
+                c.remove(force=True)
