@@ -4,6 +4,7 @@ mutating one --dry-run. A new command that forgets either fails here."""
 from __future__ import annotations
 
 import click
+import pytest
 
 from ksad.cli import cli
 
@@ -31,12 +32,17 @@ def test_every_command_has_json_and_every_mutating_one_a_dry_run():
     assert [name for name, opts in commands.items() if name not in READ_ONLY and "--dry-run" not in opts] == []
 
 
-def test_a_reader_that_stops_reading_is_no_error(ksad_env):
-    """`ksad catalog list --json | head -c 1`: the reader has what it wanted; exit 0, nothing on stderr."""
+@pytest.mark.parametrize("args", [("catalog", "list", "--json"), ("--help",), ("catalog", "--help"),
+                                  ("status", "--help")])
+def test_a_reader_that_stops_reading_is_no_error(ksad_env, args):
+    """`ksad catalog list --json | head -c 1`: the reader has what it wanted; exit 0, nothing on stderr.
+
+    The top-level --help is written while click parses, before any command runs.
+    """
     import subprocess
     import sys
 
-    proc = subprocess.Popen([sys.executable, "-m", "ksad", "catalog", "list", "--json"], env=ksad_env,
+    proc = subprocess.Popen([sys.executable, "-m", "ksad", *args], env=ksad_env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     proc.stdout.close()  # long before ksad writes: its first write meets a closed pipe
     err = proc.stderr.read()

@@ -12,6 +12,7 @@ it reads --json, so each command keeps the words it was given to look for it the
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import stat
@@ -141,7 +142,22 @@ class _KeepsRawArgs:
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         ctx.raw_args = tuple(args)
-        return super().parse_args(ctx, args)
+        with _reader_gone_is_success():  # `ksad --help | head -1`: help is written while parsing
+            return super().parse_args(ctx, args)
+
+
+@contextlib.contextmanager
+def _reader_gone_is_success():
+    """The reader stopped reading (`ksad logs -f | head -1`): it has what it wanted, so exit 0.
+
+    Caught here, before click's main, which would exit 1. stdout goes to /dev/null so that
+    flushing what is left at exit does not fail again.
+    """
+    try:
+        yield
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise click.exceptions.Exit(0) from None
 
 
 class Command(_KeepsRawArgs, click.Command):
@@ -155,14 +171,8 @@ class Group(_KeepsRawArgs, click.Group):
     group_class = type  # a subgroup is a Group as well
 
     def invoke(self, ctx: click.Context):
-        try:
+        with _reader_gone_is_success():
             return super().invoke(ctx)
-        except BrokenPipeError:
-            # The reader stopped reading (`ksad logs -f | head -1`): it has what it wanted, so exit 0.
-            # Caught here, before click's main, which would exit 1. stdout goes to /dev/null so that
-            # flushing what is left at exit does not fail again.
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            raise click.exceptions.Exit(0) from None
 
 
 def raw_args(exc: click.UsageError) -> tuple[str, ...] | None:
