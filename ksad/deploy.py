@@ -853,6 +853,25 @@ def _log_lines(service: str, messages) -> Iterator[LogLine]:
         yield _log_line(service, *pending)
 
 
+def _last_lines(engine, cid: str, service: str, tail: int | str) -> list[LogLine]:
+    """The last *tail* whole lines of a container's log.
+
+    The engine's tail counts messages, and a line longer than 16 KiB is several: asked for the
+    last line, it gave the last piece of one. So ask for one message more than lines wanted and
+    drop the first line, which may have begun before the window; ask for more while split
+    lines leave too few.
+    """
+    if not isinstance(tail, int) or tail <= 0:
+        return list(_log_lines(service, engine.logs(cid, tail=tail, timestamps=True)))
+    want = tail + 1
+    while True:
+        messages = list(engine.logs(cid, tail=want, timestamps=True))
+        lines = list(_log_lines(service, messages))
+        if len(messages) < want or len(lines) > tail:  # the whole history, or a cut to spare
+            return lines[-tail:]
+        want *= 4
+
+
 def _log_line(service: str, stamp: bytes, text: bytes) -> LogLine:
     return LogLine(service, stamp.decode("ascii", "replace"), text.rstrip(b"\r"))
 
@@ -896,7 +915,7 @@ def logs(settings: Settings, app_or_name: str, *, service: str | None = None, ta
     last = {}  # container -> the stamp of its last line shown: following resumes after it
     lines = []
     for c in containers:
-        own = list(_log_lines(c["Labels"]["ksad.service"], engine.logs(c["Id"], tail=tail, timestamps=True)))
+        own = _last_lines(engine, c["Id"], c["Labels"]["ksad.service"], tail)
         if own:
             last[c["Id"]] = max(own, key=_time_key).time
         lines += own

@@ -138,6 +138,9 @@ def test_logs_show_a_line_longer_than_16_kib_whole(env, run_ksad, docker_engine,
     rows = [json.loads(line)["data"] for line in run_ksad("logs", name, "--service", "web", "--tail", "all", "--json",
                                                              env=env, check=True).stdout.splitlines()]
     assert [r["line"] for r in rows[-2:]] == [long_line, "sesudahnya"]
+    # --tail counts lines, not the engine's pieces: the last piece alone was shown as a line
+    tail = run_ksad("logs", name, "--service", "web", "--tail", "2", env=env, check=True).stdout
+    assert tail == f"web | {long_line}\nweb | sesudahnya\n"
 
 
 def test_secrets_are_stored_0600_and_never_printed(env, run_ksad, tmp_path, ksad_cleanup, app_name):
