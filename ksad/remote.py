@@ -43,6 +43,30 @@ _SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 # git must never wait for a password on the terminal (a cron job would hang): credentials come
 # from git's credential helper, the ssh agent or ~/.ssh, as for any non-interactive git.
 _GIT_ENV = {"GIT_TERMINAL_PROMPT": "0", "GIT_ASKPASS": "", "SSH_ASKPASS": "", "LC_ALL": "C"}
+# ssh asks on /dev/tty itself (a key's passphrase, an unknown host key), whatever git is told:
+# BatchMode makes it fail instead, as `go get` does. Not when the user chose how git runs ssh.
+_SSH_BATCH = "ssh -o BatchMode=yes"
+_SSH_URL = re.compile(r"(?:ssh|git\+ssh|ssh\+git)://|[^/:]+@[^/:]+:", re.IGNORECASE)
+
+
+def _git_env(url: str) -> dict[str, str]:
+    env = dict(_GIT_ENV)
+    if (_SSH_URL.match(url) and not os.environ.get("GIT_SSH_COMMAND") and not os.environ.get("GIT_SSH")
+            and not _git_config("core.sshCommand")):
+        env["GIT_SSH_COMMAND"] = _SSH_BATCH
+    return env
+
+
+def _git_config(key: str) -> str:
+    """The user's git setting *key* ("" when unset or git cannot say)."""
+    import subprocess
+
+    try:
+        out = subprocess.run(["git", "config", "--get", key], capture_output=True, text=True, timeout=30,
+                             env={**os.environ, **_GIT_ENV}, stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return out.stdout.strip()
 
 
 class RemoteUnreachable(KsadError, ConnectionError):
@@ -198,6 +222,12 @@ def shown_url(text: str) -> str:
 # --- git (gitpython), and its errors translated ----------------------------------------------------
 
 
+# git's own lines, and ssh's reasons, which come without a prefix and before git's vague
+# "Could not read from remote repository"
+_GIT_SAID = re.compile(r"\b(?:fatal|error|ssh|remote): [^\n]*|Host key verification failed\.|Permission denied \([^)\n]*\)\.?"
+                       r"|REMOTE HOST IDENTIFICATION HAS CHANGED!|Load key [^\n]*")
+
+
 def _git_failed(exc: Exception, url: str, ref: str | None) -> KsadError:
     """One message from a failed git command: git's own last 'fatal:'/'error:' lines, URL masked."""
     import git
@@ -205,7 +235,7 @@ def _git_failed(exc: Exception, url: str, ref: str | None) -> KsadError:
     if isinstance(exc, git.exc.UnsafeProtocolError):
         return InputError("remote.url_invalid", url=shown_url(url))
     stderr = str(getattr(exc, "stderr", "") or "")  # gitpython wraps it: "\n  stderr: 'fatal: ...'"
-    said = [m.group(0).rstrip("'").strip() for m in re.finditer(r"\b(?:fatal|error|ssh|remote): [^\n]*", stderr)]
+    said = [m.group(0).rstrip("'").strip() for m in re.finditer(_GIT_SAID, stderr)]
     detail = shown_url(" ".join(said)[-400:] or type(exc).__name__)
     if ref and re.search(r"Remote branch .* not found|couldn't find remote ref|not found in upstream", stderr):
         return NotFoundError("remote.ref_not_found", ref=ref, url=shown_url(url))
@@ -225,7 +255,7 @@ def _clone(url: str, dest: Path, *, ref: str | None, reference: Path | None) -> 
     """
     import git
 
-    options: dict[str, Any] = {"env": _GIT_ENV}
+    options: dict[str, Any] = {"env": _git_env(url)}
     if ref:
         options["branch"] = ref  # `clone --branch` takes a branch or a tag
     if reference is not None and (reference / ".git").is_dir():

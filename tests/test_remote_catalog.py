@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+import infra
 from catalog_factory import CatalogBuilder, two_service
 from helpers import INIT, get, json_data
 from trust_factory import NOW, flip_byte
@@ -393,3 +394,64 @@ def test_install_from_a_remote_catalog(upstream, run_ksad, docker_engine, ksad_c
     assert name in get(url, name) and "Kabupaten Sumbawa" in get(url)
     row = next(r for r in json_data(run_ksad("status", "--json", check=True)) if r["name"] == name)
     assert (row["app"], row["version"], row["health"]) == ("uji-web", "1.0.0", "healthy")
+
+
+# --- over ssh ------------------------------------------------------------------------------------
+
+
+@pytest.mark.docker  # the loopback sshd comes with the engine fixtures
+def test_add_and_update_over_ssh_from_the_pioneers_server(upstream, run_ksad, home, ssh_target):
+    """The pioneer's git server as an ssh:// URL (a real sshd); the user's ssh setup via GIT_SSH_COMMAND."""
+    url = f"ssh://{infra.SSH_USER}@{infra.SSH_HOST}:{infra.SSH_PORT}{upstream.bare}"
+    env = {"GIT_SSH_COMMAND": f"ssh -F {ssh_target.home / '.ssh' / 'config'}"}
+    run_ksad("catalog", "add", NAME, url, "--use", env=env, check=True)
+    assert versions(run_ksad) == ["1.0.0"] and remotes(run_ksad)[0]["url"] == url
+    new = upstream.release("1.1.0")
+    data = json_data(run_ksad("catalog", "update", NAME, "--json", env=env, check=True))
+    assert data["new_commit"] == new and data["new_releases"] == {"uji-web": ["1.1.0"]}
+    assert versions(run_ksad) == ["1.1.0", "1.0.0"] and leftovers(home) == []
+
+    # a host whose key this user's ssh does not know: one message, never a question on the terminal
+    strange = ssh_target.home.parent / "strange-ssh"
+    strange.mkdir()
+    (strange / "config").write_text((ssh_target.home / ".ssh" / "config").read_text().replace(
+        str(ssh_target.home / ".ssh" / "known_hosts"), str(strange / "known_hosts")))
+    (strange / "known_hosts").write_text("")
+    proc = run_ksad("catalog", "add", "lain", url, env={"GIT_SSH_COMMAND": f"ssh -F {strange / 'config'} -o BatchMode=yes"},
+                    check=7)
+    assert len(error_lines(proc)) == 1 and "Host key verification failed" in proc.stderr
+    assert [r["name"] for r in remotes(run_ksad)] == [NAME] and leftovers(home) == []
+
+
+def _fake_ssh(tmp_path: Path) -> tuple[Path, Path]:
+    """An `ssh` on PATH that writes down how git called it, then fails as an unknown host does."""
+    bin_dir, said = tmp_path / "bin", tmp_path / "ssh-args"
+    bin_dir.mkdir()
+    fake = bin_dir / "ssh"
+    fake.write_text(f"#!/bin/sh\necho \"$@\" >> {said}\necho 'Host key verification failed.' >&2\nexit 255\n")
+    fake.chmod(0o755)
+    return bin_dir, said
+
+
+@pytest.mark.parametrize("setting", ["none", "GIT_SSH_COMMAND", "core.sshCommand"])
+def test_ssh_is_told_never_to_ask_unless_the_user_chose_how_git_runs_it(setting, run_ksad, ksad_env, home, tmp_path):
+    """ssh asks for a passphrase or about a new host key on /dev/tty, which GIT_TERMINAL_PROMPT
+    does not stop: a cron job would hang. ksad runs it with BatchMode, unless the user set it up."""
+    bin_dir, said = _fake_ssh(tmp_path)
+    env = {"PATH": f"{bin_dir}{os.pathsep}{ksad_env['PATH']}",
+           "GIT_CONFIG_GLOBAL": str(tmp_path / "gitconfig")}
+    (tmp_path / "gitconfig").write_text("")
+    if setting == "GIT_SSH_COMMAND":
+        env["GIT_SSH_COMMAND"] = "ssh -o Pilihan=sendiri"
+    elif setting == "core.sshCommand":
+        (tmp_path / "gitconfig").write_text("[core]\n\tsshCommand = ssh -o Pilihan=sendiri\n")
+    for url in ("ssh://deploy@katalog.bandung.example/katalog.git", "deploy@katalog.bandung.example:katalog.git"):
+        proc = run_ksad("catalog", "add", NAME, url, env=env, check=7)
+        assert len(error_lines(proc)) == 1 and "Host key verification failed" in proc.stderr
+    calls = said.read_text().splitlines()
+    assert len(calls) == 2 and all("katalog.bandung.example" in c for c in calls)
+    if setting == "none":
+        assert all("BatchMode=yes" in c for c in calls)
+    else:
+        assert all("Pilihan=sendiri" in c and "BatchMode" not in c for c in calls)
+    assert remotes(run_ksad) == [] and leftovers(home) == []
