@@ -455,3 +455,95 @@ def test_ssh_is_told_never_to_ask_unless_the_user_chose_how_git_runs_it(setting,
     else:
         assert all("Pilihan=sendiri" in c and "BatchMode" not in c for c in calls)
     assert remotes(run_ksad) == [] and leftovers(home) == []
+
+
+# --- over https ----------------------------------------------------------------------------------
+
+
+class _HttpsGitServer:
+    """The pioneer's catalog over https, as git's "dumb" HTTP protocol serves it (static files after
+    `git update-server-info`), behind Basic authentication, with a certificate from a test CA."""
+
+    USER, TOKEN = "pengelola", "tok-rahasia-5b9e"
+
+    def __init__(self, repo: Path, certs: Path) -> None:
+        import base64 as b64
+        import functools
+        import http.server
+        import ssl
+        import threading
+
+        expected = "Basic " + b64.b64encode(f"{self.USER}:{self.TOKEN}".encode()).decode()
+
+        class Handler(http.server.SimpleHTTPRequestHandler):
+            def do_GET(self):
+                if self.headers.get("Authorization") != expected:
+                    self.send_response(401)
+                    self.send_header("WWW-Authenticate", 'Basic realm="katalog"')
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                super().do_GET()
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                                     functools.partial(Handler, directory=str(repo)))
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(certs / "server.pem")
+        self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True)
+        self.port = self.httpd.server_address[1]
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def url(self, userinfo: str = "") -> str:
+        return f"https://{userinfo + '@' if userinfo else ''}127.0.0.1:{self.port}/"
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def https_upstream(upstream, tmp_path):
+    from helpers import tls_certificates
+
+    tls_certificates(tmp_path / "certs")
+    _git("update-server-info", cwd=upstream.bare)
+    server = _HttpsGitServer(upstream.bare, tmp_path / "certs")
+    yield server, {"GIT_SSL_CAINFO": str(tmp_path / "certs" / "ca.pem")}
+    server.close()
+
+
+def test_add_and_update_over_https_with_a_token_that_is_never_shown(upstream, https_upstream, run_ksad, home):
+    server, env = https_upstream
+    url = server.url(f"{server.USER}:{server.TOKEN}")
+    outputs = [run_ksad("catalog", "add", NAME, url, "--use", env=env, check=True)]
+    assert versions(run_ksad) == ["1.0.0"]
+    outputs.append(run_ksad("catalog", "remotes", env=env, check=True))
+    assert remotes(run_ksad)[0]["url"] == f"https://***:***@127.0.0.1:{server.port}/"
+
+    new = upstream.release("1.1.0")
+    _git("update-server-info", cwd=upstream.bare)
+    outputs.append(run_ksad("catalog", "update", NAME, env=env, check=True))
+    assert remotes(run_ksad)[0]["commit"] == new and versions(run_ksad) == ["1.1.0", "1.0.0"]
+    assert leftovers(home) == []
+    assert all(server.TOKEN not in p.stdout + p.stderr for p in outputs)
+
+
+@pytest.mark.parametrize("case, said", [
+    ("no credentials", "terminal prompts disabled"),  # git would ask for a user name: ksad never asks
+    ("wrong token", "Authentication failed"),
+    ("untrusted certificate", "certificate"),  # git with GnuTLS or OpenSSL words it differently
+])
+def test_https_refusals_are_one_message_and_leave_nothing(case, said, https_upstream, run_ksad, home):
+    server, env = https_upstream
+    url = {"no credentials": server.url(), "wrong token": server.url(f"{server.USER}:salah-tok-0000"),
+           "untrusted certificate": server.url(f"{server.USER}:{server.TOKEN}")}[case]
+    if case == "untrusted certificate":
+        env = {}  # the test CA is not one git trusts
+    proc = run_ksad("catalog", "add", NAME, url, env=env, check=7, timeout=60)
+    assert len(error_lines(proc)) == 1 and said in proc.stderr
+    assert "salah-tok" not in proc.stderr and server.TOKEN not in proc.stderr
+    assert remotes(run_ksad) == [] and leftovers(home) == [] and not (home / "catalogs" / NAME).exists()

@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from helpers import tls_certificates
 from ksad.errors import ConflictError, InputError, NotFoundError
 from ksad.settings import Settings
 from ksad.targets import Target, add_target, check_url, list_targets, remove_target, resolve_target
@@ -275,48 +276,6 @@ def test_the_raw_client_reads_chunked_and_sized_answers_like_the_sdk(docker_engi
 # --- tcp:// with TLS, against a real TLS endpoint in front of the local engine -------------------
 
 
-def _certificates(out):
-    """A CA, a server certificate for 127.0.0.1 and a client certificate, as Docker names them."""
-    import datetime as dt
-    import ipaddress
-
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
-
-    now = dt.datetime.now(dt.timezone.utc)
-
-    def issue(name, issuer_name, issuer_key, key, *, ca=False, server=False):
-        builder = (x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)]))
-                   .issuer_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, issuer_name)]))
-                   .public_key(key.public_key()).serial_number(x509.random_serial_number())
-                   .not_valid_before(now - dt.timedelta(minutes=5)).not_valid_after(now + dt.timedelta(days=1))
-                   .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True))
-        if server:
-            builder = builder.add_extension(x509.SubjectAlternativeName(
-                [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
-        if not ca:
-            usage = ExtendedKeyUsageOID.SERVER_AUTH if server else ExtendedKeyUsageOID.CLIENT_AUTH
-            builder = builder.add_extension(x509.ExtendedKeyUsage([usage]), critical=False)
-        return builder.sign(issuer_key, hashes.SHA256())
-
-    def pem_key(key):
-        return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                 serialization.NoEncryption())
-
-    ca_key, server_key, client_key = (ec.generate_private_key(ec.SECP256R1()) for _ in range(3))
-    ca = issue("ksad test CA", "ksad test CA", ca_key, ca_key, ca=True)
-    server = issue("127.0.0.1", "ksad test CA", ca_key, server_key, server=True)
-    client = issue("ksad client", "ksad test CA", ca_key, client_key)
-    out.mkdir()
-    pem = serialization.Encoding.PEM
-    (out / "ca.pem").write_bytes(ca.public_bytes(pem))
-    (out / "cert.pem").write_bytes(client.public_bytes(pem))
-    (out / "key.pem").write_bytes(pem_key(client_key))
-    (out / "server.pem").write_bytes(server.public_bytes(pem) + pem_key(server_key))
-
-
 class _TlsFrontend:
     """Docker's TLS port, as dockerd --tlsverify serves it: client certificates required,
     each connection relayed to the local engine's socket. Counts the clients it let in."""
@@ -376,7 +335,7 @@ class _TlsFrontend:
 
 
 def test_a_tcp_target_is_reached_over_tls_with_its_client_certificates(run_ksad, tmp_path, docker_engine):
-    _certificates(tmp_path / "certs")
+    tls_certificates(tmp_path / "certs")
     front = _TlsFrontend(tmp_path / "certs")
     try:
         url = f"tcp://127.0.0.1:{front.port}"
