@@ -228,13 +228,18 @@ _GIT_SAID = re.compile(r"\b(?:fatal|error|ssh|remote): [^\n]*|Host key verificat
                        r"|REMOTE HOST IDENTIFICATION HAS CHANGED!|Load key [^\n]*")
 
 
-def _git_failed(exc: Exception, url: str, ref: str | None) -> KsadError:
-    """One message from a failed git command: git's own last 'fatal:'/'error:' lines, URL masked."""
+def _git_failed(exc: Exception, url: str, ref: str | None, progress=None) -> KsadError:
+    """One message from a failed git command: git's own last 'fatal:'/'error:' lines, URL masked.
+
+    *progress*: the clone's RemoteProgress, which took git's stderr lines from the exception.
+    """
     import git
 
     if isinstance(exc, git.exc.UnsafeProtocolError):
         return InputError("remote.url_invalid", url=shown_url(url))
     stderr = str(getattr(exc, "stderr", "") or "")  # gitpython wraps it: "\n  stderr: 'fatal: ...'"
+    if progress is not None:
+        stderr += "\n" + "\n".join([*progress.other_lines, *progress.error_lines])
     said = [m.group(0).rstrip("'").strip() for m in re.finditer(_GIT_SAID, stderr)]
     detail = shown_url(" ".join(said)[-400:] or type(exc).__name__)
     if ref and re.search(r"Remote branch .* not found|couldn't find remote ref|not found in upstream", stderr):
@@ -242,7 +247,29 @@ def _git_failed(exc: Exception, url: str, ref: str | None) -> KsadError:
     return RemoteUnreachable("remote.unreachable", url=shown_url(url), detail=detail)
 
 
-def _clone(url: str, dest: Path, *, ref: str | None, reference: Path | None) -> tuple[str, str]:
+def _git_progress(progress: Callable[[str], None]):
+    """git's progress (``clone --progress``) as one line of ksad's at a time, for a spinner."""
+    import git
+
+    from ksad.messages import t
+
+    stages = {git.RemoteProgress.COUNTING: "counting", git.RemoteProgress.COMPRESSING: "compressing",
+              git.RemoteProgress.RECEIVING: "receiving", git.RemoteProgress.RESOLVING: "resolving",
+              git.RemoteProgress.FINDING_SOURCES: "finding", git.RemoteProgress.CHECKING_OUT: "checking_out",
+              git.RemoteProgress.WRITING: "writing"}
+
+    class Progress(git.RemoteProgress):
+        def update(self, op_code, cur_count, max_count=None, message=""):
+            stage = stages.get(op_code & git.RemoteProgress.OP_MASK)
+            if stage is not None:
+                total = f"/{int(max_count)}" if max_count else ""
+                progress(t("remote.progress", stage=t(f"remote.stage.{stage}"), done=int(cur_count or 0), total=total))
+
+    return Progress()
+
+
+def _clone(url: str, dest: Path, *, ref: str | None, reference: Path | None,
+           progress: Callable[[str], None] | None = None) -> tuple[str, str]:
     """Clone *url* (branch or tag *ref*, else the remote's default branch) into *dest*, and leave
     its HEAD detached at that commit: the copy is pinned to what ksad verifies, and `.git/HEAD`
     then holds the commit itself. Returns (commit, ref followed).
@@ -256,6 +283,11 @@ def _clone(url: str, dest: Path, *, ref: str | None, reference: Path | None) -> 
     import git
 
     options: dict[str, Any] = {"env": _git_env(url)}
+    if progress is not None:
+        from ksad.messages import t
+
+        progress(t("remote.fetching", url=shown_url(url)))
+        options["progress"] = _git_progress(progress)
     if ref:
         options["branch"] = ref  # `clone --branch` takes a branch or a tag
     if reference is not None and (reference / ".git").is_dir():
@@ -270,7 +302,7 @@ def _clone(url: str, dest: Path, *, ref: str | None, reference: Path | None) -> 
         repo.git.checkout("--detach", "-q")
         repo.close()
     except git.exc.GitError as exc:
-        raise _git_failed(exc, url, ref) from None
+        raise _git_failed(exc, url, ref, options.get("progress")) from None
     return commit, followed
 
 
@@ -461,8 +493,12 @@ class Added:
 
 
 def add_remote(settings: Settings, name: str, url: str, *, ref: str | None = None, path: str | None = None,
-               use: bool = False, dry_run: bool = False) -> Added:
-    """Clone *url* as catalog *name*, check it as install would, and keep it only if it passes."""
+               use: bool = False, dry_run: bool = False, progress: Callable[[str], None] | None = None) -> Added:
+    """Clone *url* as catalog *name*, check it as install would, and keep it only if it passes.
+
+    *progress* is given each line of what the clone is doing (for a spinner); it must not print
+    to stdout.
+    """
     check_name(name)
     check_url(url)
     if ref is not None:
@@ -475,7 +511,7 @@ def add_remote(settings: Settings, name: str, url: str, *, ref: str | None = Non
             raise ConflictError("remote.exists", name=name)
         staging = _staging(settings, name)
         try:
-            commit, followed = _clone(url, staging, ref=ref, reference=None)
+            commit, followed = _clone(url, staging, ref=ref, reference=None, progress=progress)
             sub = _find_catalog(staging, path, url)
             snapshot = _verify(settings, staging, sub, live / sub, name, commit)
             apps = len(_releases(staging / sub, None))
@@ -531,8 +567,12 @@ class Updated:
                 "new_apps": self.new_apps, "removed_apps": self.gone_apps, "dry_run": self.dry_run}
 
 
-def update_remote(settings: Settings, name: str, *, dry_run: bool = False) -> Updated:
-    """Fetch the newest commit of *name*'s ref; switch to it only if it passes the trust check."""
+def update_remote(settings: Settings, name: str, *, dry_run: bool = False,
+                  progress: Callable[[str], None] | None = None) -> Updated:
+    """Fetch the newest commit of *name*'s ref; switch to it only if it passes the trust check.
+
+    *progress*: as for :func:`add_remote`.
+    """
     remote = require(settings, name)
     with _lock(settings, name):
         _recover(settings, name)
@@ -541,7 +581,7 @@ def update_remote(settings: Settings, name: str, *, dry_run: bool = False) -> Up
         old_commit = head_commit(live) or remote.commit
         staging = _staging(settings, name)
         try:
-            commit, _ = _clone(remote.url, staging, ref=remote.ref, reference=live)
+            commit, _ = _clone(remote.url, staging, ref=remote.ref, reference=live, progress=progress)
             if commit == old_commit and live.exists():
                 result = Updated(name, old_commit, commit, _snapshot_version(live_catalog),
                                  _snapshot_version(live_catalog) or 0, dry_run=dry_run)

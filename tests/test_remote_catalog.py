@@ -547,3 +547,50 @@ def test_https_refusals_are_one_message_and_leave_nothing(case, said, https_upst
     assert len(error_lines(proc)) == 1 and said in proc.stderr
     assert "salah-tok" not in proc.stderr and server.TOKEN not in proc.stderr
     assert remotes(run_ksad) == [] and leftovers(home) == [] and not (home / "catalogs" / NAME).exists()
+
+
+def _on_a_terminal(argv: list[str], env: dict[str, str]) -> tuple[int, str, str]:
+    """Run with stderr on a pseudo-terminal, as a person at a console sees it: (exit, stdout, the terminal's text)."""
+    import pty
+    import re
+
+    main, sub = pty.openpty()
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=sub, stdin=subprocess.DEVNULL)
+    os.close(sub)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:  # EIO: the last writer is gone
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(main)
+    out = proc.stdout.read().decode()
+    code = proc.wait(timeout=60)
+    return code, out, re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", seen.decode(errors="replace"))
+
+
+def test_add_and_update_show_the_clones_progress_on_a_terminal(upstream, ksad_env):
+    """A large catalog over a regency's slow link takes a while: a terminal sees git's progress in the
+    spinner, in the user's language; a pipe or a log gets only the result."""
+    add = [sys.executable, "-m", "ksad", "catalog", "add", NAME, f"file://{upstream.bare}"]
+    code, out, shown = _on_a_terminal(add, ksad_env)
+    assert code == 0 and out == ""
+    assert f"Fetching the catalog from file://{upstream.bare}" in shown or "Fetching the catalog: " in shown
+    assert "Fetching the catalog: receiving objects" in shown and f"Added catalog '{NAME}'" in shown
+
+    upstream.release("1.1.0")
+    code, _out, shown = _on_a_terminal([sys.executable, "-m", "ksad", "catalog", "update", NAME],
+                                       {**ksad_env, "KSAD_LANG": "id"})
+    assert code == 0 and "Mengambil katalog: " in shown  # beside the old clone, little is received
+
+    # git's reason still reaches the message when its stderr feeds the progress
+    code, _out, shown = _on_a_terminal([sys.executable, "-m", "ksad", "catalog", "add", "lain",
+                                        f"file://{upstream.bare}-tidak-ada"], ksad_env)
+    assert code == 7 and "does not appear to be a git repository" in shown.replace("\r\n", " ").replace("\n", " ")
+
+    plain = subprocess.run([sys.executable, "-m", "ksad", "catalog", "update", NAME], env=ksad_env,
+                           capture_output=True, text=True, timeout=60)
+    assert plain.returncode == 0 and "Fetching" not in plain.stderr + plain.stdout

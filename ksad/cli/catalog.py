@@ -192,7 +192,11 @@ def add(state: State, name: str, url: str, ref: str | None, subdir: str | None, 
     passes the trust check install runs (signed snapshot, keyring, every file's hash, expiry)."""
     from ksad.remote import add_remote, shown_url
 
-    added = add_remote(state.settings, name, url, ref=ref, path=subdir, use=use, dry_run=dry_run)
+    from ksad.cli.deploy import ConsoleReporter
+
+    with ConsoleReporter(state, quiet=as_json) as reporter:
+        added = add_remote(state.settings, name, url, ref=ref, path=subdir, use=use, dry_run=dry_run,
+                           progress=reporter.details)
     if as_json:
         emit_json(added.to_json())
         return
@@ -240,16 +244,21 @@ def update(state: State, name: str | None, dry_run: bool, as_json: bool) -> None
     leaves it exactly as it was."""
     from ksad.remote import registry, update_remote
 
+    from ksad.cli.deploy import ConsoleReporter
+
+    def one(each: str):
+        with ConsoleReporter(state, quiet=as_json) as reporter:
+            return update_remote(state.settings, each, dry_run=dry_run, progress=reporter.details)
+
     if name is not None:
-        result = update_remote(state.settings, name, dry_run=dry_run)
+        result = one(name)
         emit_json(result.to_json()) if as_json else _say_update(state, result)
         return
     names = [r.name for r in registry(state.settings).remotes()]
     if not names and not as_json:
         state.say(t("remote.none"))
     # one catalog refused or unreachable does not keep the others old
-    for_each(state, names, lambda each: update_remote(state.settings, each, dry_run=dry_run),
-             lambda result: _say_update(state, result), as_json)
+    for_each(state, names, one, lambda result: _say_update(state, result), as_json)
 
 
 @catalog.command("remotes")

@@ -40,6 +40,11 @@ class ConsoleReporter:
         if self.status is not None and not self.quiet:
             self.status.update(line[:100])
 
+    @property
+    def details(self):
+        """:meth:`detail` where someone sees it (a spinner on a terminal), else None: no work for nobody."""
+        return self.detail if self.status is not None and not self.quiet else None
+
 
 def _parse_sets(values: tuple[str, ...]) -> dict[str, str]:
     from ksad.errors import InputError
