@@ -46,7 +46,8 @@ _GIT_ENV = {"GIT_TERMINAL_PROMPT": "0", "GIT_ASKPASS": "", "SSH_ASKPASS": "", "L
 # ssh asks on /dev/tty itself (a key's passphrase, an unknown host key), whatever git is told:
 # BatchMode makes it fail instead, as `go get` does. Not when the user chose how git runs ssh.
 _SSH_BATCH = "ssh -o BatchMode=yes"
-_SSH_URL = re.compile(r"(?:ssh|git\+ssh|ssh\+git)://|[^/:]+@[^/:]+:", re.IGNORECASE)
+# git's own rule: an ssh scheme, or scp's form, a colon before any slash that is not "://"
+_SSH_URL = re.compile(r"(?:ssh|git\+ssh|ssh\+git)://|[^/:]+:(?!//)", re.IGNORECASE)
 
 
 def _git_env(url: str) -> dict[str, str]:

@@ -445,11 +445,12 @@ def test_ssh_is_told_never_to_ask_unless_the_user_chose_how_git_runs_it(setting,
         env["GIT_SSH_COMMAND"] = "ssh -o Pilihan=sendiri"
     elif setting == "core.sshCommand":
         (tmp_path / "gitconfig").write_text("[core]\n\tsshCommand = ssh -o Pilihan=sendiri\n")
-    for url in ("ssh://deploy@katalog.bandung.example/katalog.git", "deploy@katalog.bandung.example:katalog.git"):
+    for url in ("ssh://deploy@katalog.bandung.example/katalog.git", "deploy@katalog.bandung.example:katalog.git",
+                "katalog.bandung.example:katalog.git"):
         proc = run_ksad("catalog", "add", NAME, url, env=env, check=7)
         assert len(error_lines(proc)) == 1 and "Host key verification failed" in proc.stderr
     calls = said.read_text().splitlines()
-    assert len(calls) == 2 and all("katalog.bandung.example" in c for c in calls)
+    assert len(calls) == 3 and all("katalog.bandung.example" in c for c in calls)
     if setting == "none":
         assert all("BatchMode=yes" in c for c in calls)
     else:
