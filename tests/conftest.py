@@ -105,8 +105,9 @@ def docker_engine(test_prefix: str, test_session: str):
     yield client
     failures = infra.cleanup_engine(client, test_prefix, test_session)
     client.close()
-    (infra.LEASES / test_session).unlink(missing_ok=True)
-    lease.close()
+    if lease is not None:
+        (infra.LEASES / test_session).unlink(missing_ok=True)
+        lease.close()
     if failures:
         pytest.fail("could not clean up after the tests:\n" + "\n".join(failures), pytrace=False)
 

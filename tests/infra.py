@@ -491,13 +491,19 @@ def cleanup_engine(client, prefix: str, session: str) -> list[str]:
     return failures
 
 
-def cleanup_ksad(client, session: str) -> None:
-    """Remove ksad-managed objects whose slug carries *session* (see the ksad_cleanup fixture)."""
+def cleanup_ksad(client, session: str, *, exact: bool = False) -> None:
+    """Remove ksad-managed objects whose slug carries *session* (see the ksad_cleanup fixture).
+
+    *exact*: only slugs that end as app_name makes them, ``-<session><4 hex>``.
+    """
     import docker.errors
+
+    ending = re.compile(rf"-{re.escape(session)}[0-9a-f]{{4}}$")
 
     def mine(labels) -> bool:
         labels = labels or {}
-        return labels.get("ksad.managed") == "1" and session in labels.get("ksad.slug", "")
+        slug = labels.get("ksad.slug", "")
+        return labels.get("ksad.managed") == "1" and (ending.search(slug) if exact else session in slug)
 
     for c in client.api.containers(all=True, filters={"label": "ksad.managed=1"}):
         if mine(c.get("Labels")):
@@ -522,70 +528,115 @@ def cleanup_ksad(client, session: str) -> None:
 # --- sessions that died ------------------------------------------------------------------
 
 def hold_session_lease(session: str):
-    """Mark *session* alive for as long as the returned file stays open (see sweep_dead_sessions)."""
-    LEASES.mkdir(parents=True, exist_ok=True)
-    fh = open(LEASES / session, "w")
-    fcntl.flock(fh, fcntl.LOCK_EX)
-    return fh
+    """Mark *session* alive for as long as the returned file stays open (see sweep_dead_sessions).
+
+    None if no lease can be made here (another user's directory): the session is then judged
+    by its running containers alone.
+    """
+    path = LEASES / session
+    try:
+        LEASES.mkdir(parents=True, exist_ok=True)
+        while True:
+            fh = open(path, "a")
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            # A sweep may have found the file before it was locked, taken it for a dead session's
+            # and removed it: a lock on a file with no name protects nothing, so make another.
+            if _same_file(fh, path):
+                return fh
+            fh.close()
+    except OSError:
+        return None
+
+
+def _same_file(fh, path: Path) -> bool:
+    try:
+        mine, there = os.fstat(fh.fileno()), os.stat(path)
+    except FileNotFoundError:
+        return False
+    return (mine.st_dev, mine.st_ino) == (there.st_dev, there.st_ino)
 
 
 def _lease_state(session: str) -> bool | None:
-    """True if *session* holds its lease, False if the lease is free (it died), None if it has none."""
+    """True if *session* holds its lease (or it cannot be told), False if the lease is free (the
+    session died; the file is removed), None if it has none."""
     path = LEASES / session
     try:
-        fh = open(path, "r+")
+        fh = open(path, "r")
     except FileNotFoundError:
         return None
+    except OSError:  # another user's: it may well be alive
+        return True
     with fh:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        except OSError:
             return True
-        path.unlink(missing_ok=True)
+        if not _same_file(fh, path):  # replaced meanwhile: a new session's now
+            return True
+        with contextlib.suppress(OSError):
+            path.unlink()  # while locked: its owner, if it was just starting, sees that and makes another
         return False
 
 
-def _session_of(name: str, labels: dict | None) -> str | None:
+_SESSION = re.compile(r"[0-9a-f]{6}")
+_ALIVE_STATES = {"running", "restarting", "paused"}
+
+
+def _session_of(name: str, labels: dict | None) -> tuple[str | None, bool]:
+    """(the test session an object belongs to, whether that is certain).
+
+    Certain: the session label or the ``ksadtest-<session>-`` name. A ksad app's slug ending in
+    ``-<session><4 hex>`` (conftest's app_name) is only a candidate: a user's own app may end so.
+    """
     labels = labels or {}
-    if labels.get(TEST_LABEL):
-        return labels[TEST_LABEL]
-    if labels.get("ksad.managed") == "1":
+    label = labels.get(TEST_LABEL, "")
+    if _SESSION.fullmatch(label):
+        return label, True
+    m = _PREFIXED.match(name.lstrip("/"))
+    if m:
+        return m.group(1), True
+    if labels.get("ksad.managed") == "1" and not label:
         m = _APP_SLUG.search(labels.get("ksad.slug", ""))
         if m:
-            return m.group(1)
-    m = _PREFIXED.match(name.lstrip("/"))
-    return m.group(1) if m else None
+            return m.group(1), False
+    return None, False
 
 
 def sweep_dead_sessions(client, own: str) -> list[str]:
     """Remove what test sessions that were killed (Ctrl-C twice, a timeout, a machine restart) left.
 
-    Their apps would otherwise make this session's ``ksad install uji-web`` ambiguous. A
-    session is dead when its lease is free; a session without a lease (older test code, or a
-    /tmp this process cannot see) counts as dead only when none of its containers runs, since
-    a live one always has some running. Returns the sessions swept.
+    Their apps would otherwise make this session's ``ksad install uji-web`` ambiguous. A session
+    is dead when its lease is free. One without a lease (older test code, a /tmp this process
+    cannot see) counts as dead only if something it left is certainly a test's and none of its
+    containers runs. A user's own ksad app is never taken for a test's on its slug alone.
+    Returns the sessions swept.
     """
     running: dict[str, bool] = {}
+    certain: set[str] = set()
+
+    def note(token: str | None, sure: bool, alive: bool = False) -> None:
+        if token:
+            running[token] = running.get(token, False) or alive
+            if sure:
+                certain.add(token)
+
     for c in client.api.containers(all=True):
-        token = _session_of((c.get("Names") or ["?"])[0], c.get("Labels"))
-        if token:
-            running[token] = running.get(token, False) or c.get("State") == "running"
+        note(*_session_of((c.get("Names") or ["?"])[0], c.get("Labels")), c.get("State") in _ALIVE_STATES)
     for n in client.networks.list():
-        token = _session_of(n.name, n.attrs.get("Labels"))
-        if token:
-            running.setdefault(token, False)
+        note(*_session_of(n.name, n.attrs.get("Labels")))
     for v in client.volumes.list():
-        token = _session_of(v.name, v.attrs.get("Labels"))
-        if token:
-            running.setdefault(token, False)
+        note(*_session_of(v.name, v.attrs.get("Labels")))
+    for image in client.images.list():
+        for tag in image.tags or [""]:
+            note(*_session_of(tag.rsplit("/", 1)[-1], image.labels))
     swept = []
     for token, is_running in sorted(running.items()):
         if token == own:
             continue
         state = _lease_state(token)
-        if state is True or (state is None and is_running):
+        if state is True or (state is None and (is_running or token not in certain)):
             continue
-        cleanup_ksad(client, token)
+        cleanup_ksad(client, token, exact=True)
         cleanup_engine(client, f"{TEST_PREFIX_ROOT}{token}", token)
         swept.append(token)
     for lease in LEASES.glob("*") if LEASES.is_dir() else ():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
 import subprocess
@@ -85,45 +86,85 @@ def test_run_ksad_reports_a_usage_error_without_traceback(run_ksad):
 
 
 @pytest.mark.docker
-def test_a_killed_sessions_leftovers_are_swept_and_a_live_ones_kept(docker_engine, tiny_image, unique_name,
-                                                                     test_session):
+def test_a_killed_sessions_leftovers_are_swept_and_a_live_ones_and_users_apps_kept(docker_engine, tiny_image,
+                                                                                    test_session):
     import secrets
 
-    tokens = {}
-    while len(tokens) < 4:  # distinct from each other and from this session
+    kinds = ("dead", "alive", "unleased_running", "unleased_stopped", "user")
+    tokens: dict[str, str] = {}
+    while len(tokens) < len(kinds):  # distinct from each other and from this session
         t = secrets.token_hex(3)
         if t != test_session and t not in tokens.values():
-            tokens[("dead", "alive", "unleased_running", "unleased_stopped")[len(tokens)]] = t
+            tokens[kinds[len(tokens)]] = t
     dead_lease = infra.LEASES / tokens["dead"]
     infra.LEASES.mkdir(parents=True, exist_ok=True)
     dead_lease.write_text("")  # a lease nobody holds: its session was killed
     alive_lease = infra.hold_session_lease(tokens["alive"])
+    made, volumes = [], []
 
-    def app_container(kind: str, command: list[str]):
-        # Looks like a ksad app of that session: the session is read from the slug.
-        # The name carries this session's prefix, so this session removes it if the test fails.
-        labels = {infra.TEST_LABEL: "", "ksad.managed": "1", "ksad.slug": f"uji-web-{tokens[kind]}ab12"}
-        c = docker_engine.containers.create(tiny_image, command, name=unique_name(kind), labels=labels)
-        if "sleep" in command:
+    def app(slug: str, running: bool = False):
+        """A container as ksad makes them (no test label, no test prefix): only its slug says whose."""
+        labels = {infra.TEST_LABEL: "", "ksad.managed": "1", "ksad.slug": slug}
+        c = docker_engine.containers.create(tiny_image, ["busybox", "sleep", "60"] if running else ["true"],
+                                            name=f"{slug}-web", labels=labels)
+        made.append(c)
+        if running:
             c.start()
         return c
 
-    made = {kind: app_container(kind, ["busybox", "sleep", "60"] if kind == "unleased_running" else ["true"])
-            for kind in tokens}
-    volume = docker_engine.volumes.create(f"{infra.TEST_PREFIX_ROOT}{tokens['dead']}-data")
+    def test_volume(kind: str):  # certainly a test's: the ksadtest-<session>- name
+        volumes.append(docker_engine.volumes.create(f"{infra.TEST_PREFIX_ROOT}{tokens[kind]}-data"))
+
     try:
+        dead = app(f"uji-web-{tokens['dead']}ab12")
+        test_volume("dead")
+        alive = app(f"uji-web-{tokens['alive']}ab12")
+        test_volume("unleased_running")
+        unleased_running = app(f"uji-web-{tokens['unleased_running']}ab12", running=True)
+        test_volume("unleased_stopped")
+        unleased_stopped = app(f"uji-web-{tokens['unleased_stopped']}ab12")
+        # a user's own apps: a name ending in ten hex digits, stopped; one with a swept session's
+        # id inside its name, running
+        user_stopped = app(f"arsip-{tokens['user']}2023")
+        user_running = app(f"laporan-{tokens['dead']}", running=True)
+
         swept = infra.sweep_dead_sessions(docker_engine, test_session)
         left = {c.id for c in docker_engine.containers.list(all=True)}
         assert tokens["dead"] in swept and tokens["unleased_stopped"] in swept
-        assert tokens["alive"] not in swept and tokens["unleased_running"] not in swept
-        assert made["dead"].id not in left and made["unleased_stopped"].id not in left
-        assert made["alive"].id in left and made["unleased_running"].id in left
-        assert volume.name not in {v.name for v in docker_engine.volumes.list()}
-        assert not dead_lease.exists()
+        assert not {tokens[k] for k in ("alive", "unleased_running", "user")} & set(swept)
         assert test_session not in swept
+        assert dead.id not in left and unleased_stopped.id not in left
+        assert {alive.id, unleased_running.id, user_stopped.id, user_running.id} <= left
+        assert {v.name for v in docker_engine.volumes.list()} & {v.name for v in volumes} == {volumes[1].name}
+        assert not dead_lease.exists()
     finally:
         alive_lease.close()
         (infra.LEASES / tokens["alive"]).unlink(missing_ok=True)
-        for c in made.values():
+        for c in made:
             with contextlib.suppress(Exception):
                 c.remove(force=True)
+        for v in volumes:
+            with contextlib.suppress(Exception):
+                v.remove(force=True)
+
+
+def test_a_lease_removed_before_it_was_locked_is_made_again(tmp_path, monkeypatch):
+    """A sweep that looks between a new session's open and its lock finds the file free, takes the
+    session for dead and removes the file: the session must not go on holding a nameless lock."""
+    monkeypatch.setattr(infra, "LEASES", tmp_path / "sessions")
+    real_flock, removed = fcntl.flock, []
+
+    def flock(fh, op):
+        if op == fcntl.LOCK_EX and not removed:  # the sweep comes in just before the owner's lock
+            removed.append(infra._lease_state("abc123"))
+        return real_flock(fh, op)
+
+    monkeypatch.setattr(fcntl, "flock", flock)
+    lease = infra.hold_session_lease("abc123")
+    monkeypatch.setattr(fcntl, "flock", real_flock)
+    try:
+        assert removed == [False]  # the sweep did take it for a dead session's
+        assert infra._lease_state("abc123") is True  # yet the session holds a lease the next sweep sees
+    finally:
+        lease.close()
+    assert infra._lease_state("abc123") is False  # gone with its session
