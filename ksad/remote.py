@@ -45,26 +45,26 @@ _SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 _GIT_ENV = {"GIT_TERMINAL_PROMPT": "0", "GIT_ASKPASS": "", "SSH_ASKPASS": "", "LC_ALL": "C"}
 # ssh asks on /dev/tty itself (a key's passphrase, an unknown host key), whatever git is told:
 # BatchMode makes it fail instead, as `go get` does. Not when the user chose how git runs ssh.
+# Set for every URL: an https one may reach ssh through `url.<base>.insteadOf`, and git
+# ignores it for any other transport.
 _SSH_BATCH = "ssh -o BatchMode=yes"
-# git's own rule: an ssh scheme, or scp's form, a colon before any slash that is not "://"
-_SSH_URL = re.compile(r"(?:ssh|git\+ssh|ssh\+git)://|[^/:]+:(?!//)", re.IGNORECASE)
 
 
-def _git_env(url: str) -> dict[str, str]:
+def _git_env() -> dict[str, str]:
     env = dict(_GIT_ENV)
-    if (_SSH_URL.match(url) and not os.environ.get("GIT_SSH_COMMAND") and not os.environ.get("GIT_SSH")
-            and not _git_config("core.sshCommand")):
+    if not os.environ.get("GIT_SSH_COMMAND") and not os.environ.get("GIT_SSH") and not _git_config("core.sshCommand"):
         env["GIT_SSH_COMMAND"] = _SSH_BATCH
     return env
 
 
 def _git_config(key: str) -> str:
-    """The user's git setting *key* ("" when unset or git cannot say)."""
+    """The user's git setting *key*, as a clone sees it: system and global, not the repository
+    ksad happens to be run from ("" when unset or git cannot say)."""
     import subprocess
 
     try:
         out = subprocess.run(["git", "config", "--get", key], capture_output=True, text=True, timeout=30,
-                             env={**os.environ, **_GIT_ENV}, stdin=subprocess.DEVNULL)
+                             env={**os.environ, **_GIT_ENV}, stdin=subprocess.DEVNULL, cwd="/")
     except (OSError, subprocess.SubprocessError):
         return ""
     return out.stdout.strip()
@@ -227,6 +227,7 @@ def shown_url(text: str) -> str:
 # "Could not read from remote repository"
 _GIT_SAID = re.compile(r"\b(?:fatal|error|ssh|remote): [^\n]*|Host key verification failed\.|Permission denied \([^)\n]*\)\.?"
                        r"|REMOTE HOST IDENTIFICATION HAS CHANGED!|Load key [^\n]*")
+_REMOTE_PROGRESS = re.compile(r"remote: (?:Enumerating|Counting|Compressing|Total|Finding sources)\b")
 
 
 def _git_failed(exc: Exception, url: str, ref: str | None, progress=None) -> KsadError:
@@ -239,10 +240,11 @@ def _git_failed(exc: Exception, url: str, ref: str | None, progress=None) -> Ksa
     if isinstance(exc, git.exc.UnsafeProtocolError):
         return InputError("remote.url_invalid", url=shown_url(url))
     stderr = str(getattr(exc, "stderr", "") or "")  # gitpython wraps it: "\n  stderr: 'fatal: ...'"
-    if progress is not None:
-        stderr += "\n" + "\n".join([*progress.other_lines, *progress.error_lines])
+    if progress is not None:  # without the server's own progress ("remote: Total 4 ..."), as in a pipe
+        stderr += "\n" + "\n".join(line for line in [*progress.other_lines, *progress.error_lines]
+                                    if not _REMOTE_PROGRESS.match(line))
     said = [m.group(0).rstrip("'").strip() for m in re.finditer(_GIT_SAID, stderr)]
-    detail = shown_url(" ".join(said)[-400:] or type(exc).__name__)
+    detail = shown_url(" ".join(said))[-400:] or type(exc).__name__  # masked before cut: no half a token
     if ref and re.search(r"Remote branch .* not found|couldn't find remote ref|not found in upstream", stderr):
         return NotFoundError("remote.ref_not_found", ref=ref, url=shown_url(url))
     return RemoteUnreachable("remote.unreachable", url=shown_url(url), detail=detail)
@@ -269,6 +271,13 @@ def _git_progress(progress: Callable[[str], None]):
     return Progress()
 
 
+def _checking(progress: Callable[[str], None] | None) -> None:
+    if progress is not None:  # the trust check takes a while on a large catalog: not git's last stage
+        from ksad.messages import t
+
+        progress(t("remote.checking"))
+
+
 def _clone(url: str, dest: Path, *, ref: str | None, reference: Path | None,
            progress: Callable[[str], None] | None = None) -> tuple[str, str]:
     """Clone *url* (branch or tag *ref*, else the remote's default branch) into *dest*, and leave
@@ -283,11 +292,8 @@ def _clone(url: str, dest: Path, *, ref: str | None, reference: Path | None,
     """
     import git
 
-    options: dict[str, Any] = {"env": _git_env(url)}
+    options: dict[str, Any] = {"env": _git_env()}
     if progress is not None:
-        from ksad.messages import t
-
-        progress(t("remote.fetching", url=shown_url(url)))
         options["progress"] = _git_progress(progress)
     if ref:
         options["branch"] = ref  # `clone --branch` takes a branch or a tag
@@ -513,6 +519,7 @@ def add_remote(settings: Settings, name: str, url: str, *, ref: str | None = Non
         staging = _staging(settings, name)
         try:
             commit, followed = _clone(url, staging, ref=ref, reference=None, progress=progress)
+            _checking(progress)
             sub = _find_catalog(staging, path, url)
             snapshot = _verify(settings, staging, sub, live / sub, name, commit)
             apps = len(_releases(staging / sub, None))
@@ -583,6 +590,7 @@ def update_remote(settings: Settings, name: str, *, dry_run: bool = False,
         staging = _staging(settings, name)
         try:
             commit, _ = _clone(remote.url, staging, ref=remote.ref, reference=live, progress=progress)
+            _checking(progress)
             if commit == old_commit and live.exists():
                 result = Updated(name, old_commit, commit, _snapshot_version(live_catalog),
                                  _snapshot_version(live_catalog) or 0, dry_run=dry_run)

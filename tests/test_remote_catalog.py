@@ -433,29 +433,56 @@ def _fake_ssh(tmp_path: Path) -> tuple[Path, Path]:
     return bin_dir, said
 
 
-@pytest.mark.parametrize("setting", ["none", "GIT_SSH_COMMAND", "core.sshCommand"])
+@pytest.mark.parametrize("setting", ["none", "GIT_SSH_COMMAND", "core.sshCommand", "the current repository's"])
 def test_ssh_is_told_never_to_ask_unless_the_user_chose_how_git_runs_it(setting, run_ksad, ksad_env, home, tmp_path):
     """ssh asks for a passphrase or about a new host key on /dev/tty, which GIT_TERMINAL_PROMPT
-    does not stop: a cron job would hang. ksad runs it with BatchMode, unless the user set it up."""
+    does not stop: a cron job would hang. ksad runs it with BatchMode, unless the user set it up.
+
+    Also for an https URL that the user's git rewrites to ssh (``url.<base>.insteadOf``), and
+    whatever repository ksad is run from: a clone does not read that repository's settings."""
     bin_dir, said = _fake_ssh(tmp_path)
     env = {"PATH": f"{bin_dir}{os.pathsep}{ksad_env['PATH']}",
            "GIT_CONFIG_GLOBAL": str(tmp_path / "gitconfig")}
-    (tmp_path / "gitconfig").write_text("")
+    config = '[url "git@katalog.bandung.example:"]\n\tinsteadOf = https://katalog.bandung.example/\n'
+    cwd = tmp_path
     if setting == "GIT_SSH_COMMAND":
         env["GIT_SSH_COMMAND"] = "ssh -o Pilihan=sendiri"
     elif setting == "core.sshCommand":
-        (tmp_path / "gitconfig").write_text("[core]\n\tsshCommand = ssh -o Pilihan=sendiri\n")
-    for url in ("ssh://deploy@katalog.bandung.example/katalog.git", "deploy@katalog.bandung.example:katalog.git",
-                "katalog.bandung.example:katalog.git"):
-        proc = run_ksad("catalog", "add", NAME, url, env=env, check=7)
+        config += "[core]\n\tsshCommand = ssh -o Pilihan=sendiri\n"
+    elif setting == "the current repository's":
+        cwd = tmp_path / "proyek"
+        cwd.mkdir()
+        _git("init", "-q", cwd=cwd)
+        _git("config", "core.sshCommand", "ssh -o Pilihan=proyek", cwd=cwd)
+    (tmp_path / "gitconfig").write_text(config)
+    urls = ("ssh://deploy@katalog.bandung.example/katalog.git", "deploy@katalog.bandung.example:katalog.git",
+            "katalog.bandung.example:katalog.git", "https://katalog.bandung.example/katalog.git")
+    for url in urls:
+        proc = run_ksad("catalog", "add", NAME, url, env=env, check=7, cwd=cwd)
         assert len(error_lines(proc)) == 1 and "Host key verification failed" in proc.stderr
     calls = said.read_text().splitlines()
-    assert len(calls) == 3 and all("katalog.bandung.example" in c for c in calls)
-    if setting == "none":
-        assert all("BatchMode=yes" in c for c in calls)
+    assert len(calls) == len(urls) and all("katalog.bandung.example" in c for c in calls)
+    if setting in ("none", "the current repository's"):
+        assert all("BatchMode=yes" in c and "Pilihan" not in c for c in calls)
     else:
         assert all("Pilihan=sendiri" in c and "BatchMode" not in c for c in calls)
     assert remotes(run_ksad) == [] and leftovers(home) == []
+
+
+def test_the_spinner_waits_for_gits_progress_so_a_question_from_ssh_stays_readable(ksad_env, tmp_path):
+    """With the user's own ssh command, ssh may ask for a passphrase: a spinner drawn from the
+    start wrote over the question ten times a second, and the run looked hung."""
+    bin_dir, _said = _fake_ssh(tmp_path)
+    asking = bin_dir / "ssh-asking"
+    asking.write_text("#!/bin/sh\necho \"Enter passphrase for key '/root/.ssh/id_ed25519': \" > /dev/tty\n"
+                      "sleep 1\necho 'Permission denied (publickey).' >&2\nexit 255\n")
+    asking.chmod(0o755)
+    env = {**ksad_env, "GIT_SSH_COMMAND": str(asking)}
+    code, _out, shown = _on_a_terminal([sys.executable, "-m", "ksad", "catalog", "add", NAME,
+                                        "deploy@katalog.bandung.example:katalog.git"], env)
+    assert code == 7 and "Permission denied (publickey)" in shown.replace("\r\n", " ")
+    after = shown[shown.index("Enter passphrase"):]
+    assert not any(frame in after for frame in "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"), after
 
 
 # --- over https ----------------------------------------------------------------------------------
@@ -556,7 +583,14 @@ def _on_a_terminal(argv: list[str], env: dict[str, str]) -> tuple[int, str, str]
     import re
 
     main, sub = pty.openpty()
-    proc = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=sub, stdin=subprocess.DEVNULL)
+    name = os.ttyname(sub)
+
+    def own_terminal():  # the pty becomes its controlling terminal: /dev/tty, where ssh asks
+        os.setsid()
+        os.close(os.open(name, os.O_RDWR))
+
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=sub, stdin=subprocess.DEVNULL,
+                            preexec_fn=own_terminal)
     os.close(sub)
     seen = b""
     while True:
@@ -579,13 +613,13 @@ def test_add_and_update_show_the_clones_progress_on_a_terminal(upstream, ksad_en
     add = [sys.executable, "-m", "ksad", "catalog", "add", NAME, f"file://{upstream.bare}"]
     code, out, shown = _on_a_terminal(add, ksad_env)
     assert code == 0 and out == ""
-    assert f"Fetching the catalog from file://{upstream.bare}" in shown or "Fetching the catalog: " in shown
-    assert "Fetching the catalog: receiving objects" in shown and f"Added catalog '{NAME}'" in shown
+    # a spinner draws a few times a second, and this clone is quick: some of its lines show
+    assert ("Fetching the catalog: " in shown or "Checking the catalog: " in shown) and f"Added catalog '{NAME}'" in shown
 
     upstream.release("1.1.0")
     code, _out, shown = _on_a_terminal([sys.executable, "-m", "ksad", "catalog", "update", NAME],
                                        {**ksad_env, "KSAD_LANG": "id"})
-    assert code == 0 and "Mengambil katalog: " in shown  # beside the old clone, little is received
+    assert code == 0 and ("Mengambil katalog: " in shown or "Memeriksa katalog: " in shown)
 
     # git's reason still reaches the message when its stderr feeds the progress
     code, _out, shown = _on_a_terminal([sys.executable, "-m", "ksad", "catalog", "add", "lain",
@@ -595,3 +629,23 @@ def test_add_and_update_show_the_clones_progress_on_a_terminal(upstream, ksad_en
     plain = subprocess.run([sys.executable, "-m", "ksad", "catalog", "update", NAME], env=ksad_env,
                            capture_output=True, text=True, timeout=60)
     assert plain.returncode == 0 and "Fetching" not in plain.stderr + plain.stdout
+
+
+def test_progress_lines_are_gits_stages_then_the_trust_check(upstream, ksad_env, monkeypatch):
+    """What the spinner is given, in order: git's stages with counts, then the check (in-process)."""
+    from ksad.remote import add_remote, update_remote
+    from ksad.settings import Settings
+
+    for key in ("KSAD_HOME", "KSAD_LANG"):
+        monkeypatch.setenv(key, ksad_env[key])
+    settings = Settings.from_env()
+    lines: list[str] = []
+    add_remote(settings, NAME, f"file://{upstream.bare}", progress=lines.append)
+    assert any(line.startswith("Fetching the catalog: receiving objects ") and "/" in line for line in lines)
+    assert lines[-1] == "Checking the catalog: signatures and every file's hash"
+    assert lines.index(lines[-1]) > max(i for i, line in enumerate(lines) if line.startswith("Fetching"))
+
+    upstream.release("1.1.0")
+    lines.clear()
+    update_remote(settings, NAME, progress=lines.append)
+    assert lines and lines[-1].startswith("Checking the catalog")

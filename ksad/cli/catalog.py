@@ -194,7 +194,7 @@ def add(state: State, name: str, url: str, ref: str | None, subdir: str | None, 
 
     from ksad.cli.deploy import ConsoleReporter
 
-    with ConsoleReporter(state, quiet=as_json) as reporter:
+    with ConsoleReporter(state, quiet=as_json, lazy=True) as reporter:
         added = add_remote(state.settings, name, url, ref=ref, path=subdir, use=use, dry_run=dry_run,
                            progress=reporter.details)
     if as_json:
@@ -247,7 +247,7 @@ def update(state: State, name: str | None, dry_run: bool, as_json: bool) -> None
     from ksad.cli.deploy import ConsoleReporter
 
     def one(each: str):
-        with ConsoleReporter(state, quiet=as_json) as reporter:
+        with ConsoleReporter(state, quiet=as_json, lazy=True) as reporter:
             return update_remote(state.settings, each, dry_run=dry_run, progress=reporter.details)
 
     if name is not None:

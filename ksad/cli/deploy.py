@@ -14,15 +14,22 @@ from ksad.messages import MESSAGES, t
 class ConsoleReporter:
     """Progress for humans: one spinner line on stderr, updated per step."""
 
-    def __init__(self, state: State, quiet: bool) -> None:
+    def __init__(self, state: State, quiet: bool, *, lazy: bool = False) -> None:
         self.state, self.quiet, self.status = state, quiet, None
+        # rich (a spinner) only on a terminal: piped or logged output stays plain and cheap
+        self.shown = not quiet and sys.stderr.isatty()
+        # *lazy*: the spinner starts with the first line to show. Until then the terminal is
+        # left to what runs below: ssh asking for a passphrase would be drawn over.
+        self.lazy = lazy
 
     def __enter__(self):
-        # rich (a spinner) only on a terminal: piped or logged output stays plain and cheap
-        if not self.quiet and sys.stderr.isatty():
-            self.status = self.state.console.status("")
-            self.status.start()
+        if self.shown and not self.lazy:
+            self._start("")
         return self
+
+    def _start(self, text: str) -> None:
+        self.status = self.state.console.status(text)
+        self.status.start()
 
     def __exit__(self, *exc) -> None:
         if self.status is not None:
@@ -37,13 +44,15 @@ class ConsoleReporter:
         self.state.say(f"• {text}", style="dim")
 
     def detail(self, line: str) -> None:
-        if self.status is not None and not self.quiet:
+        if self.status is None and self.shown and self.lazy:
+            self._start(line[:100])
+        elif self.status is not None and not self.quiet:
             self.status.update(line[:100])
 
     @property
     def details(self):
         """:meth:`detail` where someone sees it (a spinner on a terminal), else None: no work for nobody."""
-        return self.detail if self.status is not None and not self.quiet else None
+        return self.detail if self.shown else None
 
 
 def _parse_sets(values: tuple[str, ...]) -> dict[str, str]:
