@@ -649,3 +649,25 @@ def test_progress_lines_are_gits_stages_then_the_trust_check(upstream, ksad_env,
     lines.clear()
     update_remote(settings, NAME, progress=lines.append)
     assert lines and lines[-1].startswith("Checking the catalog")
+
+
+def test_a_git_failure_says_gits_reason_without_the_servers_progress_or_a_token():
+    """What a failed clone's message keeps: git's and ssh's reasons. Not the server's progress lines
+    (a terminal's clone reads git's stderr through the progress handler), and no token, even
+    where the 400-character cut would fall inside the URL."""
+    import git
+
+    from ksad.remote import _git_failed
+
+    class Seen:  # what gitpython's RemoteProgress keeps of the lines that were not progress
+        other_lines = ["remote: Enumerating objects: 4, done.", "remote: Total 4 (delta 0), reused 0 (delta 0)"]
+        error_lines = ["fatal: unable to checkout working tree"]
+
+    exc = git.exc.GitCommandError(["git", "clone"], 128, stderr="")
+    message = _git_failed(exc, "https://host/katalog.git", None, Seen()).message
+    assert "unable to checkout working tree" in message and "remote:" not in message
+
+    url = "https://pengelola:tok-rahasia-5b9e@host/katalog.git"
+    for tail in range(400 - len(url), 399):  # the last 400 characters begin inside the URL, at each place
+        exc = git.exc.GitCommandError(["git", "clone"], 128, stderr=f"fatal: {url} " + "y" * tail)
+        assert "rahasia" not in _git_failed(exc, url, None).message
