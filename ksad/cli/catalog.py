@@ -8,6 +8,7 @@ import click
 
 from ksad.cli import usage
 from ksad.cli.app import State, cli, dry_run_option, emit_json, for_each, json_option, pass_state
+from ksad.cli.deploy import ConsoleReporter
 from ksad.cli.trust import passphrase_option
 from ksad.messages import current_language, t
 
@@ -192,8 +193,6 @@ def add(state: State, name: str, url: str, ref: str | None, subdir: str | None, 
     passes the trust check install runs (signed snapshot, keyring, every file's hash, expiry)."""
     from ksad.remote import add_remote, shown_url
 
-    from ksad.cli.deploy import ConsoleReporter
-
     with ConsoleReporter(state, quiet=as_json, lazy=True) as reporter:
         added = add_remote(state.settings, name, url, ref=ref, path=subdir, use=use, dry_run=dry_run,
                            progress=reporter.details)
@@ -243,8 +242,6 @@ def update(state: State, name: str | None, dry_run: bool, as_json: bool) -> None
     beside the catalog and replaces it only if it passes; a refused, older or expired catalog
     leaves it exactly as it was."""
     from ksad.remote import registry, update_remote
-
-    from ksad.cli.deploy import ConsoleReporter
 
     def one(each: str):
         with ConsoleReporter(state, quiet=as_json, lazy=True) as reporter:
