@@ -31,6 +31,7 @@ from typing import Any, Callable, Iterator
 
 from ksad.errors import ConflictError, InputError, KsadError, NotFoundError, TrustError, WriteError
 from ksad.errors import EXIT_TARGET
+from ksad.messages import t
 from ksad.settings import BUNDLED_CATALOG, Settings
 
 FORMAT = 1
@@ -254,8 +255,6 @@ def _git_progress(progress: Callable[[str], None]):
     """git's progress (``clone --progress``) as one line of ksad's at a time, for a spinner."""
     import git
 
-    from ksad.messages import t
-
     stages = {git.RemoteProgress.COUNTING: "counting", git.RemoteProgress.COMPRESSING: "compressing",
               git.RemoteProgress.RECEIVING: "receiving", git.RemoteProgress.RESOLVING: "resolving",
               git.RemoteProgress.FINDING_SOURCES: "finding", git.RemoteProgress.CHECKING_OUT: "checking_out",
@@ -273,8 +272,6 @@ def _git_progress(progress: Callable[[str], None]):
 
 def _checking(progress: Callable[[str], None] | None) -> None:
     if progress is not None:  # the trust check takes a while on a large catalog: not git's last stage
-        from ksad.messages import t
-
         progress(t("remote.checking"))
 
 
