@@ -216,10 +216,13 @@ def ksad_cleanup(docker_engine, test_session: str):
     """Remove every object ksad created for a local name containing this session's id.
 
     Tests name their apps with ``test_session`` in the local name (hence in the slug);
-    the containers, networks and volumes ksad creates carry ``ksad.slug``.
+    the containers, networks and volumes ksad creates carry ``ksad.slug``. The test holds the
+    engine's apps lock until they are gone, so another session's tests (a developer's run
+    beside CI) wait instead of finding a second uji-web.
     """
-    yield
-    infra.cleanup_ksad(docker_engine, test_session)
+    with infra.apps_lock():
+        yield
+        infra.cleanup_ksad(docker_engine, test_session)
 
 
 @pytest.fixture

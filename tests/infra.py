@@ -47,6 +47,10 @@ TEST_LABEL = "ksad.test.session"
 ORPHAN_AGE = timedelta(hours=3)
 # A live session holds an flock on LEASES/<session>; a lease nobody holds is a dead session's.
 LEASES = STATE_DIR / "sessions"
+# Held by a test while it has ksad apps installed (conftest's ksad_cleanup): two sessions on one
+# engine would otherwise see each other's uji-web, and `install uji-web`, `upgrade --all` or
+# `uninstall uji-web` in one would find two ("installed more than once") or act on the other's.
+APPS_LOCK = STATE_DIR / "apps.lock"
 # Test apps are named "<stem> <session><4 hex>" (conftest's app_name), so their slugs end so.
 _APP_SLUG = re.compile(r"-([0-9a-f]{6})[0-9a-f]{4}$")
 _PREFIXED = re.compile(re.escape(TEST_PREFIX_ROOT) + r"([0-9a-f]{6})-")
@@ -526,6 +530,23 @@ def cleanup_ksad(client, session: str, *, exact: bool = False) -> None:
 
 
 # --- sessions that died ------------------------------------------------------------------
+
+@contextlib.contextmanager
+def apps_lock() -> Iterator[None]:
+    """Hold the engine's apps lock (APPS_LOCK) across sessions; a killed holder frees it.
+
+    Without a lock file here (another user's directory) the test runs unguarded, as before.
+    """
+    try:
+        STATE_DIR.mkdir(parents=True, exist_ok=True)
+        fh = open(APPS_LOCK, "a")
+    except OSError:
+        yield
+        return
+    with fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        yield
+
 
 def hold_session_lease(session: str):
     """Mark *session* alive for as long as the returned file stays open (see sweep_dead_sessions).
