@@ -51,21 +51,24 @@ _GIT_ENV = {"GIT_TERMINAL_PROMPT": "0", "GIT_ASKPASS": "", "SSH_ASKPASS": "", "L
 _SSH_BATCH = "ssh -o BatchMode=yes"
 
 
-def _git_env() -> dict[str, str]:
+def _git_env(url: str) -> dict[str, str]:
     env = dict(_GIT_ENV)
-    if not os.environ.get("GIT_SSH_COMMAND") and not os.environ.get("GIT_SSH") and not _git_config("core.sshCommand"):
+    chosen = os.environ.get("GIT_SSH_COMMAND") or os.environ.get("GIT_SSH") or _git_config("core.sshCommand", url)
+    if not chosen:
         env["GIT_SSH_COMMAND"] = _SSH_BATCH
     return env
 
 
-def _git_config(key: str) -> str:
-    """The user's git setting *key*, as a clone sees it: system and global, not the repository
-    ksad happens to be run from ("" when unset or git cannot say)."""
+def _git_config(key: str, url: str) -> str:
+    """The user's git setting *key*, as a clone of *url* sees it: system and global, with what
+    they include for that remote (``includeIf "hasconfig:remote.*.url:..."``, which a clone
+    applies once it has written its remote), not the repository ksad happens to be run from
+    ("" when unset or git cannot say)."""
     import subprocess
 
     try:
-        out = subprocess.run(["git", "config", "--get", key], capture_output=True, text=True, timeout=30,
-                             env={**os.environ, **_GIT_ENV}, stdin=subprocess.DEVNULL, cwd="/")
+        out = subprocess.run(["git", "-c", f"remote.origin.url={url}", "config", "--get", key], capture_output=True,
+                             text=True, timeout=30, env={**os.environ, **_GIT_ENV}, stdin=subprocess.DEVNULL, cwd="/")
     except (OSError, subprocess.SubprocessError):
         return ""
     return out.stdout.strip()
@@ -289,7 +292,7 @@ def _clone(url: str, dest: Path, *, ref: str | None, reference: Path | None,
     """
     import git
 
-    options: dict[str, Any] = {"env": _git_env()}
+    options: dict[str, Any] = {"env": _git_env(url)}
     if progress is not None:
         options["progress"] = _git_progress(progress)
     if ref:

@@ -433,7 +433,8 @@ def _fake_ssh(tmp_path: Path) -> tuple[Path, Path]:
     return bin_dir, said
 
 
-@pytest.mark.parametrize("setting", ["none", "GIT_SSH_COMMAND", "core.sshCommand", "the current repository's"])
+@pytest.mark.parametrize("setting", ["none", "GIT_SSH_COMMAND", "core.sshCommand", "the current repository's",
+                                     "included for the remote", "included for another remote"])
 def test_ssh_is_told_never_to_ask_unless_the_user_chose_how_git_runs_it(setting, run_ksad, ksad_env, home, tmp_path):
     """ssh asks for a passphrase or about a new host key on /dev/tty, which GIT_TERMINAL_PROMPT
     does not stop: a cron job would hang. ksad runs it with BatchMode, unless the user set it up.
@@ -449,6 +450,13 @@ def test_ssh_is_told_never_to_ask_unless_the_user_chose_how_git_runs_it(setting,
         env["GIT_SSH_COMMAND"] = "ssh -o Pilihan=sendiri"
     elif setting == "core.sshCommand":
         config += "[core]\n\tsshCommand = ssh -o Pilihan=sendiri\n"
+    elif setting.startswith("included for"):
+        # A user's own ssh command for one pioneer's catalog only, as git lets a clone pick it
+        # once it has written its remote; ksad reading the global setting alone replaced it.
+        (tmp_path / "bandung.gitconfig").write_text("[core]\n\tsshCommand = ssh -o Pilihan=sendiri\n")
+        host = "katalog.bandung.example" if setting.endswith("the remote") else "katalog.tangerang.example"
+        for pattern in (f"ssh://deploy@{host}/**", f"https://{host}/**", f"*{host}:*"):
+            config += f'[includeIf "hasconfig:remote.*.url:{pattern}"]\n\tpath = {tmp_path / "bandung.gitconfig"}\n'
     elif setting == "the current repository's":
         cwd = tmp_path / "proyek"
         cwd.mkdir()
@@ -462,7 +470,7 @@ def test_ssh_is_told_never_to_ask_unless_the_user_chose_how_git_runs_it(setting,
         assert len(error_lines(proc)) == 1 and "Host key verification failed" in proc.stderr
     calls = said.read_text().splitlines()
     assert len(calls) == len(urls) and all("katalog.bandung.example" in c for c in calls)
-    if setting in ("none", "the current repository's"):
+    if setting in ("none", "the current repository's", "included for another remote"):
         assert all("BatchMode=yes" in c and "Pilihan" not in c for c in calls)
     else:
         assert all("Pilihan=sendiri" in c and "BatchMode" not in c for c in calls)
