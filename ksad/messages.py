@@ -1800,8 +1800,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "Masih kurang: tanda tangan {side}.",
     },
     "mou.signed.complete": {
-        "en": "Both sides have signed. Add the file to the catalog's mous/ and publish the catalog.",
-        "id": "Kedua pihak sudah menandatangani. Tambahkan berkas ke mous/ di katalog lalu terbitkan katalog.",
+        "en": "Both sides have signed. Put the file in the catalog as mous/{id}.yaml; the catalog's maintainers then "
+              "sign its snapshot again (ksad catalog index --snapshot-key KEY), and the MoU holds from then on.",
+        "id": "Kedua pihak sudah menandatangani. Letakkan berkas di katalog sebagai mous/{id}.yaml; pengelola katalog "
+              "lalu menandatangani ulang snapshot-nya (ksad catalog index --snapshot-key KUNCI), dan sejak itu MoU berlaku.",
     },
     "mou.dry_run.revoke": {
         "en": "Dry run: would revoke MoU {id} from {date} for the {side} by writing {file} (nothing was written).",

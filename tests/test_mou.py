@@ -76,7 +76,10 @@ def test_draft_sign_countersign_verify_list(world, run_ksad, tmp_path):
     assert (f"MoU {MOU} has only the pioneer's signature; the partner (52.04, Dinas Komunikasi dan Informatika "
             "Kabupaten Sumbawa) has not signed it.") in one.stderr
 
-    run_ksad(*cat, "mou", "sign", mou_file, "--key", world.files["sumbawa"], check=True)
+    both = run_ksad(*cat, "mou", "sign", mou_file, "--key", world.files["sumbawa"], check=True)
+    # what to do next, by name: where the file goes, and who signs what so that it holds
+    assert (f"Both sides have signed. Put the file in the catalog as mous/{MOU}.yaml; the catalog's maintainers "
+            "then sign its snapshot again (ksad catalog index --snapshot-key KEY)") in " ".join(both.stderr.split())
     ok = run_ksad(*cat, "mou", "verify", mou_file, "--document", pdf, check=True)
     assert "Kepala Diskominfo Kota Bandung" in ok.stderr and "Kepala Diskominfo Kabupaten Sumbawa" in ok.stderr
     assert "e-budgeting >=1,<2" in ok.stderr and data["document_sha256"] in ok.stderr

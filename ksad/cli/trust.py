@@ -213,7 +213,7 @@ def sign(state: State, file: str, key_file: str, passphrase_env: str | None, key
     state.say(t("mou.dry_run.sign" if dry_run else "mou.signed", id=data["id"], side=side_name(signer.side),
                 region=signer.region, keyid=signer.keyid, signer=signer.signer, file=file),
               style="yellow" if dry_run else None)
-    state.say(t("mou.signed.waiting", side=side_name(missing[0])) if missing else t("mou.signed.complete"))
+    state.say(t("mou.signed.waiting", side=side_name(missing[0])) if missing else t("mou.signed.complete", id=data["id"]))
     if dry_run:
         state.say(t("plan.dry_run"))
 
