@@ -384,10 +384,33 @@ def _sdk_client(target_name: str, url: str, timeout: int):
         _quiet_paramiko()
     with translate(target_name, url, "connect"):
         if "tls" not in kwargs:
-            return docker.DockerClient(base_url=url, **kwargs)
+            client = docker.DockerClient(base_url=url, **kwargs)
+            if url.startswith("ssh://"):
+                _one_ssh_pool(client.api)
+            return client
         client = docker.DockerClient.__new__(docker.DockerClient)  # its __init__ only makes .api
         client.api = _pinned_ca_client(docker.APIClient)(base_url=url, **kwargs)
         return client
+
+
+def _one_ssh_pool(api) -> None:
+    """Reuse the ssh channels for every request, as for a local socket.
+
+    The SDK's ssh adapter keeps one connection pool per request URL (docker/docker-py#2966),
+    so every new path or query opened another channel and started another `docker system
+    dial-stdio` on the target: 15 for one backup, 0.5 s each on a loaded host. The adapter
+    is asked for the pool of one fixed URL instead; its pool keeps up to max_pool_size
+    channels, so requests that overlap (a followed log) still get one each.
+    """
+    adapter = api.adapters.get("http+docker://ssh")
+    pooled = getattr(adapter, "get_connection", None)
+    if pooled is None or not hasattr(adapter, "pools"):  # another SDK's adapter: leave it as it is
+        return
+
+    def get_connection(_url, proxies=None):
+        return pooled("http+docker://ssh/", proxies)
+
+    adapter.get_connection = get_connection
 
 
 def _quiet_paramiko() -> None:
