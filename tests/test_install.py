@@ -163,6 +163,12 @@ def test_install_over_ssh_target(env, run_ksad, ssh_target, ksad_cleanup, app_na
     assert name in get(url, name)
     rows = json_data(run_ksad("--target", "kantor", "status", "--json", env=e, check=True))
     assert any(r["name"] == name and r["target"] == "kantor" for r in rows)
+    # the table names the app and its URL in full: into a pipe on one line each, as wide as it
+    # takes; on a narrow terminal folded, never cut short with "…" (rich's default, at 80 columns)
+    piped = run_ksad("--target", "kantor", "status", env=e, check=True).stderr
+    assert url in piped and name in piped and "…" not in piped, piped
+    narrow = run_ksad("--target", "kantor", "status", env={**e, "COLUMNS": "60"}, check=True).stderr
+    assert "…" not in narrow and max(map(len, narrow.splitlines())) <= 60, narrow
     again = run_ksad("install", "uji-web", "--target", "kantor", env=e, check=True)
     assert "nothing changed" in again.stderr
     run_ksad("uninstall", "uji-web", "--purge", "--target", "kantor", env=e, check=True)

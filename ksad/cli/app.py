@@ -19,6 +19,10 @@ from ksad.settings import Settings
 JSON_SCHEMA_VERSION = 1  # bump when a --json field changes meaning
 
 
+# rich's width for output that is not a terminal; a table still takes only what it needs.
+UNBOUNDED_WIDTH = 10_000
+
+
 class State:
     """What every command gets: settings, and how to talk to the user."""
 
@@ -32,7 +36,10 @@ class State:
         if self._console is None:
             from rich.console import Console
 
-            self._console = Console(stderr=True, highlight=False)
+            # Into a file or a pipe there is no screen to fit: rich would squeeze tables to 80
+            # columns and cut URLs and names short ("http://127.…"). COLUMNS still wins.
+            wide = not sys.stderr.isatty() and not os.environ.get("COLUMNS")
+            self._console = Console(stderr=True, highlight=False, width=UNBOUNDED_WIDTH if wide else None)
         return self._console
 
     @property

@@ -144,8 +144,10 @@ def status(state: State, as_json: bool) -> None:
     from rich.table import Table
 
     table = Table(title=t("status.title", target=rows[0].target), title_justify="left")
+    # On a narrow terminal rich shrinks columns and would end a URL or a name in "…": fold it
+    # onto the next line instead, so that all of it is there to read and copy.
     for key in ("col.name", "col.app", "col.version", "col.revision", "col.health", "col.url", "col.update"):
-        table.add_column(t(key))
+        table.add_column(t(key), overflow="fold")
     colours = {"healthy": "green", "running": "green", "completed": "green", "starting": "yellow"}
     for r in rows:
         word = t(f"state.{r.health}") if f"state.{r.health}" in MESSAGES else r.health  # "dead", "removing"...
