@@ -149,7 +149,14 @@ def save_secrets(settings: Settings, target: str, app_id: str, values: dict[str,
         write_secret(_secret_file(settings, target, app_id), json.dumps(values, indent=2))
 
 
-def render_template(text: str, values: dict[str, str], source: Path) -> str:
+def render_template(text: str, values: dict[str, str], source: Path, target: str = "") -> str:
+    """*text* with ``${field}`` filled in; into a ``.json`` file each value goes JSON-escaped.
+
+    string.Template has no filters, so a recipe cannot escape a value itself, and a meaning or
+    an office with a double quote or a backslash would otherwise make the app's JSON invalid.
+    """
+    if target.lower().endswith(".json"):
+        values = {key: json.dumps(str(value), ensure_ascii=False)[1:-1] for key, value in values.items()}
     try:
         return string.Template(text).substitute(values)
     except (KeyError, ValueError) as exc:
@@ -531,7 +538,8 @@ def prepare(settings: Settings, req: InstallRequest, reporter: Reporter, *, port
                 continue
             data = Path(identity.emblem).read_bytes()
         else:
-            data = render_template(spec.template.read_text(encoding="utf-8"), template_values, spec.template).encode()
+            data = render_template(spec.template.read_text(encoding="utf-8"), template_values, spec.template,
+                                   spec.target).encode()
         files_for[spec.service].append((spec.target, data, spec.mode))
 
     revision = observed.revision

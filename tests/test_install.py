@@ -452,3 +452,19 @@ def test_logs_tail_must_be_a_number_of_lines_or_all(run_ksad, tail):
     """They were taken as 100, silently; refused before anything is looked up."""
     proc = run_ksad("logs", "uji-web", "--tail", tail, check=2)
     assert f"'{tail}' is neither a number of lines (0 or more) nor 'all'" in proc.stderr
+
+
+def test_a_meaning_and_office_with_quotes_reach_the_app_as_valid_json(run_ksad, ksad_cleanup, app_name, tmp_path):
+    """A template rendered into a .json file gets its values JSON-escaped: the bundled apps'
+    ksad.json stays valid whatever the operator typed (a quoted motto, a backslash)."""
+    env = {"KSAD_HOME": str(tmp_path / "home-palopo")}
+    office = 'Dinas Kominfo "Palopo Smart City" \\ Bidang TIK'
+    run_ksad("init", "--region", "73.73", "--domain", "palopokota.go.id", "--office", office, env=env, check=True)
+    name = app_name("Sipakatau")
+    meaning = 'semboyan "Sipakatau, Sipakalebbi" \\ saling memanusiakan'
+    url = run_ksad("install", "sakip", "--name", name, "--meaning", meaning, env=env, check=True,
+                   timeout=300).stdout.strip()
+    get(url, name)
+    data = json.loads(get(url.rstrip("/") + "/ksad.json"))
+    assert (data["name"], data["name_meaning"], data["office"]) == (name, meaning, office)
+    run_ksad("uninstall", name, "--purge", env=env, check=True)
