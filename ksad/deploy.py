@@ -22,7 +22,7 @@ import string
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Protocol
 
 from ksad.errors import ConflictError, DeployError, InputError, NotFoundError, TrustError
@@ -161,6 +161,18 @@ def render_template(text: str, values: dict[str, str], source: Path, target: str
         return string.Template(text).substitute(values)
     except (KeyError, ValueError) as exc:
         raise InputError("template.bad", file=str(source), detail=str(exc)) from None
+
+
+def emblem_target(target: str, suffix: str) -> str:
+    """Where the emblem goes: the recipe's path, with the extension of the emblem's kind.
+
+    Recipes name one file (``/www/emblem.png``) for a pack that may hold a PNG or an SVG; web
+    servers take the type from the extension, and no browser draws an SVG served as image/png.
+    """
+    path = PurePosixPath(target)
+    if path.suffix.lower() in (".png", ".svg") and path.suffix.lower() != suffix.lower():
+        return str(path.with_suffix(suffix.lower()))
+    return target
 
 
 # --- desired state ------------------------------------------------------------------
@@ -533,14 +545,16 @@ def prepare(settings: Settings, req: InstallRequest, reporter: Reporter, *, port
             env_for[svc][var] = answers[key]
     files_for: dict[str, list[tuple[str, bytes, int]]] = {name: [] for name in recipe.services}
     for spec in recipe.ksad.files:
+        path = spec.target
         if spec.field == "emblem":
             if identity.emblem is None:
                 continue
             data = Path(identity.emblem).read_bytes()
+            path = emblem_target(path, Path(identity.emblem).suffix)
         else:
             data = render_template(spec.template.read_text(encoding="utf-8"), template_values, spec.template,
                                    spec.target).encode()
-        files_for[spec.service].append((spec.target, data, spec.mode))
+        files_for[spec.service].append((path, data, spec.mode))
 
     revision = observed.revision
     base_labels = {"ksad.managed": "1", "ksad.app": app.id, "ksad.name": local_name.name, "ksad.slug": slug,

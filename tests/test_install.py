@@ -468,3 +468,23 @@ def test_a_meaning_and_office_with_quotes_reach_the_app_as_valid_json(run_ksad, 
     data = json.loads(get(url.rstrip("/") + "/ksad.json"))
     assert (data["name"], data["name_meaning"], data["office"]) == (name, meaning, office)
     run_ksad("uninstall", name, "--purge", env=env, check=True)
+
+
+def test_an_svg_emblem_is_served_as_svg(run_ksad, ksad_cleanup, app_name, tmp_path):
+    """The recipes name the emblem's file /www/emblem.png; an SVG pack's emblem must not be served
+    under that name as image/png, which no browser draws."""
+    import re
+    import urllib.request
+
+    svg = tmp_path / "lambang-palopo.svg"
+    svg.write_bytes(b'<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"><rect width="8" height="8"/></svg>\n')
+    env = {"KSAD_HOME": str(tmp_path / "home-palopo")}
+    run_ksad("init", "--region", "73.73", "--domain", "palopokota.go.id", "--office", "Diskominfo Kota Palopo",
+             "--emblem", svg, env=env, check=True)
+    name = app_name("Sipakatau")
+    url = run_ksad("install", "sakip", "--name", name, env=env, check=True, timeout=300).stdout.strip()
+    src = re.search(r'<img class="emblem" src="([^"]+)"', get(url, name))[1]
+    with urllib.request.urlopen(url.rstrip("/") + src, timeout=10) as resp:
+        assert resp.headers["Content-Type"] == "image/svg+xml"
+        assert resp.read() == svg.read_bytes()
+    run_ksad("uninstall", name, "--purge", env=env, check=True)
