@@ -48,6 +48,10 @@ _PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 _COLOUR = re.compile(r"#?([0-9A-Fa-f]{6})")
 _LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 _REGION_CODE = re.compile(r"\d{2}(?:\.\d{2})?")
+# What makes an SVG more than a picture: every app serves the emblem from the region's own
+# .go.id site, where a script in it (opened as /emblem.svg) would run with that site's cookies.
+_SVG_ACTIVE = re.compile(rb"<\s*(?:[a-z0-9_-]+:)?(?:script|foreignobject|iframe|embed|object)\b|<!entity"
+                         rb"|\son[a-z]+\s*=|javascript\s*:", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -198,6 +202,11 @@ def read_emblem(path: Path | str) -> tuple[str, bytes]:
     kind = _sniff_image(data[:8192])
     if kind is None:
         raise InputError("identity.emblem_format", path=str(path))
+    if kind == "svg":
+        active = _SVG_ACTIVE.search(data)
+        if active:
+            raise InputError("identity.emblem_active", path=str(path),
+                             found=active[0].decode("ascii", "replace").strip())
     return kind, data
 
 

@@ -985,6 +985,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "emblem {path} is neither a PNG nor an SVG image.",
         "id": "emblem {path} bukan gambar PNG maupun SVG.",
     },
+    "identity.emblem_active": {
+        "en": "emblem {path} is an SVG with active content ({found}); an emblem must be a picture only.",
+        "id": "Lambang {path} adalah SVG yang berisi konten aktif ({found}); lambang hanya boleh berupa gambar.",
+    },
+    "identity.emblem_active.hint": {
+        "en": "Every app serves the emblem from the region's own site, where a script in it would run. "
+              "Export the emblem again as a plain SVG or as PNG.",
+        "id": "Setiap aplikasi menyajikan lambang dari situs daerah sendiri, tempat skrip di dalamnya akan "
+              "dijalankan. Ekspor ulang lambang sebagai SVG biasa atau PNG.",
+    },
     "identity.emblem_format.hint": {
         "en": "Export the region's emblem (lambang daerah) as PNG or SVG.",
         "id": "Ekspor lambang daerah sebagai PNG atau SVG.",

@@ -198,6 +198,16 @@ def test_png_emblem_is_copied_into_home(run_ksad, home, tmp_path):
         (b"\xff\xd8\xff\xe0 JFIF", "neither a PNG nor an SVG"),
         (b"<html><body>not an svg</body></html>", "neither a PNG nor an SVG"),
         (b"\x89PNG\r\n\x1a\n" + b"\0" * (1024 * 1024), "at most 1048576 bytes"),
+        # served from the region's own site, an SVG's script would run there
+        (b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.cookie)</script></svg>',
+         "active content (<script)"),
+        (b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "active content (onload=)"),
+        (b'<svg xmlns="http://www.w3.org/2000/svg"><a href="JavaScript:alert(1)"><rect/></a></svg>',
+         "active content (JavaScript:)"),
+        (b'<svg xmlns="http://www.w3.org/2000/svg"><foreignObject><p>x</p></foreignObject></svg>',
+         "active content (<foreignObject)"),
+        (b'<!DOCTYPE svg [<!ENTITY a "aaaa">]><svg xmlns="http://www.w3.org/2000/svg">&a;</svg>',
+         "active content (<!ENTITY)"),
     ],
 )
 def test_bad_emblems(run_ksad, home, tmp_path, content, says):
