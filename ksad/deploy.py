@@ -1190,8 +1190,9 @@ def rollback(settings: Settings, app_or_name: str, *, to: int | None = None, tar
     return install(settings, req, reporter, kind="rollback")
 
 
-def history(settings: Settings, app_or_name: str, *, target_name: str | None = None) -> list:
+def history(settings: Settings, app_or_name: str, *, target_name: str | None = None) -> tuple[str, str, list]:
+    """The instance's local name, its app id and its revisions, oldest first."""
     from ksad import lifecycle
 
     _target, engine, labels = _connect_instance(settings, app_or_name, target_name)
-    return lifecycle.history(engine, labels["ksad.slug"])
+    return labels["ksad.name"], labels["ksad.app"], lifecycle.history(engine, labels["ksad.slug"])

@@ -40,6 +40,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable, Iterator
 
 from ksad.errors import ConflictError, DeployError, KsadError
+from ksad.messages import op_word
 
 CRASH_ENV = "KSAD_CRASH_AT"  # fault injection for the crash-recovery tests: the step name to die at
 SNAPSHOT_DONE = ".ksad-snapshot-complete"
@@ -166,7 +167,7 @@ def begin(engine, op: Operation) -> None:
     if create_idle(engine, image, marker_name(op.slug), op.labels()) is None:
         held = _find(engine, marker_name(op.slug))
         other = Operation.from_labels(held["Labels"]) if held else op
-        raise ConflictError("op.in_progress", app=op.app, op=other.kind, by=other.by, pid=other.pid,
+        raise ConflictError("op.in_progress", app=op.app, op=op_word(other.kind), by=other.by, pid=other.pid,
                             started=other.started)
 
 
@@ -208,12 +209,12 @@ def recover_if_needed(engine, slug: str, reporter, *, forget_secrets: Callable[[
         return None
     op = Operation.from_labels(held["Labels"])
     if _alive_here(op):
-        raise ConflictError("op.in_progress", app=op.app, op=op.kind, by=op.by, pid=op.pid, started=op.started)
+        raise ConflictError("op.in_progress", app=op.app, op=op_word(op.kind), by=op.by, pid=op.pid, started=op.started)
     if op.host != socket.gethostname() and not os.environ.get("KSAD_TAKE_OVER"):
-        raise ConflictError("op.elsewhere", app=op.app, op=op.kind, by=op.by, host=op.host, started=op.started)
+        raise ConflictError("op.elsewhere", app=op.app, op=op_word(op.kind), by=op.by, host=op.host, started=op.started)
     remove_helpers(engine, slug)  # the killed run's copies: they hold the volumes the undo restores
     if op.kind == "backup":  # read-only (ksad/backup.py): only the writers it paused need waking
-        reporter.step("step.recover_undo", op=op.kind, revision=op.from_rev)
+        reporter.step("step.recover_undo", op=op_word(op.kind), revision=op.from_rev)
         for c in _slug_containers(engine, slug):
             if c.get("State") == "paused":
                 _quietly(engine.unpause, c["Id"])
@@ -222,17 +223,17 @@ def recover_if_needed(engine, slug: str, reporter, *, forget_secrets: Callable[[
     if op.kind == "uninstall":
         # Never undone: containers already removed cannot come back, and "undoing" an uninstall the
         # way an upgrade is undone deleted the data it meant to keep. Finish it as it was asked.
-        reporter.step("step.recover_finish", op=op.kind, revision=op.to_rev)
+        reporter.step("step.recover_finish", op=op_word(op.kind), revision=op.to_rev)
         remove_app(engine, slug, purge=op.purge)
         if op.purge and forget_secrets is not None:
             forget_secrets()
         end(engine, slug)
         return Recovery(op, "finished")
     if _find(engine, commit_name(slug)):
-        reporter.step("step.recover_finish", op=op.kind, revision=op.to_rev)
+        reporter.step("step.recover_finish", op=op_word(op.kind), revision=op.to_rev)
         finish(engine, op, {})
         return Recovery(op, "finished")
-    reporter.step("step.recover_undo", op=op.kind, revision=op.from_rev)
+    reporter.step("step.recover_undo", op=op_word(op.kind), revision=op.from_rev)
     undo(engine, op, data_volumes=_live_data_volumes(engine, slug))
     record(engine, op, "interrupted", {"ksad.version": op.version})
     end(engine, slug)

@@ -453,11 +453,18 @@ MESSAGES: dict[str, dict[str, str]] = {
                             "id": "Ditemukan {op} yang terputus; menyelesaikannya (revisi {revision})"},
     "step.recover_undo": {"en": "An interrupted {op} was found; undoing it (back to revision {revision})",
                           "id": "Ditemukan {op} yang terputus; membatalkannya (kembali ke revisi {revision})"},
-    "op.in_progress": {"en": "{app}: an {op} by {by} (pid {pid}, started {started}) is in progress.",
+    "operation.install": {"en": "install", "id": "pemasangan"},
+    "operation.upgrade": {"en": "upgrade", "id": "kenaikan versi"},
+    "operation.rollback": {"en": "rollback", "id": "pengembalian versi"},
+    "operation.restore": {"en": "restore", "id": "pemulihan"},
+    "result.ok": {"en": "ok", "id": "berhasil"},
+    "result.failed": {"en": "failed", "id": "gagal"},
+    "result.interrupted": {"en": "interrupted", "id": "terputus"},
+    "op.in_progress": {"en": "{app}: the {op} by {by} (pid {pid}, started {started}) is in progress.",
                        "id": "{app}: {op} oleh {by} (pid {pid}, mulai {started}) sedang berjalan."},
     "op.in_progress.hint": {"en": "Wait for it to finish, then run the command again.",
                             "id": "Tunggu sampai selesai, lalu jalankan perintah lagi."},
-    "op.elsewhere": {"en": "{app}: an {op} started by {by} on {host} at {started} did not finish.",
+    "op.elsewhere": {"en": "{app}: the {op} started by {by} on {host} at {started} did not finish.",
                      "id": "{app}: {op} yang dimulai oleh {by} di {host} pada {started} belum selesai."},
     "op.elsewhere.hint": {"en": "If that ksad is no longer running, run the command again with KSAD_TAKE_OVER=1 to undo or finish it from here.",
                           "id": "Jika ksad itu sudah tidak berjalan, jalankan lagi perintah dengan KSAD_TAKE_OVER=1 untuk membatalkan atau menyelesaikannya dari sini."},
@@ -2317,6 +2324,18 @@ def current_language() -> str:
         if var == "KSAD_LANG" or value.startswith("en"):
             return "en"
     return "en"
+
+
+def word(kind: str, value: str) -> str:
+    """A label ksad stores in English (an operation, a result) in the reader's language; a label
+    this ksad does not know (written by a newer one) as it is."""
+    key = f"{kind}.{value}"
+    return t(key) if key in MESSAGES else value
+
+
+def op_word(kind: str) -> str:
+    """The name of an operation (install, upgrade, rollback, restore) to put inside a sentence."""
+    return word("operation", kind)
 
 
 def t(key: str, /, **fields: object) -> str:

@@ -118,6 +118,21 @@ def test_failed_upgrade_restores_previous_revision_and_data(app, run_ksad, docke
     assert_clean(docker_engine, app.slug)
 
 
+def test_history_names_the_app_and_speaks_indonesian(app, run_ksad):
+    """The table's title names the local name and the app, whichever the user typed; in Bahasa
+    Indonesia the operations and results are words of the reader's language, not ksad's labels."""
+    run_ksad("upgrade", app.name, "--version", "1.1.1", env=app.env, check=8, timeout=300)
+    english = run_ksad("history", APP, env=app.env, check=True).stderr
+    assert f"History of {app.name} ({APP})" in english
+    indonesian = run_ksad("history", app.name, env={**app.env, "KSAD_LANG": "id"}, check=True).stderr
+    assert f"Riwayat {app.name} ({APP})" in indonesian
+    rows = [line for line in indonesian.splitlines() if "1.0.0" in line or "1.1.1" in line]
+    assert "pemasangan" in rows[0] and "berhasil" in rows[0]
+    assert "kenaikan versi" in rows[1] and "gagal" in rows[1]
+    for english_word in ("install", "upgrade", "failed", " ok "):
+        assert english_word not in indonesian
+
+
 def started_ns(client, name: str) -> int:
     """When the container last started, in nanoseconds: the engine says it as RFC 3339 with nanoseconds."""
     stamp = client.containers.get(name).attrs["State"]["StartedAt"]

@@ -8,7 +8,7 @@ from ksad.cli import usage
 from ksad.cli.app import (State, apps_of_catalog, cli, dry_run_option, emit_json, for_each, json_option, pass_state,
                           target_option)
 from ksad.cli.deploy import ConsoleReporter, _parse_sets, _render_plan
-from ksad.messages import t
+from ksad.messages import op_word, t, word
 
 
 def _report(state: State, result, done_key: str, dry_run: bool) -> None:
@@ -88,15 +88,16 @@ def history(state: State, app_id: str, as_json: bool) -> None:
     """Revisions of an app: version, when, by whom, result."""
     from ksad.deploy import history as do_history
 
-    rows = do_history(state.settings, app_id, target_name=state.settings.target)
+    name, app, rows = do_history(state.settings, app_id, target_name=state.settings.target)
     if as_json:
         emit_json([r.to_json() for r in rows])
         return
     from rich.table import Table
 
-    table = Table(title=t("history.title", name=app_id, app=app_id), title_justify="left")
+    table = Table(title=t("history.title", name=name, app=app), title_justify="left")
     for key in ("col.revision", "col.op", "col.version", "col.when", "col.by", "col.result", "col.data"):
         table.add_column(t(key))
     for r in rows:
-        table.add_row(str(r.revision), r.op, r.version, r.when, r.by, r.result, "✓" if r.snapshot else "")
+        table.add_row(str(r.revision), op_word(r.op), r.version, r.when, r.by, word("result", r.result),
+                      "✓" if r.snapshot else "")
     state.console.print(table)
