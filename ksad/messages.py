@@ -4,7 +4,8 @@ One table so that a translator (or a test) sees at once when a language is
 missing a message or a placeholder. Keys are stable identifiers; the core and
 the errors refer to keys, never to literal text.
 
-Language: ``KSAD_LANG``, else ``LANG`` (``id_ID.UTF-8`` -> Indonesian), else English.
+Language: ``KSAD_LANG``, else the locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``, the first set;
+``id_ID.UTF-8`` -> Indonesian), else English.
 """
 
 from __future__ import annotations
@@ -2315,14 +2316,15 @@ class YamlProblem(str):
 
 
 def current_language() -> str:
-    for var in ("KSAD_LANG", "LANG"):
+    """KSAD_LANG, else the locale as gettext reads it: the first of LC_ALL, LC_MESSAGES and LANG
+    that is set decides (LC_ALL=id_ID.UTF-8 is Indonesian whatever LANG says; LC_ALL=C is English)."""
+    explicit = os.environ.get("KSAD_LANG", "").strip().lower()
+    if explicit:
+        return "id" if explicit.startswith(("id", "in_", "ind")) else "en"
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(var, "").strip().lower()
-        if not value:
-            continue
-        if value.startswith(("id", "in_", "ind")):
-            return "id"
-        if var == "KSAD_LANG" or value.startswith("en"):
-            return "en"
+        if value:
+            return "id" if value.startswith(("id", "in_", "ind")) else "en"
     return "en"
 
 
