@@ -324,7 +324,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "action.snapshot": {"en": "create snapshot volume (copy of the data)", "id": "buat volume snapshot (salinan data)"},
     "action.restore-data": {"en": "overwrite with the data of a snapshot", "id": "timpa dengan data dari snapshot"},
     "install.done": {"en": "{name} ({app} {version}, revision {revision}) is running and healthy ({seconds} s).",
-                     "id": "{name} ({app} {version}, revisi {revision}) berjalan dan sehat ({seconds} d)."},
+                     "id": "{name} ({app} {version}, revisi {revision}) berjalan dan sehat ({seconds} detik)."},
     "install.unchanged": {"en": "{name} ({app} {version}, revision {revision}) is already up to date; nothing changed.",
                           "id": "{name} ({app} {version}, revisi {revision}) sudah mutakhir; tidak ada yang diubah."},
     "status.title": {"en": "Apps on target {target}", "id": "Aplikasi di target {target}"},
@@ -371,7 +371,7 @@ MESSAGES: dict[str, dict[str, str]] = {
                               "dipulihkan. Lihat baris log di atas."},
     "job.timeout": {"en": "Service {service} had not finished after {seconds} s; the services that wait for it "
                           "were not started.",
-                    "id": "Layanan {service} belum selesai setelah {seconds} d; layanan yang menunggunya tidak "
+                    "id": "Layanan {service} belum selesai setelah {seconds} detik; layanan yang menunggunya tidak "
                           "dimulai."},
     "job.timeout.hint": {"en": "The previous state was restored. A long task may need --timeout with more seconds.",
                          "id": "Keadaan sebelumnya dipulihkan. Tugas yang panjang mungkin memerlukan --timeout "
@@ -381,7 +381,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "health.unhealthy.hint": {"en": "The previous state was restored. Check the app's logs and the host's resources.",
                               "id": "Keadaan sebelumnya dipulihkan. Periksa log aplikasi dan sumber daya server."},
     "health.timeout": {"en": "Not healthy after {seconds} s: {services}.",
-                       "id": "Belum sehat setelah {seconds} d: {services}."},
+                       "id": "Belum sehat setelah {seconds} detik: {services}."},
     "health.timeout.hint": {"en": "The previous state was restored. A slow server may need --timeout with more seconds.",
                             "id": "Keadaan sebelumnya dipulihkan. Server yang lambat mungkin perlu --timeout yang lebih lama."},
     "instance.unknown": {"en": "No installed app '{app}' on target {target}.",
@@ -473,9 +473,9 @@ MESSAGES: dict[str, dict[str, str]] = {
                         "id": "Gagal menyalin volume {src} ke {dst}: {detail}"},
     "action.recover": {"en": "finish or undo an interrupted operation", "id": "selesaikan atau batalkan operasi yang terputus"},
     "upgrade.done": {"en": "{name} ({app}) upgraded to {version}, revision {revision} ({seconds} s).",
-                     "id": "{name} ({app}) dinaikkan ke {version}, revisi {revision} ({seconds} d)."},
+                     "id": "{name} ({app}) dinaikkan ke {version}, revisi {revision} ({seconds} detik)."},
     "rollback.done": {"en": "{name} ({app}) is back at {version} with its data, as revision {revision} ({seconds} s).",
-                      "id": "{name} ({app}) kembali ke {version} beserta datanya, sebagai revisi {revision} ({seconds} d)."},
+                      "id": "{name} ({app}) kembali ke {version} beserta datanya, sebagai revisi {revision} ({seconds} detik)."},
     "history.title": {"en": "History of {name} ({app})", "id": "Riwayat {name} ({app})"},
     "col.when": {"en": "When", "id": "Waktu"},
     "col.by": {"en": "By", "id": "Oleh"},
@@ -2102,7 +2102,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "backup.volume_missing": {"en": "The data volume {volume} is missing on target {target}; nothing to back up from it.",
                               "id": "Volume data {volume} tidak ada di target {target}; tidak ada yang dapat dicadangkan darinya."},
     "backup.done": {"en": "Backed up {name} ({app} {version}, revision {revision}) to {file}: {size}, sha256 {sha256} ({seconds} s).",
-                    "id": "{name} ({app} {version}, revisi {revision}) dicadangkan ke {file}: {size}, sha256 {sha256} ({seconds} d)."},
+                    "id": "{name} ({app} {version}, revisi {revision}) dicadangkan ke {file}: {size}, sha256 {sha256} ({seconds} detik)."},
     "backup.keep_safe": {"en": "The archive holds the app's secrets: it is readable by you only (0600); keep it like a password.",
                          "id": "Arsip ini memuat rahasia aplikasi: hanya dapat dibaca oleh Anda (0600); simpan seperti kata sandi."},
     "backup.plan": {"en": "Would back up {name} ({app} {version}, revision {revision}) from target {target} to {file}:",
@@ -2160,7 +2160,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "restore.data_exists.hint": {"en": "They hold data of an earlier installation. Back them up or remove them (docker volume rm), then restore again.",
                                  "id": "Volume itu berisi data pemasangan sebelumnya. Cadangkan atau hapus (docker volume rm), lalu pulihkan lagi."},
     "restore.done": {"en": "{name} ({app} {version}) restored on target {target} as revision {revision}, with {volumes} data volume(s) from revision {from_revision} on {from_target} ({seconds} s).",
-                     "id": "{name} ({app} {version}) dipulihkan di target {target} sebagai revisi {revision}, dengan {volumes} volume data dari revisi {from_revision} di {from_target} ({seconds} d)."},
+                     "id": "{name} ({app} {version}) dipulihkan di target {target} sebagai revisi {revision}, dengan {volumes} volume data dari revisi {from_revision} di {from_target} ({seconds} detik)."},
     "restore.plan.volume": {"en": "data volume {volume} <- {member} ({size})", "id": "volume data {volume} <- {member} ({size})"},
     "restore.plan.identity.written": {"en": "identity pack: written from the archive (this KSAD_HOME has none)",
                                       "id": "paket identitas: ditulis dari arsip (KSAD_HOME ini belum punya)"},
@@ -2338,6 +2338,13 @@ def word(kind: str, value: str) -> str:
 def op_word(kind: str) -> str:
     """The name of an operation (install, upgrade, rollback, restore) to put inside a sentence."""
     return word("operation", kind)
+
+
+def decimal(value: float, places: int = 1) -> str:
+    """*value* with *places* decimals, written as the reader writes numbers: 3.4 in English,
+    3,4 in Bahasa Indonesia (where the comma is the decimal mark)."""
+    text = f"{value:.{places}f}"
+    return text.replace(".", ",") if current_language() == "id" else text
 
 
 def t(key: str, /, **fields: object) -> str:

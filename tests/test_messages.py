@@ -38,3 +38,16 @@ def test_the_locale_variables_count_in_the_order_gettext_reads_them(monkeypatch,
     for var, value in env.items():
         monkeypatch.setenv(var, value)
     assert t("error.prefix") == expected
+
+
+def test_durations_read_as_indonesian_writes_them(monkeypatch):
+    """"(3.4 d)" was neither the unit nor the number as Indonesian writes them: "(3,4 detik)"."""
+    from ksad.messages import decimal
+
+    monkeypatch.setenv("KSAD_LANG", "id")
+    done = t("install.done", name="Sipakatau", app="sakip", version="1.1.0", revision=1, seconds=decimal(3.44))
+    assert done == "Sipakatau (sakip 1.1.0, revisi 1) berjalan dan sehat (3,4 detik)."
+    assert t("health.timeout", seconds=120, services="web") == "Belum sehat setelah 120 detik: web."
+    monkeypatch.setenv("KSAD_LANG", "en")
+    assert t("upgrade.done", name="Sipakatau", app="sakip", version="1.1.0", revision=2,
+             seconds=decimal(3.44)).endswith("revision 2 (3.4 s).")

@@ -8,14 +8,14 @@ from ksad.cli import usage
 from ksad.cli.app import (State, allow_option, apps_of_catalog, cli, dry_run_option, emit_json, for_each, json_option,
                           pass_state, target_option)
 from ksad.cli.deploy import ConsoleReporter, _render_plan
-from ksad.messages import t
+from ksad.messages import decimal, t
 
 
 def _size(n: int) -> str:
     value = float(n)
     for unit in ("B", "KiB", "MiB", "GiB"):
         if value < 1024 or unit == "GiB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+            return f"{value:.0f} {unit}" if unit == "B" else f"{decimal(value)} {unit}"
         value /= 1024
     return f"{n} B"
 
@@ -75,7 +75,7 @@ def _say_backup(state: State, result, dry_run: bool) -> None:
         state.say(t("plan.dry_run"))
         return
     state.say(t("backup.done", name=result.name, app=result.app, version=result.version, revision=result.revision,
-                file=result.output, size=_size(result.size), sha256=result.sha256, seconds=f"{result.seconds:.1f}"),
+                file=result.output, size=_size(result.size), sha256=result.sha256, seconds=decimal(result.seconds)),
               style="bold green")
     state.say(t("backup.keep_safe"))
 
@@ -112,6 +112,6 @@ def restore(state: State, archive: str, timeout: float, allow, dry_run: bool, as
         return
     state.say(t("restore.done", name=result.name, app=result.app, version=result.version, target=result.target,
                 revision=result.revision, volumes=len(result.volumes), from_revision=result.from_revision,
-                from_target=result.from_target, seconds=f"{result.seconds:.1f}"), style="bold green")
+                from_target=result.from_target, seconds=decimal(result.seconds)), style="bold green")
     if result.url:
         click.echo(result.url)

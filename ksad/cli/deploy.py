@@ -8,7 +8,7 @@ import click
 
 from ksad.cli import usage
 from ksad.cli.app import State, allow_option, cli, dry_run_option, emit_json, json_option, pass_state, target_option
-from ksad.messages import MESSAGES, t
+from ksad.messages import MESSAGES, decimal, t
 
 
 class ConsoleReporter:
@@ -120,7 +120,7 @@ def install(state: State, app_id: str, name, meaning, name_language, version, se
         return
     key = "install.done" if result.applied else "install.unchanged"
     state.say(t(key, name=plan.name, app=plan.app, version=plan.version, revision=plan.revision,
-                seconds=f"{result.seconds:.1f}"), style="bold green" if result.applied else None)
+                seconds=decimal(result.seconds)), style="bold green" if result.applied else None)
     if plan.url:
         click.echo(plan.url)
 

@@ -8,7 +8,7 @@ from ksad.cli import usage
 from ksad.cli.app import (State, apps_of_catalog, cli, dry_run_option, emit_json, for_each, json_option, pass_state,
                           target_option)
 from ksad.cli.deploy import ConsoleReporter, _parse_sets, _render_plan
-from ksad.messages import op_word, t, word
+from ksad.messages import decimal, op_word, t, word
 
 
 def _report(state: State, result, done_key: str, dry_run: bool) -> None:
@@ -21,7 +21,7 @@ def _report(state: State, result, done_key: str, dry_run: bool) -> None:
         state.say(t("install.unchanged", name=plan.name, app=plan.app, version=plan.version, revision=plan.revision))
     else:
         state.say(t(done_key, name=plan.name, app=plan.app, version=plan.version, revision=plan.revision,
-                    seconds=f"{result.seconds:.1f}"), style="bold green")
+                    seconds=decimal(result.seconds)), style="bold green")
     if plan.url:
         click.echo(plan.url)
 
