@@ -1152,6 +1152,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The meaning must be a single line of at most {max} characters.",
         "id": "Makna harus satu baris dengan paling banyak {max} karakter.",
     },
+    "name.meaning_char": {
+        "en": "The meaning contains the invisible character {char}, which changes how the text around it "
+              "is shown (direction, spacing or line breaks).",
+        "id": "Makna mengandung karakter tak terlihat {char}, yang mengubah tampilan teks di sekitarnya "
+              "(arah, spasi, atau pergantian baris).",
+    },
+    "name.meaning_char.hint": {
+        "en": "Type the meaning again as plain text, on one line.",
+        "id": "Ketik ulang maknanya sebagai teks biasa dalam satu baris.",
+    },
     "name.language_invalid": {
         "en": "'{value}' is not a language tag.",
         "id": "'{value}' bukan tag bahasa.",

@@ -95,6 +95,18 @@ def test_meaning_and_language_are_kept_and_checked():
         validate_name("Sipakatau", meaning="x" * 201)
 
 
+@pytest.mark.parametrize("char", ["\u202e", "\u2066", "\u200b", "\u2028", "\ufeff"])
+def test_a_meaning_with_an_invisible_or_direction_changing_character_is_refused(char, monkeypatch):
+    """The meaning is shown under the name on every page: a right-to-left override in it turns the
+    text after it around, as it would in the name, which refuses these characters too."""
+    monkeypatch.setenv("KSAD_LANG", "en")
+    with pytest.raises(InputError) as caught:
+        validate_name("Sipakatau", meaning=f"saling {char}memanusiakan")
+    assert f"U+{ord(char):04X}" in caught.value.message
+    # the joiners some scripts need stay allowed
+    assert validate_name("Sipakatau", meaning="a\u200cb\u200dc").meaning == "a\u200cb\u200dc"
+
+
 @pytest.mark.parametrize(
     ("name", "slug"),
     [
