@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -126,7 +127,9 @@ def check_text(field: str, value: object, *, required: bool = True) -> str | Non
     if not isinstance(value, str):
         raise InputError("identity.not_text", field=field, value=value)
     text = value.strip()
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
+    # every app shows these texts: no control character, line separator or invisible format
+    # character (a direction override turns the text after it around); joiners are spelling
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") and ch not in "\u200c\u200d" for ch in text):
         raise InputError("identity.text_control", field=field)
     limit = TEXT_LIMITS.get(field, 200)
     if len(text) > limit:

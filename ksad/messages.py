@@ -927,8 +927,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "identity.text_empty": {"en": "{field} must not be empty.", "id": "{field} tidak boleh kosong."},
     "identity.not_text": {"en": "{field} must be text, not '{value}'.", "id": "{field} harus berupa teks, bukan '{value}'."},
     "identity.text_control": {
-        "en": "{field} must be a single line without control characters.",
-        "id": "{field} harus satu baris tanpa karakter kendali.",
+        "en": "{field} must be a single line without control or invisible characters (such as a direction "
+              "override or a zero-width space).",
+        "id": "{field} harus satu baris tanpa karakter kendali atau karakter tak terlihat (seperti pembalik arah "
+              "teks atau spasi lebar nol).",
     },
     "identity.text_too_long": {
         "en": "{field} is {length} characters long; at most {max} are allowed.",

@@ -119,6 +119,11 @@ def test_unknown_region_code(run_ksad, home):
         (["--language", "fr"], "language", "id, en"),
         (["--office", " "], "office", "must not be empty"),
         (["--office", "x" * 121], "office", "at most 120"),
+        # shown on every app's page: no direction override, zero-width space, line separator or C1 control
+        (["--office", "Diskominfo \u202eapaloP"], "office", "invisible"),
+        (["--head-title", "Wali\u200bKota"], "head_title", "invisible"),
+        (["--contact", "a@b.go.id\u2028x"], "contact", "invisible"),
+        (["--office", "Disko\u0085minfo"], "office", "invisible"),
     ],
 )
 def test_invalid_arguments_name_the_field(run_ksad, home, args, field, says):
