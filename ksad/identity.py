@@ -46,6 +46,7 @@ EMBLEM_STEM = "emblem"
 TEXT_LIMITS = {"office": 120, "contact": 200, "head_title": 60, "name": 120, "province_name": 120}
 
 _PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+_PNG_IHDR = b"\x00\x00\x00\x0dIHDR"  # the first chunk of every PNG, 13 bytes long
 _COLOUR = re.compile(r"#?([0-9A-Fa-f]{6})")
 _LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 _REGION_CODE = re.compile(r"\d{2}(?:\.\d{2})?")
@@ -205,6 +206,9 @@ def read_emblem(path: Path | str) -> tuple[str, bytes]:
     kind = _sniff_image(data[:8192])
     if kind is None:
         raise InputError("identity.emblem_format", path=str(path))
+    if kind == "png" and not (data[8:16] == _PNG_IHDR and data[-8:-4] == b"IEND"):
+        # the signature and nothing after it, or a download cut short: browsers draw a broken image
+        raise InputError("identity.emblem_damaged", path=str(path))
     if kind == "svg":
         active = _SVG_ACTIVE.search(data)
         if active:

@@ -995,6 +995,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "emblem {path} is neither a PNG nor an SVG image.",
         "id": "emblem {path} bukan gambar PNG maupun SVG.",
     },
+    "identity.emblem_damaged": {
+        "en": "emblem {path} starts like a PNG but is not a whole PNG image (damaged or cut short).",
+        "id": "Lambang {path} diawali seperti PNG, tetapi bukan gambar PNG yang utuh (rusak atau terpotong).",
+    },
+    "identity.emblem_damaged.hint": {
+        "en": "Export or download the region's emblem (lambang daerah) again, as PNG or SVG.",
+        "id": "Ekspor atau unduh ulang lambang daerah sebagai PNG atau SVG.",
+    },
     "identity.emblem_active": {
         "en": "emblem {path} is an SVG with active content ({found}); an emblem must be a picture only.",
         "id": "Lambang {path} adalah SVG yang berisi konten aktif ({found}); lambang hanya boleh berupa gambar.",

@@ -203,6 +203,9 @@ def test_png_emblem_is_copied_into_home(run_ksad, home, tmp_path):
         (b"\xff\xd8\xff\xe0 JFIF", "neither a PNG nor an SVG"),
         (b"<html><body>not an svg</body></html>", "neither a PNG nor an SVG"),
         (b"\x89PNG\r\n\x1a\n" + b"\0" * (1024 * 1024), "at most 1048576 bytes"),
+        # a PNG's signature alone is no picture: a browser shows a broken image
+        (b"\x89PNG\r\n\x1a\nnot really", "not a whole PNG image"),
+        (png_bytes()[:-12], "not a whole PNG image"),  # a download cut short: no IEND
         # served from the region's own site, an SVG's script would run there
         (b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.cookie)</script></svg>',
          "active content (<script)"),
