@@ -80,6 +80,14 @@ def test_init_sumbawa_writes_the_pack(run_ksad, home):
     assert "Bupati" in human.stderr and "sumbawakab.go.id" in human.stderr
 
 
+def test_identity_show_prints_square_brackets_as_written(run_ksad):
+    """rich took "[TI]" in an office or contact for a style and dropped it from the table."""
+    run_ksad("init", "--region", "52.04", "--domain", "sumbawakab.go.id", "--office", "Diskominfo [TI] [bold]Sumbawa",
+             "--contact", "[red]layanan@sumbawakab.go.id", check=True)
+    human = run_ksad("identity", "show", check=True).stderr
+    assert "Diskominfo [TI] [bold]Sumbawa" in human and "[red]layanan@sumbawakab.go.id" in human, human
+
+
 def test_init_json_and_indonesian_summary(run_ksad):
     proc = run_ksad(*SUMBAWA, "--json", check=True)
     out = data_of(proc)

@@ -39,7 +39,10 @@ class State:
             # Into a file or a pipe there is no screen to fit: rich would squeeze tables to 80
             # columns and cut URLs and names short ("http://127.…"). COLUMNS still wins.
             wide = not sys.stderr.isatty() and not os.environ.get("COLUMNS")
-            self._console = Console(stderr=True, highlight=False, width=UNBOUNDED_WIDTH if wide else None)
+            # markup=False: what ksad shows comes from users and catalogs ("Diskominfo [TI]"), and
+            # rich would take "[...]" in it for a style and drop it; styles are given as Text.
+            self._console = Console(stderr=True, highlight=False, markup=False,
+                                    width=UNBOUNDED_WIDTH if wide else None)
         return self._console
 
     @property

@@ -72,9 +72,9 @@ def _render_plan(state: State, plan) -> None:
 
     table = Table(title=t("plan.title", app=plan.app, version=plan.version, name=plan.name, target=plan.target),
                   title_justify="left")
-    table.add_column(t("col.action"))
-    table.add_column(t("col.object"))
-    table.add_column(t("col.detail"))
+    table.add_column(t("col.action"), overflow="fold")
+    table.add_column(t("col.object"), overflow="fold")
+    table.add_column(t("col.detail"), overflow="fold")
     for a in plan.actions:
         table.add_row(t(f"action.{a.kind}"), a.subject, a.detail)
     state.console.print(table)
@@ -142,6 +142,7 @@ def status(state: State, as_json: bool) -> None:
         state.say(t("status.empty"))
         return
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title=t("status.title", target=rows[0].target), title_justify="left")
     # On a narrow terminal rich shrinks columns and would end a URL or a name in "…": fold it
@@ -152,8 +153,8 @@ def status(state: State, as_json: bool) -> None:
     for r in rows:
         word = t(f"state.{r.health}") if f"state.{r.health}" in MESSAGES else r.health  # "dead", "removing"...
         table.add_row(r.name, r.app, r.version, str(r.revision),
-                      f"[{colours.get(r.health, 'red')}]{word}[/]", r.url or "-",
-                      f"[yellow]{r.update}[/]" if r.update else ("?" if r.update_error else "-"))
+                      Text(word, style=colours.get(r.health, "red")), r.url or "-",
+                      Text(r.update, style="yellow") if r.update else ("?" if r.update_error else "-"))
     state.console.print(table)
     if rows[0].update_error:
         state.say(t("status.updates_unknown", problem=rows[0].update_error), style="yellow")

@@ -96,7 +96,7 @@ def history(state: State, app_id: str, as_json: bool) -> None:
 
     table = Table(title=t("history.title", name=name, app=app), title_justify="left")
     for key in ("col.revision", "col.op", "col.version", "col.when", "col.by", "col.result", "col.data"):
-        table.add_column(t(key))
+        table.add_column(t(key), overflow="fold")
     for r in rows:
         table.add_row(str(r.revision), op_word(r.op), r.version, r.when, r.by, word("result", r.result),
                       "✓" if r.snapshot else "")

@@ -57,7 +57,7 @@ def list_cmd(state, as_json) -> None:
 
     table = Table(title=t("target.list.title"), title_justify="left")
     for column in ("target.col.name", "target.col.url", "target.col.kind"):
-        table.add_column(t(column))
+        table.add_column(t(column), overflow="fold")
     for target in targets:
         name = f"{target.name} {t('target.builtin')}" if target.is_local else target.name
         table.add_row(name, target.url, target.kind)
