@@ -195,6 +195,19 @@ def _ns(seconds: float | None) -> int | None:
     return None if seconds is None else int(seconds * 1_000_000_000)
 
 
+def _namespace(mode: str | None, slug: str) -> str | None:
+    """A recipe's ``service:NAME`` (Compose's spelling) as the engine's ``container:NAME``."""
+    if mode is not None and mode.startswith("service:"):
+        return "container:" + container_name(slug, mode[len("service:"):])
+    return mode
+
+
+def _joined(service) -> set[str]:
+    """The services whose network, PID or IPC namespace *service* shares (``service:NAME``)."""
+    return {m[len("service:"):] for m in (service.network_mode, service.pid, service.ipc)
+            if m is not None and m.startswith("service:")}
+
+
 def service_spec(*, recipe, service, app_id: str, release, slug: str, labels: dict[str, str],
                  env_extra: dict[str, str], files: list[tuple[str, bytes, int]], ports: dict[int, int],
                  image_ref: str) -> tuple[dict, str]:
@@ -222,10 +235,14 @@ def service_spec(*, recipe, service, app_id: str, release, slug: str, labels: di
                         "Config": service.logging.get("options") or {}} if service.logging else None),
         "mem_limit": service.mem_limit_bytes, "nano_cpus": int(service.cpus * 1e9) if service.cpus else None,
         "shm_size": service.shm_size_bytes, "privileged": service.privileged or None,
-        "network_mode": service.network_mode, "pid_mode": service.pid, "ipc_mode": service.ipc,
+        "network_mode": _namespace(service.network_mode, slug), "pid_mode": _namespace(service.pid, slug),
+        "ipc_mode": _namespace(service.ipc, slug),
         "devices": service.devices or None, "security_opt": service.security_opt or None,
         "extra_hosts": service.extra_hosts or None, "sysctls": service.sysctls or None,
     }
+    # host, none and another service's namespace have no place on the app's network: the engine
+    # would plug it in all the same (none then has a network; host fails to start)
+    own_network = service.network_mode in (None, "bridge")
     if service.network_mode is None:
         host_config["network_mode"] = network_name(slug)
     host_config = {k: v for k, v in host_config.items() if v is not None}
@@ -239,8 +256,8 @@ def service_spec(*, recipe, service, app_id: str, release, slug: str, labels: di
         "ports": [(p, protocols.get(p, "tcp")) for p in ports] or None,
     }
     config = {k: v for k, v in config.items() if v is not None}
-    spec = {"config": config, "host_config": host_config, "network": network_name(slug),
-            "aliases": [service.name]}
+    spec = {"config": config, "host_config": host_config, "network": network_name(slug) if own_network else None,
+            "aliases": [service.name] if own_network else None}
     hashed = json.loads(json.dumps(spec, sort_keys=True, default=str))
     hashed["config"]["labels"] = {k: v for k, v in hashed["config"]["labels"].items()
                                   if k not in ("ksad.revision", "ksad.spec", START_LABEL)}
@@ -583,6 +600,10 @@ def prepare(settings: Settings, req: InstallRequest, reporter: Reporter, *, port
             container_actions[name] = Action("create", container_name(slug, name), ref)
         elif (current.get("Labels") or {}).get("ksad.spec") != digest or not (
                 current.get("State") == "running" or name in recipe.jobs and _finished(engine, current)):
+            container_actions[name] = Action("recreate", container_name(slug, name), ref)
+        elif any(container_actions[other].kind != "keep" for other in _joined(service)):
+            # in the namespace of a container about to be replaced (one it depends on, so planned
+            # before it): it would be left in one that is gone, so it is replaced too, as Compose does
             container_actions[name] = Action("recreate", container_name(slug, name), ref)
         elif req.force:
             container_actions[name] = Action("recreate", container_name(slug, name))

@@ -282,6 +282,65 @@ def test_dangerous_recipes_are_refused_unless_allowed(catalog, env, run_ksad, ex
     assert allowed.returncode != 5, allowed.stderr
 
 
+SLEEP = 'command: ["/bin/busybox", "sleep", "600"]'
+SHARED_NAMESPACES = f"""\
+services:
+  web:
+    build: ../../standin/web
+    {SLEEP}
+    network_mode: none
+  db:
+    build: ../../standin/db
+    {SLEEP}
+    network_mode: service:web
+    pid: service:web
+"""
+
+
+def _interfaces(client, container: str) -> list[str]:
+    out = client.containers.get(container).exec_run(["/bin/busybox", "ls", "/sys/class/net"]).output
+    return sorted(out.decode().split())
+
+
+def test_network_mode_none_and_service_namespaces_are_what_the_recipe_asks(catalog, env, run_ksad, docker_engine,
+                                                                          ksad_cleanup, app_name):
+    """network_mode: none had the app's network all the same (an eth0 that reaches every service and
+    the internet), and service:NAME joined nobody's namespace (network) or failed (pid): the engine
+    was given "service:web" as is, plus the app's network."""
+    catalog.add_release("uji-ruang", "1.0.0", SHARED_NAMESPACES)
+    name = app_name("Ruang")
+    run_ksad("install", "uji-ruang", "--name", name, env=env, check=True, timeout=300)
+    slug = next(r["slug"] for r in json_data(run_ksad("status", "--json", env=env, check=True)) if r["name"] == name)
+    web, db = (docker_engine.containers.get(f"{slug}-{s}") for s in ("web", "db"))
+    assert _interfaces(docker_engine, web.id) == ["lo"]  # no network, as asked
+    assert _interfaces(docker_engine, db.id) == ["lo"]  # web's namespace, not one of its own
+    seen = db.exec_run(["/bin/busybox", "ps", "-o", "args"]).output.decode()
+    assert seen.count("sleep 600") == 2  # web's process too: db is in web's PID namespace
+
+    # web died and a re-run replaces it: db, unchanged and still running, is replaced too (as
+    # Compose does), or it would stay in a namespace no other service is in
+    catalog.add_release("uji-ruang", "1.1.0", SHARED_NAMESPACES.replace("    pid: service:web\n", ""))
+    run_ksad("upgrade", name, env=env, check=True, timeout=300)
+    docker_engine.containers.get(f"{slug}-web").kill()
+    run_ksad("install", "uji-ruang", "--name", name, env=env, check=True, timeout=300)
+    web, db = (docker_engine.containers.get(f"{slug}-{s}") for s in ("web", "db"))
+    namespace = [c.exec_run(["/bin/busybox", "readlink", "/proc/1/ns/net"]).output for c in (web, db)]
+    assert namespace[0] == namespace[1] and namespace[0].startswith(b"net:"), namespace
+
+
+def test_host_network_once_allowed_installs(catalog, env, run_ksad, docker_engine, ksad_cleanup, app_name):
+    """With --allow host-network the engine was also told to plug the app's network into the host's
+    namespace, and refused to start the container: the kind could be allowed but never installed."""
+    catalog.add_release("uji-host", "1.0.0", f"services:\n  web:\n    build: ../../standin/web\n    {SLEEP}\n"
+                                             "    network_mode: host\n")
+    name = app_name("Inang")
+    run_ksad("install", "uji-host", "--name", name, "--allow", "host-network", env=env, check=True, timeout=300)
+    slug = next(r["slug"] for r in json_data(run_ksad("status", "--json", env=env, check=True)) if r["name"] == name)
+    web = docker_engine.containers.get(f"{slug}-web")
+    assert web.attrs["HostConfig"]["NetworkMode"] == "host"
+    assert list(web.attrs["NetworkSettings"]["Networks"]) == ["host"]
+
+
 def test_changed_recipe_does_not_match_its_pin(catalog, env, run_ksad, docker_engine):
     d = catalog.recipe_dir("uji-web", "1.0.0")
     compose = d / "compose.yaml"
