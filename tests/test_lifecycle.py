@@ -332,6 +332,28 @@ def test_upgrade_outside_the_path_is_refused_with_the_path_to_follow(tmp_path, r
     assert run_ksad("upgrade", inst.name, "--version", "1.1.0", env=inst.env, check=3).stderr.count("rollback")
 
 
+def test_upgrade_and_rollback_take_allow_as_install_does(tmp_path, run_ksad, app_name, ksad_cleanup):
+    """The refusal told to 'allow it for one command with --allow capabilities', and upgrade and
+    rollback answered "No such option '--allow'": only policy.yaml could move such an app."""
+    catalog = CatalogBuilder(tmp_path / "cat")
+    for version in ("1.0.0", "1.1.0"):
+        catalog.add_release("uji-izin", version, two_service(extra_web="cap_add: [NET_ADMIN]"))
+    env = {"KSAD_CATALOG": str(catalog.catalog)}
+    run_ksad(*INIT, env=env, check=True)
+    name = app_name("Izin")
+    run_ksad("install", "uji-izin", "--name", name, "--version", "1.0.0", "--allow", "capabilities", env=env,
+             check=True, timeout=300)
+    refused = run_ksad("upgrade", name, env=env, check=5)
+    assert "allow it for one command with --allow capabilities" in refused.stderr
+    run_ksad("upgrade", name, "--allow", "capabilities", env=env, check=True, timeout=300)
+    assert "--allow capabilities" in run_ksad("rollback", name, env=env, check=5).stderr
+    run_ksad("rollback", name, "--allow", "capabilities", env=env, check=True, timeout=300)
+    row = next(r for r in data(run_ksad("status", "--json", env=env, check=True)) if r["name"] == name)
+    assert (row["version"], row["revision"], row["health"]) == ("1.0.0", 3, "healthy")
+    assert "'capabilites' is not a security-policy kind" in run_ksad(
+        "upgrade", name, "--allow", "capabilites", env=env, check=3).stderr
+
+
 # --- another machine, identity, answers, secrets ------------------------------------------------
 
 

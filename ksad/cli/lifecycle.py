@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from ksad.cli import usage
-from ksad.cli.app import (State, apps_of_catalog, cli, dry_run_option, emit_json, for_each, json_option, pass_state,
-                          target_option)
+from ksad.cli.app import (State, allow_option, apps_of_catalog, cli, dry_run_option, emit_json, for_each, json_option,
+                          pass_state, target_option)
 from ksad.cli.deploy import ConsoleReporter, _parse_sets, _render_plan
 from ksad.messages import decimal, op_word, t, word
 
@@ -31,15 +31,20 @@ def _report(state: State, result, done_key: str, dry_run: bool) -> None:
 @click.option("--all", "all_", is_flag=True, help="Upgrade every app on the target.")
 @click.option("--version", "version", help="Version or range (PEP 440); default: newest allowed.")
 @click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help="Change an app setting.")
+@allow_option("Allow a refused recipe request, as the install did.")
 @click.option("--timeout", type=usage.FLOAT, default=120.0, show_default=True, help="Seconds to wait for health.")
 @dry_run_option
 @json_option
 @target_option
 @pass_state
-def upgrade(state: State, app_id: str | None, all_: bool, version, sets, timeout, dry_run, as_json) -> None:
+def upgrade(state: State, app_id: str | None, all_: bool, version, sets, allow, timeout, dry_run, as_json) -> None:
     """Upgrade an app; if the new release is not healthy, the old one comes back with its data."""
+    import dataclasses
+
     from ksad.deploy import upgrade as do_upgrade
     from ksad.errors import InputError
+
+    settings = dataclasses.replace(state.settings, allow=state.settings.allow | frozenset(allow))
 
     if bool(app_id) == all_:
         raise InputError("upgrade.which")
@@ -47,8 +52,8 @@ def upgrade(state: State, app_id: str | None, all_: bool, version, sets, timeout
         names, shown = apps_of_catalog(state, as_json)
     with ConsoleReporter(state, quiet=as_json) as reporter:
         def run(name: str):
-            return do_upgrade(state.settings, name, version=version, sets=_parse_sets(sets),
-                              target_name=state.settings.target, timeout=timeout, dry_run=dry_run, reporter=reporter)
+            return do_upgrade(settings, name, version=version, sets=_parse_sets(sets),
+                              target_name=settings.target, timeout=timeout, dry_run=dry_run, reporter=reporter)
 
         if not all_:
             result = run(app_id)
@@ -61,17 +66,21 @@ def upgrade(state: State, app_id: str | None, all_: bool, version, sets, timeout
 @cli.command()
 @click.argument("app_id", metavar="APP")
 @click.option("--to", "to", type=usage.INT, help="Revision to go back to (default: the previous good one).")
+@allow_option("Allow a refused recipe request, as the install did.")
 @click.option("--timeout", type=usage.FLOAT, default=120.0, show_default=True, help="Seconds to wait for health.")
 @dry_run_option
 @json_option
 @target_option
 @pass_state
-def rollback(state: State, app_id: str, to: int | None, timeout: float, dry_run: bool, as_json: bool) -> None:
+def rollback(state: State, app_id: str, to: int | None, allow, timeout: float, dry_run: bool, as_json: bool) -> None:
     """Bring back an earlier revision: its release, its settings and its data."""
+    import dataclasses
+
     from ksad.deploy import rollback as do_rollback
 
+    settings = dataclasses.replace(state.settings, allow=state.settings.allow | frozenset(allow))
     with ConsoleReporter(state, quiet=as_json) as reporter:
-        result = do_rollback(state.settings, app_id, to=to, target_name=state.settings.target, timeout=timeout,
+        result = do_rollback(settings, app_id, to=to, target_name=settings.target, timeout=timeout,
                              dry_run=dry_run, reporter=reporter)
     if as_json:
         emit_json(result.to_json())
