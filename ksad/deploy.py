@@ -621,7 +621,16 @@ def prepare(settings: Settings, req: InstallRequest, reporter: Reporter, *, port
         new_network = not engine.network_exists(network_name(slug))
         if new_network:
             actions.append(Action("create-network", network_name(slug)))
-        new_volumes = [volume_name(slug, v) for v in recipe.volumes if not engine.volume_exists(volume_name(slug, v))]
+        for v in recipe.volumes:
+            volume = volume_name(slug, v)
+            labels = engine.volume_labels(volume)
+            if labels is None:
+                new_volumes.append(volume)
+            elif labels.get("ksad.slug", slug) != slug:
+                # ksad-<slug>-<volume>: installed as "x", a recipe naming "b-data" would get the data of "x b"
+                owner = instances(observed.all_managed).get(labels["ksad.slug"], {})
+                raise ConflictError("volume.foreign", volume=volume, owner=owner.get("ksad.name") or labels["ksad.slug"],
+                                    app=labels.get("ksad.app", "?"), name=local_name.name)
         actions += [Action("create-volume", v) for v in new_volumes]
     from_revision = observed.revision
     kept_data = not observed.containers and any(volume_name(slug, v) not in new_volumes

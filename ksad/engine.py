@@ -210,7 +210,12 @@ class Engine:
         return info["Id"] if info else None
 
     def volume_exists(self, name: str) -> bool:
-        return self._absent_ok("inspect volume", lambda: self.read.inspect_volume(name)) is not None
+        return self.volume_labels(name) is not None
+
+    def volume_labels(self, name: str) -> dict[str, str] | None:
+        """The volume's labels, or None if there is no such volume."""
+        info = self._absent_ok("inspect volume", lambda: self.read.inspect_volume(name))
+        return None if info is None else info.get("Labels") or {}
 
     def network_exists(self, name: str) -> bool:
         return bool(self.call("list networks", lambda: self.read.networks(names=[name])))

@@ -1184,6 +1184,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The name '{name}' (slug {slug}) is already used by app '{app}' on this target.",
         "id": "Nama '{name}' (slug {slug}) sudah dipakai aplikasi '{app}' di target ini.",
     },
+    "volume.foreign": {
+        "en": "The volume {volume} belongs to {owner} ({app}) on this target, and the recipe of this app, installed as '{name}', names it too: ksad does not give one app another's data.",
+        "id": "Volume {volume} milik {owner} ({app}) di target ini, dan resep aplikasi ini, yang dipasang sebagai '{name}', juga menyebutnya: ksad tidak memberikan data satu aplikasi kepada aplikasi lain.",
+    },
+    "volume.foreign.hint": {
+        "en": "Install this app under another name (--name): its volumes are named after it.",
+        "id": "Pasang aplikasi ini dengan nama lain (--name): volume-nya dinamai menurut nama itu.",
+    },
     "name.is_app_id": {
         "en": "The name '{name}' (slug {slug}) is the id of another app installed on this target: a command naming that app would find this one.",
         "id": "Nama '{name}' (slug {slug}) adalah id aplikasi lain yang terpasang di target ini: perintah yang menyebut aplikasi itu akan menemukan yang ini.",

@@ -341,6 +341,33 @@ def test_host_network_once_allowed_installs(catalog, env, run_ksad, docker_engin
     assert list(web.attrs["NetworkSettings"]["Networks"]) == ["host"]
 
 
+THIEF = """\
+services:
+  web:
+    build: ../../standin/web
+    command: ["/bin/busybox", "sleep", "600"]
+    volumes: ["dua-db-data:/loot"]
+volumes:
+  dua-db-data: {}
+"""
+
+
+def test_a_recipe_cannot_take_another_apps_volume_by_naming_it(catalog, env, run_ksad, docker_engine, ksad_cleanup,
+                                                              app_name):
+    """Volumes are named ksad-<slug>-<volume>: installed as 'X', a recipe declaring 'dua-db-data' was
+    given ksad-x-dua-db-data, the database of the app installed as 'X Dua', read-write, unasked."""
+    name = app_name("Korban")
+    run_ksad("install", "uji-web", "--name", f"{name} Dua", env=env, check=True, timeout=300)
+    catalog.add_release("uji-pencuri", "1.0.0", THIEF)
+    volume = f"ksad-{name.lower().replace(' ', '-')}-dua-db-data"
+    for args in (("--dry-run",), ()):
+        proc = run_ksad("install", "uji-pencuri", "--name", name, *args, env=env, check=9, timeout=300)
+        assert f"volume {volume} belongs to {name} Dua (uji-web)" in proc.stderr
+    assert not docker_engine.containers.list(all=True, filters={"label": "ksad.app=uji-pencuri"})
+    proc = run_ksad("install", "uji-pencuri", "--name", name, env={**env, "KSAD_LANG": "id"}, check=9)
+    assert f"Volume {volume} milik {name} Dua (uji-web)" in proc.stderr
+
+
 def test_changed_recipe_does_not_match_its_pin(catalog, env, run_ksad, docker_engine):
     d = catalog.recipe_dir("uji-web", "1.0.0")
     compose = d / "compose.yaml"
