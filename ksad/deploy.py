@@ -435,6 +435,19 @@ def verify_pins(release, recipe) -> None:
                              version=release.version, expected=pin[:12], actual=actual[:12])
 
 
+def _not_anothers(managed: list[dict], container: str, slug: str, name: str) -> None:
+    """Refuse to plan *container* when another app's has that name.
+
+    <slug>-<service>: installed as "x", a service "b-web" is named as the web of "x b". The engine
+    would refuse it at create, after the build, saying to remove (or rename) the other app's.
+    """
+    for c in managed:
+        labels = c.get("Labels") or {}
+        if f"/{container}" in (c.get("Names") or []) and labels.get("ksad.slug") != slug:
+            raise ConflictError("container.foreign", container=container, app=labels.get("ksad.app", "?"),
+                                owner=labels.get("ksad.name") or labels.get("ksad.slug", "?"), name=name)
+
+
 def _allowed(settings: Settings) -> frozenset[str]:
     from ksad.policy import load_policy_file
 
@@ -597,6 +610,7 @@ def prepare(settings: Settings, req: InstallRequest, reporter: Reporter, *, port
                                   files_for[name], digest, ports[name])
         current = observed.containers.get(name)
         if current is None:
+            _not_anothers(observed.all_managed, container_name(slug, name), slug, local_name.name)
             container_actions[name] = Action("create", container_name(slug, name), ref)
         elif (current.get("Labels") or {}).get("ksad.spec") != digest or not (
                 current.get("State") == "running" or name in recipe.jobs and _finished(engine, current)):

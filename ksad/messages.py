@@ -1192,6 +1192,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Install this app under another name (--name): its volumes are named after it.",
         "id": "Pasang aplikasi ini dengan nama lain (--name): volume-nya dinamai menurut nama itu.",
     },
+    "container.foreign": {
+        "en": "The container {container} belongs to {owner} ({app}) on this target, and this app, installed as '{name}', would need that name for one of its services.",
+        "id": "Kontainer {container} milik {owner} ({app}) di target ini, dan aplikasi ini, yang dipasang sebagai '{name}', memerlukan nama itu untuk salah satu layanannya.",
+    },
+    "container.foreign.hint": {
+        "en": "Install this app under another name (--name): its containers are named after it.",
+        "id": "Pasang aplikasi ini dengan nama lain (--name): kontainernya dinamai menurut nama itu.",
+    },
     "name.is_app_id": {
         "en": "The name '{name}' (slug {slug}) is the id of another app installed on this target: a command naming that app would find this one.",
         "id": "Nama '{name}' (slug {slug}) adalah id aplikasi lain yang terpasang di target ini: perintah yang menyebut aplikasi itu akan menemukan yang ini.",

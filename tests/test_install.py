@@ -368,6 +368,23 @@ def test_a_recipe_cannot_take_another_apps_volume_by_naming_it(catalog, env, run
     assert f"Volume {volume} milik {name} Dua (uji-web)" in proc.stderr
 
 
+def test_a_service_named_like_another_apps_container_is_refused_before_anything_is_made(
+        catalog, env, run_ksad, docker_engine, ksad_cleanup, app_name):
+    """Containers are named <slug>-<service>: installed as 'X', a service 'dua-web' clashed with the
+    web of the app installed as 'X Dua', and Docker's message told to remove (or rename) that one."""
+    standin = catalog.src / "recipes" / "standin" / "web"
+    catalog.add_release("uji-kembar", "1.0.0", f"services:\n  dua-web:\n    build: ../../standin/web\n    {SLEEP}\n",
+                        contexts={"dua-web": standin})
+    name = app_name("Kembar")
+    run_ksad("install", "uji-web", "--name", f"{name} Dua", env=env, check=True, timeout=300)
+    container = f"{name.lower().replace(' ', '-')}-dua-web"
+    for args in (("--dry-run",), ()):
+        proc = run_ksad("install", "uji-kembar", "--name", name, *args, env=env, check=9, timeout=300)
+        assert f"container {container} belongs to {name} Dua (uji-web)" in proc.stderr
+        assert "remove (or rename)" not in proc.stderr
+    assert not docker_engine.containers.list(all=True, filters={"label": "ksad.app=uji-kembar"})
+
+
 def test_changed_recipe_does_not_match_its_pin(catalog, env, run_ksad, docker_engine):
     d = catalog.recipe_dir("uji-web", "1.0.0")
     compose = d / "compose.yaml"
