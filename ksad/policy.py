@@ -141,6 +141,8 @@ def _sysctl_namespaced(services: Mapping[str, "Service"], svc: "Service", name: 
     name = name.strip()
     if "/" in name.split(".", 1)[0]:
         name = name.replace("/", ".")  # sysctl(8): a name whose first separator is / uses / throughout
+    if "" in re.split("[./]", name):
+        return False  # net/../kernel/x, a..b: no sysctl's name, whatever it begins with
     if name in IPC_SYSCTLS or name.startswith("fs.mqueue."):
         return not _joins_host(services, svc, "ipc")
     if name.startswith("net."):

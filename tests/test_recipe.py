@@ -586,6 +586,10 @@ def test_namespaced_sysctls_need_no_exception(tmp_path):
     ("    sysctls: {fs.file-max: 100000}\n", set(), "fs.file-max=100000"),
     ("    sysctls: {vm/swappiness: 10}\n", set(), "vm/swappiness=10"),
     ("    sysctls: {kernel.hostname: x}\n", set(), "kernel.hostname=x"),
+    # not a net.* or fs.mqueue.* name though it begins like one: the engine refuses it at start
+    ("    sysctls: {net/../kernel/core_pattern: x}\n", set(), "net/../kernel/core_pattern=x"),
+    ("    sysctls: {net.ipv4/../../kernel.core_pattern: x}\n", set(), "net.ipv4/../../kernel.core_pattern=x"),
+    ("    sysctls: {fs.mqueue..msg_max: 1}\n", set(), "fs.mqueue..msg_max=1"),
     # in the host's namespaces a namespaced sysctl is the host's own
     ("    network_mode: host\n    sysctls: {net.core.somaxconn: 1024}\n", {"host-network"}, "net.core.somaxconn"),
     ("    ipc: host\n    sysctls: {kernel.shmmax: 1}\n", {"host-ipc"}, "kernel.shmmax=1"),
