@@ -879,7 +879,7 @@ def restore(settings: Settings, archive_path: Path, *, target_name: str | None =
                                False)
         req = InstallRequest(app_id=m["app"], version=f"=={m['version']}", name=m["name"], meaning=m.get("meaning"),
                              name_language=m.get("name_language"), sets=dict(m["answers"]), target=target_name,
-                             timeout=timeout, dry_run=True)
+                             timeout=timeout, dry_run=True, kind="restore")
         archive_id = archive.manifest_sha256[:16]
         undo: list[Callable[[], None]] = []
         try:

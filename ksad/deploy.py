@@ -653,6 +653,8 @@ def prepare(settings: Settings, req: InstallRequest, reporter: Reporter, *, port
         # the data a plain uninstall kept is what that revision left: snapshotted like an upgrade's,
         # so that if this re-install fails, its undo brings that data back instead of keeping the changes
         from_revision = lifecycle.kept_data_revision(engine, slug)
+        if req.kind != "restore":
+            _refuse_unfinished_restore(engine, slug, local_name.name, target.name)
     actions += data_actions(recipe, slug, from_revision, new_volumes, req.data_from,
                             retiring=kept_data or bool(removals)
                             or any(a.kind == "recreate" for a in container_actions.values()))
@@ -674,6 +676,21 @@ def prepare(settings: Settings, req: InstallRequest, reporter: Reporter, *, port
             s.spec["config"]["labels"]["ksad.revision"] = str(plan.revision)
     return Prepared(app, release, recipe, target, engine, observed, local_name, specs, secret_values, plan,
                     new_volumes, new_network, stamps, from_revision)
+
+
+def _refuse_unfinished_restore(engine, slug: str, name: str, target: str) -> None:
+    """Data a restore made and never finished is no data an uninstall kept: a kill -9 while it was
+    filled leaves it partly filled. A restore that finished has a revision record (its install's)."""
+    from ksad.engine import list_volumes
+
+    volumes = list_volumes(engine, slug=slug)
+    if any((v.get("Labels") or {}).get("ksad.kind") == "revision" for v in volumes):
+        return
+    restored = sorted(v["Name"] for v in volumes if (v.get("Labels") or {}).get("ksad.kind") == "data"
+                      and (v.get("Labels") or {}).get("ksad.restored_from"))
+    if restored:
+        raise ConflictError("install.restore_unfinished", name=name, slug=slug, target=target,
+                            volumes=", ".join(restored))
 
 
 def data_actions(recipe, slug: str, from_revision: int, new_volumes: list[str], data_from: int | None, *,

@@ -242,6 +242,21 @@ def test_restore_killed_while_filling_a_volume_is_finished_by_the_next_restore(i
     assert leftovers(docker_engine, installed["slug"]) == []
 
 
+def test_an_install_refuses_the_data_of_a_killed_restore(installed, env, run_ksad, docker_engine):
+    """A killed restore's volumes may be half filled: a plain install ran the app on them as if an
+    uninstall had kept them (its records gone, the app's seed data in their place), and said nothing."""
+    run_ksad("uninstall", APP, "--purge", env=env, check=True)
+    killed = run_ksad("restore", installed["archive"], env={**env, "KSAD_CRASH_AT": "restore-filling"})
+    assert killed.returncode == -9
+    for extra in (["--dry-run"], []):
+        refused = run_ksad("install", APP, "--name", installed["name"], *extra, env=env, check=9)
+        assert "interrupted restore" in refused.stderr and "ksad restore" in refused.stderr, refused.stderr
+    assert not docker_engine.containers.list(all=True, filters={"label": [f"ksad.slug={installed['slug']}",
+                                                                          "ksad.service"]})
+    run_ksad("restore", installed["archive"], env=env, check=True, timeout=300)  # what the message says to do
+    assert data_checksum(docker_engine, installed["slug"]) == installed["checksum"]
+
+
 # --- a manifest whose checksum was made to match, with a field of the wrong kind ---------------------
 
 def forged_archive(path: Path, **changes) -> Path:
