@@ -62,6 +62,7 @@ _IDENTITY_FIELDS = {"yaml": ("string", True), "emblem": ("object|null", False)}
 _MEMBER_FIELDS = {"member": ("string", True), "size": ("integer", True), "sha256": ("string", True)}
 _VOLUME_FIELDS = {"name": ("string", True), "volume": ("string", True), **_MEMBER_FIELDS}
 _EMBLEM_FIELDS = {"file": ("string", True), **_MEMBER_FIELDS}
+EMBLEM_FILES = ("emblem.png", "emblem.svg")  # ksad.identity's names for the emblem's copy in KSAD_HOME
 
 
 # --- results ---------------------------------------------------------------------------
@@ -666,8 +667,9 @@ def _check_manifest(manifest: object, path: Path) -> dict:
         emblem = identity.get("emblem")
         if emblem is not None:
             _check_member(emblem, _EMBLEM_FIELDS, "identity.emblem.", path)
-            # written into KSAD_HOME under this name: a bare file name, nothing that leaves the home
-            if emblem["file"] in ("", ".", "..") or "/" in emblem["file"] or "\0" in emblem["file"]:
+            # written into KSAD_HOME under this name: only the names an identity pack gives its emblem,
+            # never another file of the home (targets.yaml, identity.yaml) nor one outside it
+            if emblem["file"] not in EMBLEM_FILES:
                 raise _bad("restore.manifest_invalid", path, field="identity.emblem.file",
                            problem=f"'{emblem['file'][:80]}'")
     return manifest
@@ -785,11 +787,11 @@ def _write_identity(settings: Settings, archive: Archive, undo: list[Callable[[]
         load_identity(trial)
     settings.ensure_home()
     if emblem:
-        dest = settings.home / Path(emblem["file"]).name
-        existed = dest.exists()
+        dest = settings.home / emblem["file"]
+        before = dest.read_bytes() if dest.is_file() else None  # a dry run, or a failure, puts it back
         atomic_write(dest, archive.read(emblem["member"]), mode=0o644)
-        if not existed:
-            undo.append(lambda: dest.unlink(missing_ok=True))
+        undo.append(lambda: atomic_write(dest, before, mode=0o644) if before is not None
+                    else dest.unlink(missing_ok=True))
     atomic_write(settings.identity_file, identity["yaml"])
     undo.append(lambda: settings.identity_file.unlink(missing_ok=True))
 

@@ -361,6 +361,38 @@ def test_the_forged_archive_is_otherwise_sound(env, run_ksad, tmp_path):
     run_ksad("restore", forged_archive(tmp_path / "sound.tar"), "--dry-run", env=env, check=0)
 
 
+@pytest.mark.parametrize("file", ["targets.yaml", "identity.yaml", "emblem.gif"])
+def test_an_archive_writes_no_file_of_the_home_but_the_emblem(env, run_ksad, ksad_env, tmp_path, file):
+    """On a home without an identity pack, restore wrote the archive's emblem under the file name the
+    manifest gave, over whatever file of KSAD_HOME had it (the target inventory), even in a dry run."""
+    import hashlib
+    import io
+
+    identity = (Path(ksad_env["KSAD_HOME"]) / "identity.yaml").read_text()
+    blob = b"prod: tcp://elsewhere.example:2375\n"
+    archive = forged_archive(tmp_path / "emblem.tar", **{
+        "identity": {"yaml": identity, "emblem": {"file": file, "member": f"identity/{file}", "size": len(blob),
+                                                   "sha256": hashlib.sha256(blob).hexdigest()}}})
+    with tarfile.open(archive) as tar:  # the emblem member added, listed in checksums.sha256
+        members = {m.name: tar.extractfile(m).read() for m in tar}
+    members["checksums.sha256"] += f"{hashlib.sha256(blob).hexdigest()}  identity/{file}\n".encode()
+    with tarfile.open(archive, "w") as tar:
+        for name, data in (("manifest.json", members["manifest.json"]), (f"identity/{file}", blob),
+                           ("checksums.sha256", members["checksums.sha256"])):
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+
+    home = tmp_path / "new-home"
+    e = {**env, "KSAD_HOME": str(home)}
+    run_ksad("target", "add", "kantor", "ssh://deploy@10.0.0.5", env=e, check=True)
+    inventory = (home / "targets.yaml").read_bytes()
+    proc = run_ksad("restore", archive, "--dry-run", env=e, check=3)
+    assert "manifest.json is not valid at 'identity.emblem.file'" in proc.stderr, proc.stderr
+    assert (home / "targets.yaml").read_bytes() == inventory
+    assert not (home / "identity.yaml").exists() and not (home / "emblem.gif").exists()
+
+
 def test_backup_does_not_replace_an_existing_file_unless_forced(installed, env, run_ksad, tmp_path):
     notes = tmp_path / "backup" / "notes.txt"
     notes.write_text("minutes of the meeting - only copy\n")
