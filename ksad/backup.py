@@ -521,6 +521,8 @@ def _backup(settings: Settings, app_or_name: str, output: Path, tmp: Path, targe
 
 def _export_all(engine, slug: str, entries: list[VolumeEntry], users: list[dict], tmp: Path, output: Path,
                 reporter) -> None:
+    from ksad import lifecycle
+
     paused: list[tuple[str, str]] = []
     try:
         for c in users:
@@ -529,6 +531,7 @@ def _export_all(engine, slug: str, entries: list[VolumeEntry], users: list[dict]
             paused.append((c["Id"], name))  # before the call: a pause that fails half-way is undone too
             _retry(lambda cid=c["Id"]: engine.pause(cid),
                    lambda cid=c["Id"]: _paused(engine, cid))
+        lifecycle.checkpoint("backup-paused")
         for e in entries:
             reporter.step("step.backup_volume", volume=e.volume)
             _export_volume(engine, slug, e, tmp / f"{e.name}.tar", output)

@@ -818,6 +818,10 @@ def _health_of(info: dict) -> str:
         return "completed"  # a job that did its work: the app is no less healthy for it
     if not state.get("Running"):
         return "stopped" if state.get("Status") in ("exited", "created") else state.get("Status", "unknown")
+    if state.get("Paused"):
+        # Running to the engine, and its last probe passed, but frozen: it answers nothing (a killed
+        # backup leaves the writers it paused so, until the next command on the app wakes them)
+        return "paused"
     health = state.get("Health") or {}
     if health.get("Status") == "unhealthy" and health.get("FailingStreak") == 0 \
             and ((health.get("Log") or [{}])[-1]).get("ExitCode") == 0:
@@ -839,7 +843,7 @@ def status(settings: Settings, target_name: str | None = None) -> list[InstanceS
         if labels.get("ksad.service"):
             groups.setdefault(labels.get("ksad.slug", "?"), []).append(c)  # one row per installed instance
     out = []
-    rank = {"unhealthy": 0, "stopped": 1, "exited": 1, "starting": 2, "running": 3, "healthy": 4, "completed": 5}
+    rank = {"unhealthy": 0, "stopped": 1, "exited": 1, "paused": 1, "starting": 2, "running": 3, "healthy": 4, "completed": 5}
     for _slug, containers in sorted(groups.items()):
         services = []
         for c in containers:

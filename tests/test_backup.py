@@ -467,3 +467,22 @@ def test_an_app_is_healthy_right_after_its_backup(tmp_path, run_ksad, app_name, 
     row = next(r for r in json_data(run_ksad("status", "--json", env=e, check=True)) if r["name"] == name)
     assert (row["health"], {s["service"]: s["health"] for s in row["services"]}) == (
         "healthy", {"web": "healthy", "db": "healthy"})
+
+
+def test_status_says_paused_for_the_app_a_killed_backup_froze(installed, env, run_ksad):
+    """A backup killed while it reads the data leaves the db paused: the page hangs on its records,
+    and status said every service "healthy" (a paused container is Running to the engine)."""
+    killed = run_ksad("backup", APP, "--output", installed["archive"].parent / "killed.tar",
+                      env={**env, "KSAD_CRASH_AT": "backup-paused"})
+    assert killed.returncode == -9
+
+    def row():
+        return next(r for r in json_data(run_ksad("status", "--json", env=env, check=True))
+                    if r["slug"] == installed["slug"])
+
+    frozen = row()
+    assert (frozen["health"], {s["service"]: s["health"] for s in frozen["services"]}) == (
+        "paused", {"web": "healthy", "db": "paused"})
+    assert "paused" in run_ksad("status", env=env, check=True).stderr
+    run_ksad("backup", APP, "--output", installed["archive"].parent / "next.tar", env=env, check=True, timeout=300)
+    assert row()["health"] == "healthy"  # the next command on the app woke it
