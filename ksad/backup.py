@@ -828,7 +828,8 @@ def _check_free(engine, slug: str, archive_id: str, target: str) -> list[str]:
     if data and not completed and all((v.get("Labels") or {}).get("ksad.restored_from") == archive_id for v in data):
         return [v["Name"] for v in data]
     if data:
-        raise ConflictError("restore.data_exists", target=target, volumes=", ".join(sorted(v["Name"] for v in data)))
+        raise ConflictError("restore.data_exists", target=target, slug=slug,
+                            volumes=", ".join(sorted(v["Name"] for v in data)))
     return []
 
 

@@ -137,6 +137,20 @@ def test_backup_purge_restore_brings_back_the_same_page_and_data(installed, env,
     assert f"ksad-{slug}-db-data" in kept.stderr and "Nothing was changed" in kept.stderr
 
 
+def test_restore_over_kept_data_says_the_ksad_command_that_clears_it(installed, env, run_ksad, docker_engine):
+    """The hint said 'docker volume rm': that left the snapshots and revision records, and the restore
+    then kept a copy of the archive's data as the snapshot of a revision that never had it."""
+    run_ksad("uninstall", APP, env=env, check=True)
+    kept = run_ksad("restore", installed["archive"], env=env, check=9)
+    command = f"ksad uninstall {installed['slug']} --purge"
+    assert command in kept.stderr and "docker volume rm" not in kept.stderr, kept.stderr
+    run_ksad(*command.split()[1:], env=env, check=True)
+    run_ksad("restore", installed["archive"], env=env, check=True, timeout=300)
+    assert data_checksum(docker_engine, installed["slug"]) == installed["checksum"]
+    history = json_data(run_ksad("history", APP, "--json", env=env, check=True))
+    assert [(r["op"], r["result"], r["snapshot"]) for r in history] == [("restore", "ok", False)]
+
+
 def test_dry_runs_change_nothing(installed, env, run_ksad, docker_engine, tmp_path):
     out = tmp_path / "never.tar"
     plan = run_ksad("backup", APP, "--output", out, "--dry-run", env=env, check=True)
