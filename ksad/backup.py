@@ -37,7 +37,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any, Callable, Iterator
 
-from ksad.errors import ConflictError, DeployError, InputError, KsadError, WriteError
+from ksad.errors import ConflictError, DeployError, InputError, KsadError, NotFoundError, WriteError
 from ksad.settings import Settings
 
 FORMAT = 1  # bump when a manifest key changes meaning; restore refuses formats it does not know
@@ -465,6 +465,12 @@ def _backup(settings: Settings, app_or_name: str, output: Path, tmp: Path, targe
     reporter.step("step.connect", target=target.name, url=target.url)
     engine = connect(target.name, target.url)
     labels = pick_instance(engine.managed_containers(), app_or_name, target.name)
+    if not dry_run and lifecycle.pending(engine, labels["ksad.slug"]):
+        # an interrupted operation first, before anything is read from the app's labels: undoing an
+        # upgrade brings back another version (another recipe, other answers), and undoing the install
+        # or restore that made the app leaves no app to back up
+        lifecycle.recover(settings, target, engine, labels["ksad.slug"], reporter)
+        labels = _installed(engine, labels["ksad.slug"], app_or_name, target.name)
     app_id, slug, version = labels["ksad.app"], labels["ksad.slug"], labels["ksad.version"]
     recipe = _recipe_of(settings, app_id, version)
     identity_text, emblem = _identity_pack(settings)
@@ -482,6 +488,8 @@ def _backup(settings: Settings, app_or_name: str, output: Path, tmp: Path, targe
     with locked(settings.state_dir, target.key, slug):
         lifecycle.recover_if_needed(engine, slug, reporter, forget_secrets=forget_secrets(settings, target, slug))
         observed = observe(engine, slug)  # recovery may have changed what runs
+        if not observed.containers:  # an operation killed since the look above, undone just now
+            raise NotFoundError("instance.unknown", app=app_or_name, target=target.name)
         secret_values = _secrets_of(settings, target, slug, engine, observed, recipe)
         op = lifecycle.Operation("backup", app_id, slug, observed.revision, observed.revision, None,
                                  lifecycle.operator(), os.getpid(), socket.gethostname(), _now())
@@ -517,6 +525,16 @@ def _backup(settings: Settings, app_or_name: str, output: Path, tmp: Path, targe
     result.size, result.sha256 = output.stat().st_size, _sha256_file(output)
     result.seconds = time.monotonic() - started
     return result
+
+
+def _installed(engine, slug: str, app_or_name: str, target: str) -> dict[str, str]:
+    """The labels of the app *slug* as installed now; NotFoundError (as for a name never installed) if it is gone."""
+    from ksad.deploy import instances
+
+    found = instances(engine.managed_containers()).get(slug)
+    if found is None:
+        raise NotFoundError("instance.unknown", app=app_or_name, target=target)
+    return found
 
 
 def _export_all(engine, slug: str, entries: list[VolumeEntry], users: list[dict], tmp: Path, output: Path,

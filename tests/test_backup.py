@@ -500,3 +500,18 @@ def test_status_says_paused_for_the_app_a_killed_backup_froze(installed, env, ru
     assert "paused" in run_ksad("status", env=env, check=True).stderr
     run_ksad("backup", APP, "--output", installed["archive"].parent / "next.tar", env=env, check=True, timeout=300)
     assert row()["health"] == "healthy"  # the next command on the app woke it
+
+
+
+def test_a_backup_of_an_app_it_undoes_is_refused(installed, env, run_ksad, tmp_path):
+    """A restore killed while its app starts is undone by the next command on the app: the backup that
+    did so went on, and wrote (exit 0) an archive of an app no longer installed: revision 0, no answers."""
+    run_ksad("uninstall", APP, "--purge", env=env, check=True)
+    killed = run_ksad("restore", installed["archive"], env={**env, "KSAD_CRASH_AT": "started-db"}, timeout=300)
+    assert killed.returncode == -9
+    out = tmp_path / "undone.tar"
+    proc = run_ksad("backup", installed["name"], "--output", out, env=env, check=4, timeout=300)
+    assert "An interrupted restore was found; undoing it" in proc.stderr
+    assert f"No installed app '{installed['name']}'" in proc.stderr
+    assert not out.exists() and not [p for p in tmp_path.iterdir() if p.name.startswith(".ksad-backup-")]
+    run_ksad("restore", installed["archive"], env=env, check=True, timeout=300)  # the data is still all there
