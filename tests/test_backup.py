@@ -151,6 +151,17 @@ def test_restore_over_kept_data_says_the_ksad_command_that_clears_it(installed, 
     assert [(r["op"], r["result"], r["snapshot"]) for r in history] == [("restore", "ok", False)]
 
 
+def test_a_refused_restore_onto_another_target_names_that_target_in_its_hint(installed, env, run_ksad):
+    """Restoring to --target kantor, the hint said 'ksad uninstall "NAME" --purge': run as said, that
+    purges the app on the default target (the old server, during a move), not on kantor."""
+    run_ksad("target", "add", "kantor", "unix:///var/run/docker.sock", env=env, check=True)  # this engine again
+    installed_there = run_ksad("restore", installed["archive"], "--target", "kantor", env=env, check=9)
+    assert f'ksad uninstall "{installed["name"]}" --purge --target kantor' in installed_there.stderr
+    run_ksad("uninstall", APP, env=env, check=True)
+    kept = run_ksad("restore", installed["archive"], "--target", "kantor", env=env, check=9)
+    assert f"ksad uninstall {installed['slug']} --purge --target kantor" in kept.stderr
+
+
 def test_dry_runs_change_nothing(installed, env, run_ksad, docker_engine, tmp_path):
     out = tmp_path / "never.tar"
     plan = run_ksad("backup", APP, "--output", out, "--dry-run", env=env, check=True)
