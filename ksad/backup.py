@@ -918,7 +918,7 @@ def restore(settings: Settings, archive_path: Path, *, target_name: str | None =
                 elif identity == "local-differs":
                     reporter.step("step.restore_identity_local", file=str(settings.identity_file))
                 # a dry-run install checks the catalog, the MoU, the pins and the name before anything is made
-                planned = install(settings, req).plan
+                planned = install(settings, req, engine=engine).plan  # one connection: over ssh each costs a handshake
                 result.plan, result.revision, result.url = planned, planned.revision, planned.url
                 wanted = {a.subject for a in planned.actions if a.kind == "create-volume"}
                 for e in entries:
@@ -941,7 +941,7 @@ def restore(settings: Settings, archive_path: Path, *, target_name: str | None =
                     _fill_volume(engine, archive, e, slug)
                 lifecycle.checkpoint("restore-filled")
             req.dry_run = False
-            done = install(settings, req, reporter, kind="restore")
+            done = install(settings, req, reporter, kind="restore", engine=engine)
         except _DryRunDone:
             _run(undo)
             result.seconds = time.monotonic() - started

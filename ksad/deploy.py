@@ -454,7 +454,9 @@ def _allowed(settings: Settings) -> frozenset[str]:
     return settings.allow | load_policy_file(settings.policy_file)
 
 
-def prepare(settings: Settings, req: InstallRequest, reporter: Reporter, *, ports_anywhere: bool = False) -> Prepared:
+def prepare(settings: Settings, req: InstallRequest, reporter: Reporter, *, ports_anywhere: bool = False,
+            engine=None) -> Prepared:
+    """*engine*: the caller's open connection to the request's target (restore has one), else one is made."""
     from ksad import lifecycle
     from ksad.catalog import open_catalog
     from ksad.engine import connect, host_of
@@ -492,8 +494,9 @@ def prepare(settings: Settings, req: InstallRequest, reporter: Reporter, *, port
         raise InputError("set.unknown", keys=", ".join(unknown), known=", ".join(sorted(recipe.ksad.settings)) or "-")
 
     target = resolve_target(settings, req.target)
-    reporter.step("step.connect", target=target.name, url=target.url)
-    engine = connect(target.name, target.url)
+    if engine is None:
+        reporter.step("step.connect", target=target.name, url=target.url)
+        engine = connect(target.name, target.url)
     managed = engine.managed_containers()
     if req.name is None:
         # a re-run without --name means the one installed instance of this app
@@ -517,7 +520,7 @@ def prepare(settings: Settings, req: InstallRequest, reporter: Reporter, *, port
         if req.version is None:
             # a plain re-run keeps the version that runs; moving is upgrade's job (paths, snapshots)
             return prepare(settings, dataclasses.replace(req, version=f"=={previous['ksad.version']}"), reporter,
-                           ports_anywhere=ports_anywhere)
+                           ports_anywhere=ports_anywhere, engine=engine)
         raise InputError("install.other_version", app=app.id, name=previous.get("ksad.name", ""),
                          current=previous["ksad.version"], wanted=release.version)
     if previous:
@@ -733,7 +736,7 @@ def _recover_secrets(engine, observed: Observed, recipe) -> dict[str, str]:
 
 
 def install(settings: Settings, req: InstallRequest, reporter: Reporter | None = None, *,
-            kind: str = "install") -> InstallResult:
+            kind: str = "install", engine=None) -> InstallResult:
     from ksad import lifecycle
     from ksad.lock import locked
 
@@ -741,7 +744,7 @@ def install(settings: Settings, req: InstallRequest, reporter: Reporter | None =
     started = time.monotonic()
     for attempt in range(3):
         decided_at = time.time()
-        prep = prepare(settings, req, reporter, ports_anywhere=attempt > 0)
+        prep = prepare(settings, req, reporter, ports_anywhere=attempt > 0, engine=engine)
         if req.dry_run or not prep.plan.changes:
             _keep_receipt(settings, req, prep, decided_at, kind)
             return InstallResult(prep.plan, False, time.monotonic() - started)

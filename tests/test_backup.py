@@ -227,6 +227,7 @@ def test_restore_onto_the_ssh_target_from_a_new_machine(installed, env, run_ksad
     proc = run_ksad("restore", installed["archive"], "--target", ssh_target.url, env=e, check=True, timeout=300)
     try:
         assert proc.stdout.strip().startswith("http://127.0.0.1:")
+        assert proc.stderr.count("Connecting to target") == 1, proc.stderr  # one ssh handshake, not three
         page = get(page_url(docker_engine, installed["slug"]))
         for shown in (installed["name"], "Kabupaten Sumbawa", "Anggaran 2026 disetujui"):
             assert shown in page
