@@ -57,6 +57,18 @@ def test_add_list_remove_round_trip(run_ksad, tmp_path):
     assert "prod" not in (tmp_path / "home" / "targets.yaml").read_text()
 
 
+def test_the_list_shows_a_long_url_whole_in_a_pipe_and_on_a_narrow_terminal(run_ksad):
+    """Into a pipe rich squeezed every table to 80 columns: "ssh://deploy@server-aplikasi-pemerint…"."""
+    url = "ssh://deploy@server-aplikasi-pemerintah.sumbawakab.go.id:2222"
+    run_ksad("target", "add", "pusat-data-kabupaten-sumbawa", url, check=True)
+    piped = run_ksad("target", "list", env={"COLUMNS": ""}, check=True).stderr  # as a cron job or `| tee` has it
+    assert url in piped and "…" not in piped, piped
+    narrow = run_ksad("target", "list", env={"COLUMNS": "60"}, check=True).stderr
+    assert "…" not in narrow and max(map(len, narrow.splitlines())) <= 60, narrow
+    folded = "".join(line.split("│")[2].strip() for line in narrow.splitlines() if line.count("│") == 4)
+    assert url in folded, narrow
+
+
 def test_local_url_follows_docker_host(run_ksad):
     listed = _data(run_ksad("target", "list", "--json", env={"DOCKER_HOST": "tcp://10.1.2.3:2375"}, check=True))
     assert listed[0] == {"name": "local", "url": "tcp://10.1.2.3:2375", "kind": "tcp"}
