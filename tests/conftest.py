@@ -15,6 +15,7 @@ import importlib
 import importlib.util
 import os
 import secrets
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -25,6 +26,13 @@ import pytest
 import infra
 
 REPO = Path(__file__).resolve().parent.parent
+
+# A non-interactive shell starts a background command (`bash .ci/run &`) with SIGINT ignored, and
+# every ksad a test starts would inherit that: the Ctrl-C tests' SIGINT would then do nothing
+# (ksad, like any program, keeps an ignored SIGINT ignored). A handled signal is reset to its
+# default in a child, so the children get Ctrl-C as from a terminal.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 # --- isolation -------------------------------------------------------------------------

@@ -301,7 +301,7 @@ def test_a_running_operation_blocks_a_second_one_and_is_named(app, run_ksad, ksa
         other = {**app.env, "KSAD_HOME": str(tmp_path / "other-home")}
         run_ksad(*INIT, env=other, check=True)
         there = run_ksad("rollback", app.name, env=other, check=9)
-        assert "an upgrade by" in there.stderr and f"(pid {proc.pid}," in there.stderr
+        assert "the upgrade by" in there.stderr and f"(pid {proc.pid}," in there.stderr
         assert "in progress" in there.stderr
     finally:
         proc.send_signal(signal.SIGINT)
