@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -26,6 +25,7 @@ from typing import Any, Literal
 from ksad.errors import ConflictError, InputError, NotFoundError
 from ksad.fsutil import atomic_write
 from ksad.messages import t
+from ksad.naming import hidden_char
 from ksad.settings import Settings
 
 FORMAT = 1  # bump when a key changes meaning; load refuses formats it does not know
@@ -128,9 +128,7 @@ def check_text(field: str, value: object, *, required: bool = True) -> str | Non
     if not isinstance(value, str):
         raise InputError("identity.not_text", field=field, value=value)
     text = value.strip()
-    # every app shows these texts: no control character, line separator or invisible format
-    # character (a direction override turns the text after it around); joiners are spelling
-    if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") and ch not in "\u200c\u200d" for ch in text):
+    if hidden_char(text) is not None:  # every app shows these texts
         raise InputError("identity.text_control", field=field)
     limit = TEXT_LIMITS.get(field, 200)
     if len(text) > limit:

@@ -28,6 +28,14 @@ _PUNCTUATION = {"-", "'"}
 # Letters NFKD does not take apart into a base letter plus an accent.
 _ASCII_LETTERS = {"đ": "d", "ø": "o", "ł": "l", "æ": "ae", "œ": "oe", "ı": "i", "ŋ": "ng", "þ": "th"}
 _JOINERS = {"\u200c", "\u200d"}  # zero-width non-joiner and joiner: part of spelling in some scripts
+_HIDDEN = ("Cc", "Cf", "Zl", "Zp")
+
+
+def hidden_char(text: str) -> str | None:
+    """The first character of *text* a reader cannot see as written: a control character, a line
+    separator or an invisible format character (a direction override turns the text after it
+    around); None if there is none. The joiners some scripts need are spelling, not hidden."""
+    return next((ch for ch in text if unicodedata.category(ch) in _HIDDEN and ch not in _JOINERS), None)
 _LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 
 
@@ -94,11 +102,9 @@ def _check_meaning(meaning: str | None) -> str | None:
     meaning = unicodedata.normalize("NFC", meaning).strip()
     if any(unicodedata.category(ch) == "Cc" for ch in meaning):
         raise InputError("name.meaning_invalid", max=MEANING_MAX)
-    for ch in meaning:
-        # invisible format characters (direction overrides, zero-width spaces) and line separators,
-        # refused in the name too; the joiners that some scripts need are kept
-        if unicodedata.category(ch) in ("Cf", "Zl", "Zp") and ch not in _JOINERS:
-            raise InputError("name.meaning_char", char=f"U+{ord(ch):04X}")
+    hidden = hidden_char(meaning)  # refused in the name too; control characters were refused above
+    if hidden is not None:
+        raise InputError("name.meaning_char", char=f"U+{ord(hidden):04X}")
     if len(meaning) > MEANING_MAX:
         raise InputError("name.meaning_invalid", max=MEANING_MAX)
     return meaning
