@@ -143,6 +143,13 @@ def allow_option(help_text: str):
     return click.option("--allow", "allow", multiple=True, metavar="KIND", callback=_allow_kinds, help=help_text)
 
 
+def settings_allowing(state: State, allow: frozenset[str]) -> Settings:
+    """The settings for one command, with what its --allow grants on top of the operator's own."""
+    import dataclasses
+
+    return dataclasses.replace(state.settings, allow=state.settings.allow | allow)
+
+
 dry_run_option = click.option("--dry-run", is_flag=True, help="Show the plan and change nothing.")
 
 

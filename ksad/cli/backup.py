@@ -6,7 +6,7 @@ import click
 
 from ksad.cli import usage
 from ksad.cli.app import (State, allow_option, apps_of_catalog, cli, dry_run_option, emit_json, for_each, json_option,
-                          pass_state, target_option)
+                          pass_state, settings_allowing, target_option)
 from ksad.cli.deploy import ConsoleReporter, _render_plan
 from ksad.messages import decimal, t
 
@@ -90,12 +90,11 @@ def _say_backup(state: State, result, dry_run: bool) -> None:
 @pass_state
 def restore(state: State, archive: str, timeout: float, allow, dry_run: bool, as_json: bool) -> None:
     """Install a backed-up app with its data on a target (checks the whole archive first)."""
-    import dataclasses
     from pathlib import Path
 
     from ksad.backup import restore as do_restore
 
-    settings = dataclasses.replace(state.settings, allow=state.settings.allow | frozenset(allow))
+    settings = settings_allowing(state, allow)
     with ConsoleReporter(state, quiet=as_json) as reporter:
         result = do_restore(settings, Path(archive), target_name=settings.target, dry_run=dry_run,
                             timeout=timeout, reporter=reporter)

@@ -7,7 +7,8 @@ import sys
 import click
 
 from ksad.cli import usage
-from ksad.cli.app import State, allow_option, cli, dry_run_option, emit_json, json_option, pass_state, target_option
+from ksad.cli.app import (State, allow_option, cli, dry_run_option, emit_json, json_option, pass_state,
+                          settings_allowing, target_option)
 from ksad.messages import MESSAGES, decimal, t
 
 
@@ -96,12 +97,10 @@ def _render_plan(state: State, plan) -> None:
 def install(state: State, app_id: str, name, meaning, name_language, version, sets, allow, timeout,
             dry_run: bool, as_json: bool) -> None:
     """Install a localised app on the target and print its URL."""
-    import dataclasses
-
     from ksad.plan import InstallRequest
     from ksad.receipt import replay
 
-    settings = dataclasses.replace(state.settings, allow=state.settings.allow | frozenset(allow))
+    settings = settings_allowing(state, allow)
     req = InstallRequest(app_id=app_id, version=version, name=name, meaning=meaning, name_language=name_language,
                          sets=_parse_sets(sets), target=settings.target, timeout=timeout, dry_run=dry_run)
     with ConsoleReporter(state, quiet=as_json) as reporter:

@@ -6,7 +6,7 @@ import click
 
 from ksad.cli import usage
 from ksad.cli.app import (State, allow_option, apps_of_catalog, cli, dry_run_option, emit_json, for_each, json_option,
-                          pass_state, target_option)
+                          pass_state, settings_allowing, target_option)
 from ksad.cli.deploy import ConsoleReporter, _parse_sets, _render_plan
 from ksad.messages import decimal, op_word, t, word
 
@@ -39,12 +39,10 @@ def _report(state: State, result, done_key: str, dry_run: bool) -> None:
 @pass_state
 def upgrade(state: State, app_id: str | None, all_: bool, version, sets, allow, timeout, dry_run, as_json) -> None:
     """Upgrade an app; if the new release is not healthy, the old one comes back with its data."""
-    import dataclasses
-
     from ksad.deploy import upgrade as do_upgrade
     from ksad.errors import InputError
 
-    settings = dataclasses.replace(state.settings, allow=state.settings.allow | frozenset(allow))
+    settings = settings_allowing(state, allow)
 
     if bool(app_id) == all_:
         raise InputError("upgrade.which")
@@ -74,11 +72,9 @@ def upgrade(state: State, app_id: str | None, all_: bool, version, sets, allow, 
 @pass_state
 def rollback(state: State, app_id: str, to: int | None, allow, timeout: float, dry_run: bool, as_json: bool) -> None:
     """Bring back an earlier revision: its release, its settings and its data."""
-    import dataclasses
-
     from ksad.deploy import rollback as do_rollback
 
-    settings = dataclasses.replace(state.settings, allow=state.settings.allow | frozenset(allow))
+    settings = settings_allowing(state, allow)
     with ConsoleReporter(state, quiet=as_json) as reporter:
         result = do_rollback(settings, app_id, to=to, target_name=settings.target, timeout=timeout,
                              dry_run=dry_run, reporter=reporter)
