@@ -9,7 +9,7 @@ import click
 from ksad.cli import usage
 from ksad.cli.app import (State, allow_option, cli, dry_run_option, emit_json, json_option, pass_state,
                           settings_allowing, target_option)
-from ksad.messages import MESSAGES, decimal, t
+from ksad.messages import decimal, t, word
 
 
 class ConsoleReporter:
@@ -150,9 +150,8 @@ def status(state: State, as_json: bool) -> None:
         table.add_column(t(key), overflow="fold")
     colours = {"healthy": "green", "running": "green", "completed": "green", "starting": "yellow"}
     for r in rows:
-        word = t(f"state.{r.health}") if f"state.{r.health}" in MESSAGES else r.health  # "dead", "removing"...
         table.add_row(r.name, r.app, r.version, str(r.revision),
-                      Text(word, style=colours.get(r.health, "red")), r.url or "-",
+                      Text(word("state", r.health), style=colours.get(r.health, "red")), r.url or "-",
                       Text(r.update, style="yellow") if r.update else ("?" if r.update_error else "-"))
     state.console.print(table)
     if rows[0].update_error:
