@@ -66,13 +66,25 @@ class ServiceError(RuntimeError):
 
 @contextlib.contextmanager
 def services_lock() -> Iterator[None]:
-    STATE_DIR.mkdir(parents=True, exist_ok=True)
-    with open(STATE_DIR / "lock", "w") as fh:
+    with _flock(STATE_DIR / "lock", required=True):
+        yield
+
+
+@contextlib.contextmanager
+def _flock(path: Path, *, required: bool) -> Iterator[None]:
+    """An exclusive flock on *path* for the block; a killed holder frees it. Not *required*: where
+    the file cannot be made (another user's directory) the block runs without it."""
+    try:
+        STATE_DIR.mkdir(parents=True, exist_ok=True)
+        fh = open(path, "a")
+    except OSError:
+        if required:
+            raise
+        yield
+        return
+    with fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+        yield
 
 
 def _listening_inodes(port: int) -> set[str]:
@@ -533,18 +545,9 @@ def cleanup_ksad(client, session: str, *, exact: bool = False) -> None:
 
 @contextlib.contextmanager
 def apps_lock() -> Iterator[None]:
-    """Hold the engine's apps lock (APPS_LOCK) across sessions; a killed holder frees it.
-
-    Without a lock file here (another user's directory) the test runs unguarded, as before.
-    """
-    try:
-        STATE_DIR.mkdir(parents=True, exist_ok=True)
-        fh = open(APPS_LOCK, "a")
-    except OSError:
-        yield
-        return
-    with fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
+    """Hold the engine's apps lock (APPS_LOCK) across sessions; without a lock file here (another
+    user's directory) the test runs unguarded, as before."""
+    with _flock(APPS_LOCK, required=False):
         yield
 
 
