@@ -121,6 +121,8 @@ class RestoreResult:
     identity: str  # "written" (none here before) | "local" (same as the archive's) | "local-differs"
     applied: bool
     plan: Any = None  # deploy.Plan of the install
+    # data volumes the release declares that the archive holds no copy of: created empty, only when allowed
+    missing_volumes: list[dict] = field(default_factory=list)  # {name, volume}
     seconds: float = 0.0
 
     def to_json(self) -> dict:
@@ -875,8 +877,12 @@ def _chunks(reader: _Hashing) -> Iterator[bytes]:
 
 
 def restore(settings: Settings, archive_path: Path, *, target_name: str | None = None, dry_run: bool = False,
-            timeout: float = 120.0, reporter=None) -> RestoreResult:
-    """Bring a backed-up app back on a target: same release, name, answers, secrets and data."""
+            timeout: float = 120.0, allow_missing_volumes: bool = False, reporter=None) -> RestoreResult:
+    """Bring a backed-up app back on a target: same release, name, answers, secrets and data.
+
+    A data volume the release declares but the archive holds no copy of would start empty: refused
+    (InputError, nothing changed) unless *allow_missing_volumes*.
+    """
     from ksad import lifecycle
     from ksad.deploy import InstallRequest, NullReporter, forget_secrets, install, volume_name
     from ksad.engine import connect
@@ -925,6 +931,9 @@ def restore(settings: Settings, archive_path: Path, *, target_name: str | None =
                     if e.volume not in wanted and e.volume not in leftovers:
                         raise _bad("restore.volume_unknown", archive.path, volume=e.name, app=m["app"],
                                    version=m["version"])
+                result.missing_volumes = _missing_volumes(settings, m, slug, entries)
+                if result.missing_volumes and not allow_missing_volumes:
+                    raise _missing_refused(archive.path, m, result.missing_volumes, target)
                 if dry_run:
                     raise _DryRunDone
                 _write_secrets(settings, target, slug, m["secrets"], undo)
@@ -939,6 +948,12 @@ def restore(settings: Settings, archive_path: Path, *, target_name: str | None =
                     engine.create_volume(e.volume, labels)
                     undo.append(lambda name=e.volume: engine.remove_volume(name))
                     _fill_volume(engine, archive, e, slug)
+                # made here, with the same labels, rather than by the install: a restore killed after
+                # this finds them among its own leftovers, not as data of an earlier installation
+                for missing in result.missing_volumes:
+                    reporter.step("step.restore_volume_empty", volume=missing["volume"])
+                    engine.create_volume(missing["volume"], labels)
+                    undo.append(lambda name=missing["volume"]: engine.remove_volume(name))
                 lifecycle.checkpoint("restore-filled")
             req.dry_run = False
             done = install(settings, req, reporter, kind="restore", engine=engine)
@@ -953,6 +968,25 @@ def restore(settings: Settings, archive_path: Path, *, target_name: str | None =
     result.applied = True
     result.seconds = time.monotonic() - started
     return result
+
+
+def _missing_volumes(settings: Settings, manifest: dict, slug: str, entries: list[VolumeEntry]) -> list[dict]:
+    """The release's data volumes the archive holds no copy of, in the recipe's order.
+
+    `ksad backup` writes every data volume of the installed release, and restore installs that same
+    release, so an archive short of one was edited, cut down by another tool, or made from a recipe
+    since republished under the same version: the manifest records nothing that would tell these apart.
+    """
+    from ksad.deploy import volume_name
+
+    held = {e.name for e in entries}
+    recipe = _recipe_of(settings, manifest["app"], manifest["version"])
+    return [{"name": v, "volume": volume_name(slug, v)} for v in recipe.ksad.data_volumes if v not in held]
+
+
+def _missing_refused(path: Path, manifest: dict, missing: list[dict], target) -> InputError:
+    return InputError("restore.volumes_missing", file=str(path), app=manifest["app"], version=manifest["version"],
+                      count=len(missing), volumes=", ".join(v["volume"] for v in missing), target=target.name)
 
 
 class _DryRunDone(Exception):

@@ -384,7 +384,9 @@ def test_a_manifest_field_of_the_wrong_kind_is_a_damaged_archive(env, run_ksad, 
 
 def test_the_forged_archive_is_otherwise_sound(env, run_ksad, tmp_path):
     """The control for the cases above: unchanged, it passes every check of a dry run."""
-    run_ksad("restore", forged_archive(tmp_path / "sound.tar"), "--dry-run", env=env, check=0)
+    # it holds no copy of db-data, which the release declares: that needs saying so
+    run_ksad("restore", forged_archive(tmp_path / "sound.tar"), "--dry-run", "--allow-missing-volumes", env=env,
+             check=0)
 
 
 @pytest.mark.parametrize("file", ["targets.yaml", "identity.yaml", "emblem.gif"])
@@ -527,3 +529,54 @@ def test_a_backup_of_an_app_it_undoes_is_refused(installed, env, run_ksad, tmp_p
     assert f"No installed app '{installed['name']}'" in proc.stderr
     assert not out.exists() and not [p for p in tmp_path.iterdir() if p.name.startswith(".ksad-backup-")]
     run_ksad("restore", installed["archive"], env=env, check=True, timeout=300)  # the data is still all there
+
+
+# --- an archive that holds fewer data volumes than the release declares ------------------------------
+
+def without_volumes(archive: Path, dest: Path) -> Path:
+    """*archive* with its volumes left out of the manifest and the tar, checksums.sha256 recomputed:
+    consistent bytes, as a hand edit or a tool other than `ksad backup` leaves them."""
+    import hashlib
+    import io
+
+    with tarfile.open(archive) as tar:
+        manifest = json.loads(tar.extractfile("manifest.json").read())
+    manifest["volumes"] = []
+    data = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
+    sums = f"{hashlib.sha256(data).hexdigest()}  manifest.json\n".encode()
+    with tarfile.open(dest, "w") as tar:
+        for name, blob in (("manifest.json", data), ("checksums.sha256", sums)):
+            info = tarfile.TarInfo(name)
+            info.size = len(blob)
+            tar.addfile(info, io.BytesIO(blob))
+    return dest
+
+
+def test_a_data_volume_the_archive_lacks_is_named_and_created_empty_only_when_allowed(installed, env, run_ksad,
+                                                                                   docker_engine, tmp_path):
+    """The release declares db-data, the archive holds no copy of it: restore created it empty, said
+    only '0 data volume(s)', and the app ran without its records (exit 0)."""
+    run_ksad("uninstall", APP, "--purge", env=env, check=True)
+    archive = without_volumes(installed["archive"], tmp_path / "partial.tar")
+    volume = f"ksad-{installed['slug']}-db-data"
+    for extra in (["--dry-run"], []):
+        refused = run_ksad("restore", archive, *extra, env=env, check=3)
+        assert volume in refused.stderr and "empty" in refused.stderr, refused.stderr
+        assert "--allow-missing-volumes" in refused.stderr and "Nothing was changed" in refused.stderr
+        assert leftovers(docker_engine, installed["slug"]) == []
+    said = run_ksad("restore", archive, env={**env, "KSAD_LANG": "id"}, check=3)
+    assert volume in said.stderr and "kosong" in said.stderr and "Tidak ada yang diubah" in said.stderr
+
+    plan = run_ksad("restore", archive, "--dry-run", "--allow-missing-volumes", env=env, check=True)
+    assert f"data volume {volume}: not in the archive, created empty" in plan.stderr, plan.stderr
+    dry = json_data(run_ksad("restore", archive, "--dry-run", "--allow-missing-volumes", "--json", env=env,
+                             check=True))
+    assert dry["missing_volumes"] == [{"name": "db-data", "volume": volume}] and dry["volumes"] == []
+    assert leftovers(docker_engine, installed["slug"]) == []
+
+    done = run_ksad("restore", archive, "--allow-missing-volumes", env=env, check=True, timeout=300)
+    assert f"Creating empty data volume {volume}" in done.stderr and "created empty" in done.stderr, done.stderr
+    page = get(page_url(docker_engine, installed["slug"]))
+    assert installed["name"] in page and "Anggaran 2026 disetujui" not in page  # what the operator agreed to
+    history = json_data(run_ksad("history", APP, "--json", env=env, check=True))
+    assert [(r["op"], r["result"]) for r in history] == [("restore", "ok")]

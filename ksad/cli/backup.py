@@ -84,11 +84,14 @@ def _say_backup(state: State, result, dry_run: bool) -> None:
 @click.argument("archive", type=usage.Path(dir_okay=False))
 @click.option("--timeout", type=usage.FLOAT, default=120.0, show_default=True, help="Seconds to wait for health.")
 @allow_option("Allow a refused recipe request, as the original install did.")
+@click.option("--allow-missing-volumes", is_flag=True,
+              help="Create empty the data volumes the release declares but the archive holds no copy of.")
 @dry_run_option
 @json_option
 @target_option
 @pass_state
-def restore(state: State, archive: str, timeout: float, allow, dry_run: bool, as_json: bool) -> None:
+def restore(state: State, archive: str, timeout: float, allow, allow_missing_volumes: bool, dry_run: bool,
+            as_json: bool) -> None:
     """Install a backed-up app with its data on a target (checks the whole archive first)."""
     from pathlib import Path
 
@@ -97,7 +100,7 @@ def restore(state: State, archive: str, timeout: float, allow, dry_run: bool, as
     settings = settings_allowing(state, allow)
     with ConsoleReporter(state, quiet=as_json) as reporter:
         result = do_restore(settings, Path(archive), target_name=settings.target, dry_run=dry_run,
-                            timeout=timeout, reporter=reporter)
+                            timeout=timeout, allow_missing_volumes=allow_missing_volumes, reporter=reporter)
     if as_json:
         emit_json(result.to_json())
         return
@@ -107,10 +110,14 @@ def restore(state: State, archive: str, timeout: float, allow, dry_run: bool, as
         state.say("  - " + t(f"restore.plan.identity.{result.identity}"))
         for v in result.volumes:
             state.say("  - " + t("restore.plan.volume", volume=v.volume, member=v.member, size=_size(v.size)))
+        for v in result.missing_volumes:
+            state.say("  - " + t("restore.plan.volume_empty", volume=v["volume"]))
         state.say(t("plan.dry_run"))
         return
     state.say(t("restore.done", name=result.name, app=result.app, version=result.version, target=result.target,
                 revision=result.revision, volumes=len(result.volumes), from_revision=result.from_revision,
                 from_target=result.from_target, seconds=decimal(result.seconds)), style="bold green")
+    if result.missing_volumes:
+        state.say(t("restore.done_missing", volumes=", ".join(v["volume"] for v in result.missing_volumes)))
     if result.url:
         click.echo(result.url)
