@@ -606,8 +606,29 @@ class Archive:
         return fh.read() if fh else b""
 
 
+# A copy cut short or damaged on its way (a transfer, a disk): copying it again, or another backup, helps.
+_DAMAGED_COPY = frozenset({"restore.archive_empty", "restore.archive_truncated", "restore.archive_damaged",
+                           "restore.member_missing", "restore.truncated", "restore.size_mismatch",
+                           "restore.checksum_mismatch", "restore.checksums_malformed", "restore.volume_malformed"})
+# tarfile says what is wrong only in its exception's English text; these mean the file ends too early
+_TAR_CUT = ("unexpected end of data", "truncated header")
+
+
 def _bad(key: str, path: Path, **fields: object) -> InputError:
-    return InputError(key, file=str(path), **fields)
+    hint = "restore.damaged.hint" if key in _DAMAGED_COPY else None
+    return InputError(key, hint, file=str(path), **fields)
+
+
+def _unreadable(path: Path, exc: BaseException) -> InputError:
+    """tarfile's refusal of *path* as one sentence of ours; its own (English) words only as the detail."""
+    if isinstance(exc, OSError) and not isinstance(exc, tarfile.TarError):
+        return InputError("restore.archive_unreadable", file=str(path), problem=exc.strerror or str(exc))
+    detail = " ".join(str(exc).split())[:200] or type(exc).__name__
+    if path.stat().st_size == 0:
+        return _bad("restore.archive_empty", path)
+    if isinstance(exc, EOFError) or detail in _TAR_CUT:
+        return _bad("restore.archive_truncated", path, detail=detail)
+    return _bad("restore.archive_damaged", path, detail=detail)
 
 
 def _read_member(tar: tarfile.TarFile, info: tarfile.TarInfo, path: Path) -> bytes:
@@ -739,14 +760,14 @@ def open_archive(path: Path) -> Iterator[Archive]:
     try:
         tar = tarfile.open(path, mode="r:")
     except (tarfile.TarError, OSError, EOFError) as exc:
-        raise _bad("restore.unreadable", path, detail=" ".join(str(exc).split())[:200]) from None
+        raise _unreadable(path, exc) from None
     try:
         members: dict[str, tarfile.TarInfo] = {}
         try:
             for info in tar:  # a cut archive simply ends early: its last members are then missing
                 members.setdefault(info.name, info)
         except (tarfile.TarError, OSError, EOFError) as exc:
-            raise _bad("restore.unreadable", path, detail=" ".join(str(exc).split())[:200]) from None
+            raise _unreadable(path, exc) from None
         for needed in (MANIFEST, CHECKSUMS):
             if needed not in members:
                 raise _bad("restore.member_missing", path, member=needed)

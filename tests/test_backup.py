@@ -580,3 +580,51 @@ def test_a_data_volume_the_archive_lacks_is_named_and_created_empty_only_when_al
     assert installed["name"] in page and "Anggaran 2026 disetujui" not in page  # what the operator agreed to
     history = json_data(run_ksad("history", APP, "--json", env=env, check=True))
     assert [(r["op"], r["result"]) for r in history] == [("restore", "ok")]
+
+
+# --- a cut or damaged copy, said in the user's language ----------------------------------------------
+
+TAR_WORDS = ("unexpected end of data", "bad checksum", "invalid header", "truncated header", "empty file",
+             "could not be opened")
+
+
+def cut_or_damaged(archive: Path, how: str) -> bytes:
+    data = bytearray(archive.read_bytes())
+    with tarfile.open(archive) as tar:
+        members = {m.name: m for m in tar}
+    if how == "empty":
+        return b""
+    if how == "inside the manifest":
+        return bytes(data[: members["manifest.json"].offset_data + 100])
+    if how == "inside the volume":
+        return bytes(data[: members["volumes/db-data.tar"].offset_data + 700])
+    if how == "before the checksums":
+        return bytes(data[: members["checksums.sha256"].offset])
+    if how == "header checksum":  # a bit flipped in the first header's name: tar's header checksum fails
+        data[0] ^= 0x01
+    elif how == "header field":  # the first header's checksum field is no number
+        data[148:156] = b"xxxxxxxx"
+    elif how == "not a tar":
+        return b"PK\x03\x04 a zip, say, or any other file given by mistake\n" * 20
+    return bytes(data)
+
+
+@pytest.mark.parametrize("how", ["empty", "inside the manifest", "inside the volume", "before the checksums",
+                                 "header checksum", "header field", "not a tar"])
+def test_a_cut_or_damaged_archive_is_said_in_the_users_language_with_what_to_do(installed, env, run_ksad, tmp_path,
+                                                                                  docker_engine, how):
+    """tarfile's own words ("unexpected end of data", "bad checksum") were the only description of what was
+    wrong, in English under KSAD_LANG=id, and nothing said what to do."""
+    run_ksad("uninstall", APP, "--purge", env=env, check=True)
+    path = tmp_path / "rusak.tar"
+    path.write_bytes(cut_or_damaged(installed["archive"], how))
+    for extra in (["--dry-run"], []):
+        proc = run_ksad("restore", path, *extra, env={**env, "KSAD_LANG": "id"}, check=3)
+        error = [line for line in proc.stderr.splitlines() if line.startswith("Galat:")]
+        assert len(error) == 1 and str(path) in error[0] and "Tidak ada yang diubah" in error[0], proc.stderr
+        said = error[0].split("(tar:")[0]  # tar's own words only as a detail, after what ksad says
+        assert not [w for w in TAR_WORDS if w in said], proc.stderr
+        assert "Yang perlu dilakukan: Salin ulang arsip" in proc.stderr, proc.stderr
+    english = run_ksad("restore", path, env=env, check=3)
+    assert "Copy the archive again" in english.stderr, english.stderr
+    assert leftovers(docker_engine, installed["slug"]) == []
