@@ -176,6 +176,19 @@ def _recipe_of(settings: Settings, app_id: str, version: str):
     return load_recipe(release.compose_file, allow=frozenset(POLICY_KINDS), source_root=catalog.sources)
 
 
+@contextlib.contextmanager
+def _release_published(settings: Settings, key: str, **fields: object) -> Iterator[None]:
+    """The catalog's "no such app / no such release" as *key*: a backup reads, and a restore installs,
+    exactly the release installed, so the catalog's hint ("leave --version out") offers what neither has."""
+    try:
+        yield
+    except NotFoundError as exc:
+        if exc.key not in ("app.unknown", "version.none_match"):
+            raise
+        raise NotFoundError(key, catalog=str(settings.catalog), available=exc.fields.get("available") or "-",
+                            **fields) from None
+
+
 def _helper(engine, slug: str, volume: str, read_only: bool) -> str:
     """An idle container mounting *volume* at /v: the handle the archive API reads and writes through."""
     from ksad import lifecycle
@@ -474,7 +487,9 @@ def _backup(settings: Settings, app_or_name: str, output: Path, tmp: Path, targe
         lifecycle.recover(settings, target, engine, labels["ksad.slug"], reporter)
         labels = _installed(engine, labels["ksad.slug"], app_or_name, target.name)
     app_id, slug, version = labels["ksad.app"], labels["ksad.slug"], labels["ksad.version"]
-    recipe = _recipe_of(settings, app_id, version)
+    with _release_published(settings, "backup.release_missing", name=labels.get("ksad.name") or slug, app=app_id,
+                            version=version):
+        recipe = _recipe_of(settings, app_id, version)
     identity_text, emblem = _identity_pack(settings)
     entries = [VolumeEntry(v, volume_name(slug, v), f"volumes/{v}.tar") for v in recipe.ksad.data_volumes]
     observed = observe(engine, slug)
@@ -945,7 +960,9 @@ def restore(settings: Settings, archive_path: Path, *, target_name: str | None =
                 elif identity == "local-differs":
                     reporter.step("step.restore_identity_local", file=str(settings.identity_file))
                 # a dry-run install checks the catalog, the MoU, the pins and the name before anything is made
-                planned = install(settings, req, engine=engine).plan  # one connection: over ssh each costs a handshake
+                with _release_published(settings, "restore.release_missing", file=str(archive.path), app=m["app"],
+                                        version=m["version"]):
+                    planned = install(settings, req, engine=engine).plan  # one connection: over ssh each costs a handshake
                 result.plan, result.revision, result.url = planned, planned.revision, planned.url
                 wanted = {a.subject for a in planned.actions if a.kind == "create-volume"}
                 for e in entries:

@@ -628,3 +628,25 @@ def test_a_cut_or_damaged_archive_is_said_in_the_users_language_with_what_to_do(
     english = run_ksad("restore", path, env=env, check=3)
     assert "Copy the archive again" in english.stderr, english.stderr
     assert leftovers(docker_engine, installed["slug"]) == []
+
+
+def test_a_release_the_catalog_no_longer_publishes_is_named_with_the_catalog_to_use(installed, env, run_ksad,
+                                                                                     docker_engine, tmp_path):
+    """The catalog in use has only a newer release: backup and restore both said "No release satisfies
+    '==1.0.0' ... or leave --version out for the newest", and neither command has a --version."""
+    newer = CatalogBuilder(tmp_path / "newer-cat")
+    newer.add_release(APP, "2.0.0", two_service())
+    e = {**env, "KSAD_CATALOG": str(newer.catalog)}
+    out = tmp_path / "backup" / "again.tar"
+    refused = run_ksad("backup", installed["name"], "--output", out, env=e, check=4)
+    assert "1.0.0" in refused.stderr and str(newer.catalog) in refused.stderr, refused.stderr
+    assert "--version" not in refused.stderr and "--catalog" in refused.stderr and not out.exists()
+
+    run_ksad("uninstall", APP, "--purge", env=env, check=True)
+    for extra in (["--dry-run"], []):
+        refused = run_ksad("restore", installed["archive"], *extra, env=e, check=4)
+        assert "1.0.0" in refused.stderr and str(newer.catalog) in refused.stderr, refused.stderr
+        assert "--version" not in refused.stderr and "--catalog" in refused.stderr
+        assert "Nothing was changed" in refused.stderr
+    assert leftovers(docker_engine, installed["slug"]) == []
+    run_ksad("restore", installed["archive"], env=env, check=True, timeout=300)  # with the catalog it came from
