@@ -954,6 +954,12 @@ def restore(settings: Settings, archive_path: Path, *, target_name: str | None =
                     lifecycle.recover_if_needed(engine, slug, reporter,
                                                 forget_secrets=forget_secrets(settings, target, slug))
                 leftovers = _check_free(engine, slug, archive_id, target.name)
+                # before the identity pack is written (and taken back): a refusal here changes nothing at all
+                with _release_published(settings, "restore.release_missing", file=str(archive.path), app=m["app"],
+                                        version=m["version"]):
+                    result.missing_volumes = _missing_volumes(settings, m, slug, entries)
+                if result.missing_volumes and not allow_missing_volumes:
+                    raise _missing_refused(archive.path, m, result.missing_volumes, target)
                 if identity == "written":
                     reporter.step("step.restore_identity", file=str(settings.identity_file))
                     _write_identity(settings, archive, undo)
@@ -969,9 +975,6 @@ def restore(settings: Settings, archive_path: Path, *, target_name: str | None =
                     if e.volume not in wanted and e.volume not in leftovers:
                         raise _bad("restore.volume_unknown", archive.path, volume=e.name, app=m["app"],
                                    version=m["version"])
-                result.missing_volumes = _missing_volumes(settings, m, slug, entries)
-                if result.missing_volumes and not allow_missing_volumes:
-                    raise _missing_refused(archive.path, m, result.missing_volumes, target)
                 if dry_run:
                     raise _DryRunDone
                 _write_secrets(settings, target, slug, m["secrets"], undo)

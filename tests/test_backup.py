@@ -566,6 +566,10 @@ def test_a_data_volume_the_archive_lacks_is_named_and_created_empty_only_when_al
         assert leftovers(docker_engine, installed["slug"]) == []
     said = run_ksad("restore", archive, env={**env, "KSAD_LANG": "id"}, check=3)
     assert volume in said.stderr and "kosong" in said.stderr and "Tidak ada yang diubah" in said.stderr
+    new_home = tmp_path / "new-machine"  # refused before the archive's identity pack is written there
+    fresh = run_ksad("restore", archive, env={**env, "KSAD_HOME": str(new_home)}, check=3)
+    assert volume in fresh.stderr and "writing the archive's" not in fresh.stderr, fresh.stderr
+    assert not (new_home / "identity.yaml").exists()
 
     plan = run_ksad("restore", archive, "--dry-run", "--allow-missing-volumes", env=env, check=True)
     assert f"data volume {volume}: not in the archive, created empty" in plan.stderr, plan.stderr
