@@ -944,8 +944,9 @@ def restore(settings: Settings, archive_path: Path, *, target_name: str | None =
                                (m.get("target") or {}).get("name", "?"), target.name, 0, None, entries, identity,
                                False)
         req = InstallRequest(app_id=m["app"], version=f"=={m['version']}", name=m["name"], meaning=m.get("meaning"),
-                             name_language=m.get("name_language"), sets=dict(m["answers"]), target=target_name,
-                             timeout=timeout, dry_run=True, kind="restore")
+                             name_language=m.get("name_language"), sets=dict(m["answers"]),
+                             secrets=dict(m["secrets"]), target=target_name, timeout=timeout, dry_run=True,
+                             kind="restore")
         archive_id = archive.manifest_sha256[:16]
         undo: list[Callable[[], None]] = []
         try:

@@ -114,26 +114,39 @@ def _secret_file(settings: Settings, target: str, slug: str) -> Path:
     return settings.secrets_dir / target / f"{slug}.json"
 
 
+def stored_secrets(settings: Settings, target: str, slug: str) -> dict[str, str]:
+    """This machine's secrets of an app ({} if none, or the file is not a JSON object)."""
+    path = _secret_file(settings, target, slug)
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return stored if isinstance(stored, dict) else {}
+
+
 def load_or_make_secrets(settings: Settings, target: str, app_id: str, names: list[str],
-                         recovered: "dict[str, str] | Callable[[], dict[str, str]]") -> tuple[dict[str, str], bool]:
+                         recovered: "dict[str, str] | Callable[[], dict[str, str]]", *,
+                         given: dict[str, str] | None = None,
+                         supplied: frozenset[str] = frozenset()) -> tuple[dict[str, str], bool]:
     """Secrets are generated here once and kept; never printed. Returns (values, changed).
 
     *recovered*: values the running containers hold, or a function that reads them, called
     only if this machine lacks one of the secrets (it costs a request per container).
+    *given*: values the operator gives now (``--secret``), which replace the kept ones.
+    *supplied*: the names only the operator can give: never generated, so one nobody gave is
+    left out of the values (the caller refuses the install).
     """
-    path = _secret_file(settings, target, app_id)
-    stored: dict[str, str] = {}
-    if path.exists():
-        try:
-            stored = json.loads(path.read_text(encoding="utf-8"))
-        except ValueError:
-            stored = {}
+    given = given or {}
+    stored = stored_secrets(settings, target, app_id)
     if callable(recovered):
-        recovered = recovered() if any(not stored.get(n) for n in names) else {}
+        recovered = recovered() if any(not (given.get(n) or stored.get(n)) for n in names) else {}
     values = {}
     for name in names:
-        values[name] = stored.get(name) or recovered.get(name) or _secrets.token_urlsafe(24)
-    changed = values != {k: stored.get(k) for k in names}
+        value = given.get(name) or stored.get(name) or recovered.get(name)
+        if not value and name in supplied:
+            continue
+        values[name] = value or _secrets.token_urlsafe(24)
+    changed = values != {k: stored.get(k) for k in values}
     return values, changed
 
 
@@ -143,10 +156,15 @@ def forget_secrets(settings: Settings, target, slug: str) -> Callable[[], None]:
 
 
 def save_secrets(settings: Settings, target: str, app_id: str, values: dict[str, str]) -> None:
+    """Keep *values*, and the kept secrets the release in use does not name: a rollback to the
+    release that does (or an upgrade back to it) finds them, rather than asking the operator again
+    for one they gave or generating a new database password."""
     from ksad.fsutil import write_secret
 
     if values:
-        write_secret(_secret_file(settings, target, app_id), json.dumps(values, indent=2))
+        kept = stored_secrets(settings, target, app_id)
+        if {**kept, **values} != kept:
+            write_secret(_secret_file(settings, target, app_id), json.dumps({**kept, **values}, indent=2))
 
 
 def render_template(text: str, values: dict[str, str], source: Path, target: str = "") -> str:
@@ -492,6 +510,8 @@ def prepare(settings: Settings, req: InstallRequest, reporter: Reporter, *, port
     unknown = sorted(set(req.sets) - set(recipe.ksad.settings))
     if unknown:
         raise InputError("set.unknown", keys=", ".join(unknown), known=", ".join(sorted(recipe.ksad.settings)) or "-")
+    if req.kind != "restore":  # a restore gives every secret, from the archive
+        _check_given_secrets(req.secrets, recipe, app.id, release.version)
 
     target = resolve_target(settings, req.target)
     if engine is None:
@@ -557,7 +577,12 @@ def prepare(settings: Settings, req: InstallRequest, reporter: Reporter, *, port
             url = f"http://{host_of(target.url)}:{host_port}{recipe.ksad.expose.path}"
 
     secret_values, _ = load_or_make_secrets(settings, target.key, slug, sorted(recipe.ksad.secrets),
-                                            lambda: _recover_secrets(engine, observed, recipe))
+                                            lambda: _recover_secrets(engine, observed, recipe),
+                                            given=req.secrets, supplied=recipe.ksad.supplied)
+    missing = sorted(set(recipe.ksad.secrets) - set(secret_values))
+    if missing:  # before anything changes: a first install, or a release that asks for a new one
+        raise InputError("secret.missing", app=app.id, version=release.version, names=", ".join(missing),
+                         example=" ".join(f"--secret {n}=@FILE" for n in missing))
     answers = {k: str(req.sets.get(k, previous.get(f"ksad.set.{k}", default)))
                for k, (default, _d) in recipe.ksad.settings.items()}
 
@@ -681,6 +706,19 @@ def prepare(settings: Settings, req: InstallRequest, reporter: Reporter, *, port
                     new_volumes, new_network, stamps, from_revision)
 
 
+def _check_given_secrets(given: dict[str, str], recipe, app_id: str, version: str) -> None:
+    """``--secret`` names only secrets the release lets the operator give."""
+    yours = ", ".join(sorted(recipe.ksad.supplied)) or "-"
+    unknown = sorted(set(given) - set(recipe.ksad.secrets))
+    if unknown:
+        raise InputError("secret.unknown", names=", ".join(unknown), app=app_id, version=version, known=yours)
+    generated = sorted(set(given) - recipe.ksad.supplied)
+    if generated:
+        # refused, not replaced: the app's data was written with it (a database initialised with
+        # that password), and a new value would lock the app out of its own data
+        raise InputError("secret.generated", names=", ".join(generated), app=app_id, version=version, known=yours)
+
+
 def _refuse_unfinished_restore(engine, slug: str, name: str, target: str) -> None:
     """Data a restore made and never finished is no data an uninstall kept: a kill -9 while it was
     filled leaves it partly filled. A restore that finished has a revision record (its install's)."""
@@ -746,6 +784,11 @@ def install(settings: Settings, req: InstallRequest, reporter: Reporter | None =
         decided_at = time.time()
         prep = prepare(settings, req, reporter, ports_anywhere=attempt > 0, engine=engine)
         if req.dry_run or not prep.plan.changes:
+            if req.secrets and not req.dry_run:
+                # a --secret no container reads now (a later release's may): kept all the same, under the
+                # lock an apply saves them under; save_secrets writes nothing when it is unchanged
+                with locked(settings.state_dir, prep.target.key, prep.plan.slug):
+                    save_secrets(settings, prep.target.key, prep.plan.slug, prep.secrets)
             _keep_receipt(settings, req, prep, decided_at, kind)
             return InstallResult(prep.plan, False, time.monotonic() - started)
         try:
@@ -763,8 +806,10 @@ def install(settings: Settings, req: InstallRequest, reporter: Reporter | None =
 
 def _keep_receipt(settings: Settings, req: InstallRequest, prep: Prepared, decided_at: float, kind: str) -> None:
     """After a plain install left the target as planned: what lets its re-run skip the work."""
-    if req.dry_run or req.force or req.kind != "install" or kind != "install":
-        return  # upgrade, rollback and restore are not re-run; their results are checked in full
+    if req.dry_run or req.force or req.kind != "install" or kind != "install" or req.secrets:
+        # upgrade, rollback and restore are not re-run; their results are checked in full. Nor is a
+        # run with --secret answered from a receipt: its key would have to hold the value
+        return
     from ksad.receipt import record, signature
     from ksad.trust import TrustStore, trust_state_dir
 
@@ -1191,8 +1236,8 @@ def _settled(settings: Settings, target, engine, labels: dict[str, str], reporte
 
 
 def upgrade(settings: Settings, app_or_name: str, *, version: str | None = None, sets: dict[str, str] | None = None,
-            target_name: str | None = None, timeout: float = 120.0, dry_run: bool = False,
-            reporter: Reporter | None = None) -> InstallResult:
+            secrets: dict[str, str] | None = None, target_name: str | None = None, timeout: float = 120.0,
+            dry_run: bool = False, reporter: Reporter | None = None) -> InstallResult:
     """Move an installed app to the newest allowed release (or *version*), health-gated, undone on failure."""
     from ksad.catalog import open_catalog
     from ksad.versions import parse_version
@@ -1216,7 +1261,7 @@ def upgrade(settings: Settings, app_or_name: str, *, version: str | None = None,
             raise InputError("upgrade.via", app=app.id, current=current, wanted=wanted, path=" -> ".join(path),
                              first=path[0])
     req = InstallRequest(app_id=app.id, version=f"=={wanted}", name=labels["ksad.name"], sets=sets or {},
-                         target=target_name, timeout=timeout, dry_run=dry_run, kind="upgrade")
+                         secrets=secrets or {}, target=target_name, timeout=timeout, dry_run=dry_run, kind="upgrade")
     return install(settings, req, reporter, kind="upgrade")
 
 

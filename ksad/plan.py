@@ -64,6 +64,8 @@ class InstallRequest:
     meaning: str | None = None
     name_language: str | None = None
     sets: dict[str, str] = field(default_factory=dict)
+    # secrets the operator gives (--secret), or a restore's from its archive; never shown (repr=False)
+    secrets: dict[str, str] = field(default_factory=dict, repr=False)
     target: str | None = None
     timeout: float = 120.0
     dry_run: bool = False

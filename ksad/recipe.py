@@ -163,6 +163,9 @@ class KsadBlock:
     files: list[FileSpec] = field(default_factory=list)
     secrets: dict[str, Destinations] = field(default_factory=dict)
     settings: dict[str, tuple[str, Destinations]] = field(default_factory=dict)  # name -> (default, where)
+    # secrets the operator gives (``supplied: operator``: an SMTP password, a national service's
+    # token); ksad generates the others
+    supplied: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -1146,6 +1149,7 @@ class _KsadLoader:
         c.keys(raw, p, self.KEYS)
         localise = self._localise(raw.get("localise"), p + ("localise",))
         secrets = self._named_destinations(raw.get("secrets"), p + ("secrets",), "secrets")
+        supplied = self._supplied(raw.get("secrets"), secrets, p + ("secrets",))
         settings = self._settings(raw.get("settings"), p + ("settings",))
         self._no_clashes(secrets, settings, p)
         names = (set(LOCALISATION_FIELDS) - FILE_ONLY_FIELDS) | set(secrets) | set(settings)
@@ -1158,6 +1162,7 @@ class _KsadLoader:
             files=self._files(raw.get("files"), p + ("files",), names),
             secrets=secrets,
             settings=settings,
+            supplied=supplied,
         )
 
     def _default_expose(self) -> Expose | None:
@@ -1210,7 +1215,8 @@ class _KsadLoader:
     def _destinations(self, raw: Any, p: Pointer, who: str) -> Destinations:
         c = self.check
         raw = c.mapping(raw, p) or {}
-        c.keys(raw, p, {"env"} if not who.startswith("settings.") else {"env", "default"})
+        c.keys(raw, p, {"env", "default"} if who.startswith("settings.")
+               else {"env", "supplied"} if who.startswith("secrets.") else {"env"})
         env: dict[str, str] = {}
         for service, var in (c.mapping(raw.get("env", {}), p + ("env",)) or {}).items():
             q = p + ("env", service)
@@ -1247,6 +1253,20 @@ class _KsadLoader:
                 continue
             out[name] = self._destinations(spec, p + (name,), f"{section}.{name}")
         return out
+
+    def _supplied(self, raw: Any, secrets: dict[str, Destinations], p: Pointer) -> frozenset[str]:
+        """The secrets marked ``supplied: operator``; without the key ksad generates the value."""
+        out = set()
+        for name in secrets:
+            spec = raw[name] if isinstance(raw[name], dict) else {}
+            if "supplied" not in spec:
+                continue
+            if spec["supplied"] == "operator":
+                out.add(name)
+            else:
+                self.check.add(p + (name, "supplied"), "recipe.secret_supplied", "secrets.supplied",
+                               value=spec["supplied"])
+        return frozenset(out)
 
     def _settings(self, raw: Any, p: Pointer) -> dict[str, tuple[str, Destinations]]:
         c = self.check

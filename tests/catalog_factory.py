@@ -72,6 +72,15 @@ def two_service(*, web_health: str = HEALTH_OK, retries: int = 150, extra_web: s
     return TWO_SERVICE.format(web_health=web_health, retries=retries, extra_web=extra)
 
 
+def with_operator_secret(compose: str) -> str:
+    """*compose* (from two_service) whose web also needs a secret only the operator has: ksad
+    generates db_password, the operator gives smtp_password with ``--secret smtp_password=@FILE``."""
+    generated = "  secrets:\n    db_password:"
+    assert generated in compose
+    return compose.replace(generated, "  secrets:\n    smtp_password: {supplied: operator, env: {web: SMTP_PASSWORD}}\n"
+                                      "    db_password:")
+
+
 def entry(app_id: str, releases: list[dict], publisher: str = "32.73") -> dict:
     return {
         "id": app_id,

@@ -487,6 +487,28 @@ def test_x_ksad_mistakes_are_refused(tmp_path, replace, problem):
     assert problem in err.value.message
 
 
+def test_a_secret_the_operator_supplies_is_declared_with_supplied_operator(tmp_path):
+    text = GOOD.replace("  secrets:\n", "  secrets:\n    smtp_password: {supplied: operator, env: {web: SMTP_PASSWORD}}\n")
+    path = make_tree(tmp_path, text)
+    k = load_recipe(path, source_root=tmp_path).ksad
+    assert k.secrets["smtp_password"] == Destinations({"web": "SMTP_PASSWORD"})
+    assert k.supplied == {"smtp_password"}  # db_password stays generated
+    jsonschema.Draft202012Validator(SCHEMA).validate(yamlio.load_mapping(path).data)
+
+
+def test_a_secret_supplied_by_anyone_but_the_operator_is_refused_with_its_line(tmp_path):
+    text = GOOD.replace("  secrets:\n", "  secrets:\n    smtp_password: {supplied: admin, env: {web: SMTP_PASSWORD}}\n")
+    path = make_tree(tmp_path, text)
+    with pytest.raises(InputError) as err:
+        load_recipe(path, source_root=tmp_path)
+    assert err.value.exit_code == EXIT_INPUT
+    line = line_of(text, "smtp_password")
+    assert (f"compose.yaml, line {line}: x-ksad.secrets.smtp_password.supplied: 'admin' is not who supplies a "
+            "secret: write 'operator'") in err.value.message
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.Draft202012Validator(SCHEMA).validate(yamlio.load_mapping(path).data)
+
+
 # --- the security policy -------------------------------------------------------------------
 
 POLICY_CASES = {

@@ -68,6 +68,64 @@ def _parse_sets(values: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
+SECRET_MAX_BYTES = 64 * 1024  # a password or a token; more is a wrong file (a key file is not an env var)
+
+
+def secret_option(help_text: str):
+    return click.option("--secret", "secrets", multiple=True, metavar="NAME=@FILE", help=help_text)
+
+
+def _read_secrets(items: tuple[str, ...]) -> dict[str, str]:
+    """``--secret NAME=@FILE`` (``@-``: standard input) as {name: value}; the value never on the command line.
+
+    A value typed into the command line would stay in the shell's history and show in ``ps``, so
+    only a file or standard input is taken. One trailing newline is dropped (``echo pw > file``
+    writes one, and no password ends in it). On a terminal ``@-`` asks for the value without
+    echoing it; elsewhere it reads standard input to its end, so nothing ever waits for a person.
+    """
+    from ksad.errors import InputError
+
+    out: dict[str, str] = {}
+    readers = [item.partition("=")[0].strip() for item in items if item.partition("=")[2] == "@-"]
+    if len(readers) > 1:  # said before anyone is asked for a value
+        raise InputError("secret.stdin_twice", name=readers[1])
+    for item in items:
+        name, sep, source = item.partition("=")
+        name = name.strip()
+        if not sep or not name or not source.startswith("@") or source == "@":
+            # what follows '=' (or all of it, without one) may be the value itself: never repeated
+            shown = name if sep and name.isidentifier() and name.isascii() else "NAME"
+            raise InputError("secret.malformed", name=shown)
+        path = source[1:]
+        if path == "-":
+            if sys.stdin.isatty():
+                data = click.prompt(t("secret.prompt", name=name), hide_input=True, err=True,
+                                    default="", show_default=False).encode("utf-8")
+            else:
+                data = sys.stdin.buffer.read(SECRET_MAX_BYTES + 1)
+            shown = t("secret.stdin")
+        else:
+            shown = path
+            try:
+                with open(path, "rb") as fh:
+                    data = fh.read(SECRET_MAX_BYTES + 1)
+            except OSError as exc:
+                raise InputError("secret.unreadable", name=name, file=path, problem=exc.strerror or str(exc)) from None
+        if len(data) > SECRET_MAX_BYTES:
+            raise InputError("secret.too_large", name=name, file=shown, limit=SECRET_MAX_BYTES // 1024)
+        data = data[:-2] if data.endswith(b"\r\n") else data[:-1] if data.endswith(b"\n") else data
+        try:
+            value = data.decode("utf-8")
+        except UnicodeDecodeError:
+            value = None
+        if value is None or "\0" in value:  # an environment variable holds text, and no NUL
+            raise InputError("secret.not_text", name=name, file=shown)
+        if not value.strip():
+            raise InputError("secret.empty", name=name, file=shown)
+        out[name] = value
+    return out
+
+
 def _render_plan(state: State, plan) -> None:
     from rich.table import Table
 
@@ -88,13 +146,15 @@ def _render_plan(state: State, plan) -> None:
 @click.option("--name-language", help="Language of the name (e.g. smw, bug, su).")
 @click.option("--version", "version", help="Version or range (PEP 440), default: newest.")
 @click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help="Answer an app setting.")
+@secret_option("A secret the app needs from you (SMTP password, API token), read from FILE; @- reads standard "
+               "input (on a terminal: asked for, not shown). Never the value itself.")
 @allow_option("Allow a refused recipe request (privileged, host-path, docker-socket, ...).")
 @click.option("--timeout", type=usage.FLOAT, default=120.0, show_default=True, help="Seconds to wait for health.")
 @dry_run_option
 @json_option
 @target_option
 @pass_state
-def install(state: State, app_id: str, name, meaning, name_language, version, sets, allow, timeout,
+def install(state: State, app_id: str, name, meaning, name_language, version, sets, secrets, allow, timeout,
             dry_run: bool, as_json: bool) -> None:
     """Install a localised app on the target and print its URL."""
     from ksad.plan import InstallRequest
@@ -102,7 +162,8 @@ def install(state: State, app_id: str, name, meaning, name_language, version, se
 
     settings = settings_allowing(state, allow)
     req = InstallRequest(app_id=app_id, version=version, name=name, meaning=meaning, name_language=name_language,
-                         sets=_parse_sets(sets), target=settings.target, timeout=timeout, dry_run=dry_run)
+                         sets=_parse_sets(sets), secrets=_read_secrets(secrets), target=settings.target,
+                         timeout=timeout, dry_run=dry_run)
     with ConsoleReporter(state, quiet=as_json) as reporter:
         result = replay(settings, req, reporter)
         if result is None:

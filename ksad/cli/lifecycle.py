@@ -7,7 +7,7 @@ import click
 from ksad.cli import usage
 from ksad.cli.app import (State, allow_option, apps_of_catalog, cli, dry_run_option, emit_json, for_each, json_option,
                           pass_state, settings_allowing, target_option)
-from ksad.cli.deploy import ConsoleReporter, _parse_sets, _render_plan
+from ksad.cli.deploy import ConsoleReporter, _parse_sets, _read_secrets, _render_plan, secret_option
 from ksad.messages import decimal, op_word, t, word
 
 
@@ -31,13 +31,16 @@ def _report(state: State, result, done_key: str, dry_run: bool) -> None:
 @click.option("--all", "all_", is_flag=True, help="Upgrade every app on the target.")
 @click.option("--version", "version", help="Version or range (PEP 440); default: newest allowed.")
 @click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help="Change an app setting.")
+@secret_option("Give a secret the app needs from you, or replace one you gave, read from FILE (@-: standard "
+               "input). Never the value itself.")
 @allow_option("Allow a refused recipe request, as the install did.")
 @click.option("--timeout", type=usage.FLOAT, default=120.0, show_default=True, help="Seconds to wait for health.")
 @dry_run_option
 @json_option
 @target_option
 @pass_state
-def upgrade(state: State, app_id: str | None, all_: bool, version, sets, allow, timeout, dry_run, as_json) -> None:
+def upgrade(state: State, app_id: str | None, all_: bool, version, sets, secrets, allow, timeout, dry_run,
+            as_json) -> None:
     """Upgrade an app; if the new release is not healthy, the old one comes back with its data."""
     from ksad.deploy import upgrade as do_upgrade
     from ksad.errors import InputError
@@ -46,11 +49,14 @@ def upgrade(state: State, app_id: str | None, all_: bool, version, sets, allow, 
 
     if bool(app_id) == all_:
         raise InputError("upgrade.which")
+    if secrets and all_:
+        raise InputError("secret.with_all")  # a secret is one app's
+    given = _read_secrets(secrets)
     if all_:
         names, shown = apps_of_catalog(state, as_json)
     with ConsoleReporter(state, quiet=as_json) as reporter:
         def run(name: str):
-            return do_upgrade(settings, name, version=version, sets=_parse_sets(sets),
+            return do_upgrade(settings, name, version=version, sets=_parse_sets(sets), secrets=given,
                               target_name=settings.target, timeout=timeout, dry_run=dry_run, reporter=reporter)
 
         if not all_:
