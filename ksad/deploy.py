@@ -866,6 +866,9 @@ def _health_of(info: dict) -> str:
         return "completed"  # a job that did its work: the app is no less healthy for it
     if not state.get("Running"):
         return "stopped" if state.get("Status") in ("exited", "created") else state.get("Status", "unknown")
+    if state.get("Restarting"):
+        # exited, and waiting for its restart policy's next try: the engine still says Running
+        return "restarting"
     if state.get("Paused"):
         # Running to the engine, and its last probe passed, but frozen: it answers nothing (a killed
         # backup leaves the writers it paused so, until the next command on the app wakes them)

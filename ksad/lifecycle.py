@@ -46,6 +46,14 @@ CRASH_ENV = "KSAD_CRASH_AT"  # fault injection for the crash-recovery tests: the
 SNAPSHOT_DONE = ".ksad-snapshot-complete"
 KEEP_SNAPSHOTS = 5
 HEALTH_POLL_S = 0.1
+# How long at least a service without a health check must still run, never restarted, after its start
+# before install calls it up: running right after a start says little, since a service that exits
+# 40 ms later was running when looked at (and a restart policy's next try makes it look running again).
+# The engine shows an exit only once it has taken the container's network down, which on a busy
+# machine takes 0.1-0.2 s, as does setting it up in the start: so the wait is as long as the start
+# took when that is longer (up to SETTLE_MAX_S).
+SETTLE_S = 0.1
+SETTLE_MAX_S = 1.0
 STOP_TIMEOUT_S = 10  # how long a container being replaced gets to stop before the engine kills it
 RESTORE_WAIT_S = 60.0
 
@@ -407,16 +415,20 @@ def kept_data_revision(engine, slug: str) -> int:
 # --- apply and undo ------------------------------------------------------------------------------
 
 
-def _wait_healthy(engine, name: str, cid: str, timeout: float, reporter) -> None:
+def _wait_healthy(engine, name: str, cid: str, timeout: float, reporter) -> bool:
+    """Until the service is healthy; True if a health check said so, False if it has none (then
+    running is all that can be known, and only for now: see _check_running)."""
     deadline = time.monotonic() + timeout
     while True:
-        state = engine.inspect_container(cid)["State"]
+        info = engine.inspect_container(cid)
+        state = info["State"]
         health = (state.get("Health") or {}).get("Status")
         if not state.get("Running") or state.get("Restarting"):
-            raise DeployError("health.exited", service=name, code=state.get("ExitCode"), logs=_tail(engine, cid))
+            raise DeployError("health.exited", service=name, code=_exit_code(engine, cid, info),
+                              logs=_tail(engine, cid))
         if health in (None, "healthy"):
             reporter.step("step.healthy", service=name)
-            return
+            return health == "healthy"
         if health == "unhealthy":
             raise DeployError("health.unhealthy", service=name, logs=_tail(engine, cid))
         if time.monotonic() > deadline:
@@ -441,9 +453,29 @@ def _wait_completed(engine, name: str, cid: str, timeout: float, reporter) -> No
 
 
 def _check_running(engine, name: str, cid: str) -> None:
-    state = engine.inspect_container(cid)["State"]
-    if not state.get("Running") or state.get("Restarting"):
-        raise DeployError("health.exited", service=name, code=state.get("ExitCode"), logs=_tail(engine, cid))
+    """Still running, and never restarted: a restart policy's try hides an exit from a look at the state."""
+    info = engine.inspect_container(cid)
+    state = info["State"]
+    if not state.get("Running") or state.get("Restarting") or info.get("RestartCount"):
+        raise DeployError("health.exited", service=name, code=_exit_code(engine, cid, info), logs=_tail(engine, cid))
+
+
+def _exit_code(engine, cid: str, info: dict, wait: float = 2.0) -> int | str:
+    """The code the container last exited with. The engine shows it while the container is stopped
+    or waits between two tries of its restart policy; once a try has started it again it shows 0,
+    so the next exit is awaited (briefly: this is only said in the error, which undoes the change)."""
+    deadline = time.monotonic() + wait
+    while True:
+        state = info["State"]
+        if not state.get("Running") or state.get("Restarting"):
+            return state.get("ExitCode")
+        if time.monotonic() > deadline:
+            return "?"
+        time.sleep(0.02)
+        try:
+            info = engine.inspect_container(cid)
+        except KsadError:
+            return "?"
 
 
 def _tail(engine, cid: str, lines: int = 5) -> str:
@@ -565,8 +597,9 @@ def apply(settings, prep, reporter, timeout: float, *, kind: str = "install", da
             checkpoint("data-restored")
         waits, jobs = set(prep.recipe.ksad.wait_for), prep.recipe.jobs
         starting = [n for n in order if n in replace]
-        waited: set[str] = set()
+        vouched: set[str] = set()  # a job that completed, a service a health check found healthy
         cids: dict[str, str] = {}
+        settled: dict[str, float] = {}  # service -> when it has run long enough to be called up
 
         def create(name: str) -> str:
             if name not in cids:
@@ -579,7 +612,10 @@ def apply(settings, prep, reporter, timeout: float, *, kind: str = "install", da
             s = prep.specs[name]
             cid = create(name)
             reporter.step("step.start", container=s.name)
+            before = time.monotonic()
             _start(engine, s, cid)
+            took = time.monotonic() - before
+            settled[name] = before + took + min(max(SETTLE_S, took), SETTLE_MAX_S)
             checkpoint(f"started-{name}")
             needed = any(prep.recipe.services[o].depends_on.get(name) == "service_healthy"
                          for o in prep.recipe.services)
@@ -588,14 +624,17 @@ def apply(settings, prep, reporter, timeout: float, *, kind: str = "install", da
                     create(later)  # created, not started: this overlaps the wait instead of following it
                 if name in jobs:
                     _wait_completed(engine, name, cid, timeout, reporter)
-                else:
-                    _wait_healthy(engine, name, cid, timeout, reporter)
-                waited.add(name)
-        # a service nobody waits for may already have died (a missing variable, a bad command):
-        # "running and healthy" must not be said of an app with a service down
-        for name in starting:
-            if name not in waited:
-                _check_running(engine, name, cids[name])
+                    vouched.add(name)
+                elif _wait_healthy(engine, name, cid, timeout, reporter):
+                    vouched.add(name)
+        # a service no health check vouched for may have died (a missing variable, a bad command):
+        # "running and healthy" must not be said of an app with a service down. Running just after
+        # its start proves little, so each must still run, never restarted, a while after it (SETTLE_S)
+        unproven = [name for name in starting if name not in vouched]
+        if unproven:
+            time.sleep(max(0.0, max(settled[n] for n in unproven) - time.monotonic()))
+        for name in unproven:
+            _check_running(engine, name, cids[name])
         checkpoint("healthy")
         from ksad.engine import create_idle
 

@@ -454,6 +454,76 @@ def test_health_failure_leaves_nothing_behind(catalog, env, run_ksad, docker_eng
     assert not docker_engine.networks.list(names=[f"ksad-{slug}"])
 
 
+# A service without a health check is up when it runs, as `docker compose up --wait` has it; one
+# that dies 40 ms after its start is not up, however quickly install looks.
+QUICK_EXIT = """\
+services:
+  web:
+    build: ../../standin/web
+    command: ["/bin/sh", "-c", "{command}"]
+{restart}"""
+
+
+def quick_exit(command: str, restart: str | None = None) -> str:
+    return QUICK_EXIT.format(command=command, restart=f"    restart: {restart}\n" if restart else "")
+
+
+@pytest.mark.parametrize("command, restart", [
+    ("sleep 0.04; exit 3", None),
+    ("sleep 0.04; exit 3", "on-failure"),
+    ("exit 3", "on-failure"),
+], ids=["40ms-no-restart", "40ms-on-failure", "at-once-on-failure"])
+def test_a_service_without_healthcheck_that_exits_right_after_its_start_fails_the_install(
+        catalog, env, run_ksad, docker_engine, ksad_cleanup, app_name, command, restart):
+    """Install looked at the service once, right after starting it: running, so "healthy", and the
+    app was reported installed while its only service had already exited (or was restarting)."""
+    catalog.add_release("uji-kilat", "1.0.0", quick_exit(command, restart))
+    name = app_name("Kilat")
+    proc = run_ksad("install", "uji-kilat", "--name", name, env=env, check=8, timeout=300)
+    assert "Service web stopped (exit code 3)" in proc.stderr
+    assert "previous state was restored" in proc.stderr
+    assert "healthy" not in proc.stderr.replace("unhealthy", "")
+    assert not docker_engine.containers.list(all=True, filters={"label": "ksad.app=uji-kilat"})
+    assert not [r for r in json_data(run_ksad("status", "--json", env=env, check=True)) if r["name"] == name]
+
+
+def test_an_upgrade_whose_service_exits_right_after_its_start_brings_the_running_release_back(
+        catalog, env, run_ksad, docker_engine, ksad_cleanup, app_name):
+    catalog.add_release("uji-kilat", "1.0.0", quick_exit("exec /bin/busybox sleep 600"))
+    name = app_name("Kilat")
+    run_ksad("install", "uji-kilat", "--name", name, env=env, check=True, timeout=300)
+    catalog.add_release("uji-kilat", "1.1.0", quick_exit("sleep 0.04; exit 3"))
+    proc = run_ksad("upgrade", name, env=env, check=8, timeout=300)
+    assert "Service web stopped (exit code 3)" in proc.stderr and "previous state was restored" in proc.stderr
+    row = next(r for r in json_data(run_ksad("status", "--json", env=env, check=True)) if r["name"] == name)
+    assert (row["version"], row["revision"], row["health"]) == ("1.0.0", 1, "running")
+    assert [(s["service"], s["state"]) for s in row["services"]] == [("web", "running")]
+
+
+def test_status_calls_a_service_that_keeps_crashing_restarting_not_running(
+        catalog, env, run_ksad, docker_engine, ksad_cleanup, app_name):
+    """Between two tries of its restart policy the engine says Running (and Restarting): status
+    showed a service that exits as soon as it starts as "running", the app as all right."""
+    # up for a second at its first start (install sees it run), then it exits at once on every restart
+    crash = "test -f /ran && exit 3; touch /ran; sleep 1; exit 3"
+    catalog.add_release("uji-kilat", "1.0.0", quick_exit(crash, "always"))
+    name = app_name("Kilat")
+    run_ksad("install", "uji-kilat", "--name", name, env=env, check=True, timeout=300)
+    slug = next(r["slug"] for r in json_data(run_ksad("status", "--json", env=env, check=True)) if r["name"] == name)
+    web = docker_engine.containers.get(f"{slug}-web")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # the engine waits longer before each try: 0.1 s, 0.2 s, ... 1.6 s
+        web.reload()
+        if web.attrs["RestartCount"] >= 5 and web.attrs["State"]["Restarting"]:
+            break
+        time.sleep(0.05)
+    row = next(r for r in json_data(run_ksad("status", "--json", env=env, check=True)) if r["name"] == name)
+    assert row["health"] == "restarting", row
+    assert row["services"][0]["health"] == "restarting"
+    shown = run_ksad("status", env=env, check=True).stderr
+    assert "restarting" in shown
+
+
 def test_ctrl_c_during_install_exits_130_and_leaves_nothing_running(catalog, env, ksad_env, docker_engine,
                                                                     ksad_cleanup, app_name, tmp_path):
     catalog.add_release("uji-lambat", "1.0.0", two_service(web_health=HEALTH_NEVER, retries=100000))
