@@ -572,9 +572,12 @@ def prepare(settings: Settings, req: InstallRequest, reporter: Reporter, *, port
     url = None
     public_url = f"https://{slug}.{identity.domain}/"
     if recipe.ksad.expose is not None:
-        host_port = ports[recipe.ksad.expose.service].get(recipe.ksad.expose.port)
+        exposed = recipe.ksad.expose
+        # in the host's network the service listens on the host's port itself (it publishes none)
+        host_port = (exposed.port if recipe.services[exposed.service].network_mode == "host"
+                     else ports[exposed.service].get(exposed.port))
         if host_port:
-            url = f"http://{host_of(target.url)}:{host_port}{recipe.ksad.expose.path}"
+            url = f"http://{host_of(target.url)}:{host_port}{exposed.path}"
 
     secret_values, _ = load_or_make_secrets(settings, target.key, slug, sorted(recipe.ksad.secrets),
                                             lambda: _recover_secrets(engine, observed, recipe),

@@ -854,6 +854,23 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{field}: '{value}' is not supported (use host, bridge, none or service:NAME)",
         "id": "{field}: '{value}' tidak didukung (gunakan host, bridge, none atau service:NAMA)",
     },
+    "recipe.ports_host": {
+        "en": "{field}: a service with network_mode: host publishes no ports, since it listens on the host's own "
+              "ports directly; remove ports (x-ksad.expose may name the port it listens on)",
+        "id": "{field}: layanan dengan network_mode: host tidak memublikasikan port, karena ia langsung mendengarkan "
+              "di port milik server; hapus ports (x-ksad.expose boleh menyebut port yang didengarkannya)",
+    },
+    "recipe.ports_none": {
+        "en": "{field}: a service with network_mode: none publishes no ports, since it has no network; remove ports",
+        "id": "{field}: layanan dengan network_mode: none tidak memublikasikan port, karena ia tidak punya jaringan; "
+              "hapus ports",
+    },
+    "recipe.ports_shared": {
+        "en": "{field}: a service with network_mode: service:{service} publishes no ports of its own; remove ports "
+              "and publish them in the ports of service {service}, whose network it uses",
+        "id": "{field}: layanan dengan network_mode: service:{service} tidak memublikasikan port sendiri; hapus "
+              "ports dan publikasikan port itu di ports layanan {service}, yang jaringannya dipakainya",
+    },
     "recipe.network_unknown": {
         "en": "{field}: the network '{name}' is not declared under the top-level networks",
         "id": "{field}: jaringan '{name}' tidak dideklarasikan di networks tingkat teratas",
@@ -893,6 +910,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     "recipe.expose_port": {
         "en": "{field}: port {port} is not published by service {service}; add it to its ports",
         "id": "{field}: port {port} tidak dipublikasikan oleh layanan {service}; tambahkan ke ports-nya",
+    },
+    "recipe.expose_none": {
+        "en": "{field}: service {service} has network_mode: none, so nothing can reach it; expose a service "
+              "on the app's network",
+        "id": "{field}: layanan {service} memakai network_mode: none, sehingga tidak dapat dijangkau; ekspos "
+              "layanan yang berada di jaringan aplikasi",
+    },
+    "recipe.expose_shared": {
+        "en": "{field}: service {service} uses the network of service {owner}; expose service {owner}, "
+              "with the port in its ports",
+        "id": "{field}: layanan {service} memakai jaringan layanan {owner}; ekspos layanan {owner}, "
+              "dengan port tersebut di ports-nya",
     },
     "recipe.duplicate": {
         "en": "{field}: {var} of service {service} is already set by {other}",

@@ -585,7 +585,19 @@ class _Loader:
             values.setdefault("depends_on", {}).setdefault(dep, "service_started")
         if "network_mode" in body and "networks" in body:
             c.add(pointer + ("networks",), "recipe.conflict", "conflict", other="network_mode")
+        self._no_ports_outside(values.get("network_mode"), values.get("ports"), pointer + ("ports",))
         return Service(**{k: v for k, v in values.items() if not k.startswith("_")})
+
+    def _no_ports_outside(self, mode: str | None, ports: list | None, p: Pointer) -> None:
+        """Ports are published from the app's network: the engine ignores them in the host's (where
+        the service listens on the host's ports itself), publishes them to nothing for none, and
+        refuses them in another container's namespace (Compose refuses that too)."""
+        if not ports or mode in (None, "bridge"):
+            return
+        if mode.startswith("service:"):
+            self.check.add(p, "recipe.ports_shared", "ports.network_mode", service=mode[len("service:"):])
+        else:
+            self.check.add(p, f"recipe.ports_{mode}", "ports.network_mode")
 
     def _merge_deploy(self, values: dict, pointer: Pointer) -> None:
         limits = values.get("_deploy_limits") or {}
@@ -1188,7 +1200,14 @@ class _KsadLoader:
             c.add(p + ("path",), "recipe.path_relative", "path.relative", value=path)
         if service is None or port is None or path is None:
             return None
-        if service in self.services and Port(port) not in self.services[service].ports:
+        mode = self.services[service].network_mode if service in self.services else None
+        if mode == "none":
+            c.add(p + ("service",), "recipe.expose_none", "expose.network_mode", service=service)
+        elif mode is not None and mode.startswith("service:"):
+            c.add(p + ("service",), "recipe.expose_shared", "expose.network_mode", service=service,
+                  owner=mode[len("service:"):])
+        elif mode != "host" and service in self.services and Port(port) not in self.services[service].ports:
+            # in the host's network the service listens on the host's port itself: nothing to publish
             c.add(p + ("port",), "recipe.expose_port", "expose.port", service=service, port=port)
         return Expose(service, port, path)
 

@@ -275,7 +275,10 @@ def test_duplicate_local_name_on_the_target(catalog, env, run_ksad, docker_engin
     ("logging: {driver: syslog, options: {syslog-address: 'tcp://logs.example.net:514'}}", "log-driver"),
 ])
 def test_dangerous_recipes_are_refused_unless_allowed(catalog, env, run_ksad, extra, kind):
-    catalog.add_release("uji-bahaya", "1.0.0", two_service(extra_web=extra))
+    compose = two_service(extra_web=extra)
+    if extra.startswith("network_mode"):  # in the host's network web publishes nothing: it has the host's ports
+        compose = compose.replace('    ports: ["8080"]\n', "")
+    catalog.add_release("uji-bahaya", "1.0.0", compose)
     proc = run_ksad("install", "uji-bahaya", "--name", "Bahaya", "--dry-run", env=env, check=5)
     assert kind in proc.stderr and "--allow" in proc.stderr
     allowed = run_ksad("install", "uji-bahaya", "--name", "Bahaya", "--dry-run", "--allow", kind, env=env)
@@ -339,6 +342,53 @@ def test_host_network_once_allowed_installs(catalog, env, run_ksad, docker_engin
     web = docker_engine.containers.get(f"{slug}-web")
     assert web.attrs["HostConfig"]["NetworkMode"] == "host"
     assert list(web.attrs["NetworkSettings"]["Networks"]) == ["host"]
+
+
+def outside_the_apps_network(mode: str, ports: str = '    ports: ["8080"]\n', expose: str = "") -> str:
+    """web in the network *mode* asks, publishing *ports*; db, which web may share."""
+    return (f"services:\n  web:\n    build: ../../standin/web\n    {SLEEP}\n    network_mode: {mode}\n{ports}"
+            f"  db:\n    build: ../../standin/db\n    {SLEEP}\n{expose}")
+
+
+def test_ports_with_a_network_mode_outside_the_apps_network_are_refused_before_anything_is_made(
+        catalog, env, run_ksad, docker_engine, ksad_cleanup, app_name):
+    """ports in the host's network were ignored by the engine, for none published to nothing, and both
+    installed with a URL at a host port nothing listened on; in db's network (service:db) the engine
+    refused the container, after the build (exit 8, "conflicting options: port publishing ...")."""
+    modes = {"uji-inang": "host", "uji-hampa": "none", "uji-tumpang": "service:db"}
+    for app, mode in modes.items():
+        catalog.add_release(app, "1.0.0", outside_the_apps_network(mode))
+    proc = run_ksad("catalog", "validate", catalog.catalog, "--no-cache", env=env, check=3)
+    found = " ".join(proc.stderr.split())  # rich folds long lines
+    for app, mode in modes.items():
+        compose = catalog.recipe_dir(app, "1.0.0") / "compose.yaml"
+        assert f"{compose}, line 6: services.web.ports: a service with network_mode: {mode} publishes no ports" \
+            in found, found
+        assert "remove ports" in found
+    assert "listens on the host's own ports directly" in found and "it has no network" in found
+    assert "publish them in the ports of service db, whose network it uses" in found
+
+    name = app_name("Tumpang")
+    for app in modes:
+        proc = run_ksad("install", app, "--name", name, "--allow", "host-network", env=env, check=3)
+        assert f"line 6: services.web.ports: a service with network_mode: {modes[app]}" in " ".join(proc.stderr.split())
+        assert "Building" not in proc.stderr and "Starting" not in proc.stderr
+    assert not docker_engine.containers.list(all=True, filters={"label": f"ksad.name={name}"})
+
+
+def test_a_service_in_the_host_network_is_exposed_at_the_port_it_listens_on(catalog, env, run_ksad):
+    """Its URL took a host port ksad chose and published (which the engine ignored), and without
+    ports the recipe was refused: expose.port had to be one the service publishes."""
+    catalog.add_release("uji-inang", "1.0.0", outside_the_apps_network(
+        "host", ports="", expose="x-ksad:\n  expose: {service: web, port: 8080, path: /app}\n"))
+    plan = json_data(run_ksad("install", "uji-inang", "--name", "Inang", "--allow", "host-network", "--dry-run",
+                              "--json", env=env, check=True))
+    assert plan["url"] == "http://localhost:8080/app"
+    catalog.add_release("uji-hampa", "1.0.0", outside_the_apps_network(
+        "none", ports="", expose="x-ksad:\n  expose: {service: web, port: 8080}\n"))
+    proc = run_ksad("install", "uji-hampa", "--name", "Hampa", "--dry-run", env=env, check=3)
+    assert "x-ksad.expose.service: service web has network_mode: none, so nothing can reach it" in \
+        " ".join(proc.stderr.split())
 
 
 THIEF = """\

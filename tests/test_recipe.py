@@ -84,6 +84,13 @@ services:
 """
 
 
+def minimal_with(extra: str) -> str:
+    """MINIMAL with *extra* keys added to its web service (without its ports if it leaves the app's
+    network: a service in the host's or another service's network publishes none)."""
+    text = MINIMAL + extra
+    return text.replace('    ports: ["8080"]\n', "") if "    network_mode: " in extra.split("\n  db:")[0] else text
+
+
 def make_tree(tmp_path: Path, compose: str, template: str = TEMPLATE) -> Path:
     """A repository-like tree: recipes/standin/web and recipes/demo/1.0/compose.yaml."""
     standin = tmp_path / "recipes" / "standin" / "web"
@@ -432,6 +439,58 @@ def test_one_network_may_be_named_but_not_several(tmp_path):
     assert "ksad gives each app one network, but this recipe uses 2 (back, front)" in err.value.message
 
 
+# A service outside the app's network has no ports of its own to publish: the engine ignored them in
+# the host's network (the URL pointed at a host port nothing listened on), published them for "none"
+# (a URL to nothing), and refused them in another service's namespace, after the build
+SHARED_WITH_DB = "  db:\n    image: x\n"
+
+
+@pytest.mark.parametrize("mode, advice", [
+    ("host", "it listens on the host's own ports directly"),
+    ("none", "it has no network"),
+    ("service:db", "publish them in the ports of service db, whose network it uses"),
+])
+def test_ports_are_refused_with_a_network_mode_outside_the_apps_network(tmp_path, mode, advice):
+    text = MINIMAL + f"    network_mode: {mode}\n" + (SHARED_WITH_DB if mode.startswith("service:") else "")
+    path = write(tmp_path, text)
+    with pytest.raises(InputError) as err:
+        load_recipe(path, allow=frozenset({"host-network"}))
+    assert err.value.exit_code == EXIT_INPUT
+    assert err.value.reasons == ["ports.network_mode"]
+    message = err.value.message
+    assert message.startswith(f"{path}, line {line_of(text, 'ports:')}: services.web.ports: ")
+    assert f"network_mode: {mode}" in message and "remove ports" in message and advice in message
+    # without ports it loads; bridge (the app's network) keeps its ports
+    assert load_recipe(write(tmp_path, text.replace('    ports: ["8080"]\n', "")),
+                       allow=frozenset({"host-network"})).services["web"].ports == []
+    assert load_recipe(write(tmp_path, MINIMAL + "    network_mode: bridge\n")).services["web"].ports == [Port(8080)]
+
+
+def test_a_container_network_mode_is_refused_with_or_without_ports(tmp_path):
+    with pytest.raises(InputError) as err:
+        load_recipe(write(tmp_path, MINIMAL + "    network_mode: container:other\n"))
+    assert "'container:other' is not supported (use host, bridge, none or service:NAME)" in err.value.message
+
+
+@pytest.mark.parametrize("mode, expose, problem", [
+    ("none", "{service: web, port: 8080}", "x-ksad.expose.service: service web has network_mode: none"),
+    ("service:db", "{service: web, port: 8080}",
+     "x-ksad.expose.service: service web uses the network of service db; expose service db"),
+])
+def test_a_service_outside_any_reachable_network_of_its_own_cannot_be_exposed(tmp_path, mode, expose, problem):
+    text = (MINIMAL.replace('    ports: ["8080"]\n', "") + f"    network_mode: {mode}\n"
+            + (SHARED_WITH_DB if mode.startswith("service:") else "") + f"x-ksad:\n  expose: {expose}\n")
+    with pytest.raises(InputError) as err:
+        load_recipe(write(tmp_path, text))
+    assert problem in err.value.message
+
+
+def test_a_host_network_service_is_exposed_at_the_port_it_listens_on(tmp_path):
+    text = MINIMAL.replace('    ports: ["8080"]\n', "") + "    network_mode: host\nx-ksad:\n  expose: {service: web, port: 8080}\n"
+    recipe = load_recipe(write(tmp_path, text), allow=frozenset({"host-network"}))
+    assert recipe.ksad.expose == Expose("web", 8080, "/")
+
+
 def test_reserved_labels_are_refused(tmp_path):
     with pytest.raises(InputError) as err:
         load_recipe(write(tmp_path, MINIMAL + "    labels: {ksad.app: other}\n"))
@@ -535,7 +594,7 @@ def test_every_policy_kind_has_a_case():
 @pytest.mark.parametrize("kind", POLICY_KINDS)
 def test_policy_kind_is_refused_by_name_and_allowed_when_asked(tmp_path, kind):
     snippet, detail = POLICY_CASES[kind]
-    path = write(tmp_path, MINIMAL + snippet)
+    path = write(tmp_path, minimal_with(snippet))
     with pytest.raises(PolicyError) as err:
         load_recipe(path)
     assert err.value.exit_code == EXIT_POLICY
@@ -619,7 +678,7 @@ def test_namespaced_sysctls_need_no_exception(tmp_path):
      "    network_mode: host\n", {"host-network"}, "net.ipv4.ip_forward=1"),
 ])
 def test_host_wide_sysctls_need_an_exception(tmp_path, extra, allow, detail):
-    path = write(tmp_path, MINIMAL + extra)
+    path = write(tmp_path, minimal_with(extra))
     with pytest.raises(PolicyError) as err:
         load_recipe(path, allow=frozenset(allow))
     assert [v.kind for v in err.value.violations] == ["sysctls"]
