@@ -288,9 +288,6 @@ def test_an_install_refuses_the_data_of_a_killed_restore(installed, env, run_ksa
 def forged_archive(path: Path, **changes) -> Path:
     """A ksad archive without volumes whose manifest has *changes* (a dotted key reaches inside),
     with checksums.sha256 recomputed: consistent bytes, wrong content, as a bad tool or hand edit leaves it."""
-    import hashlib
-    import io
-
     manifest = {"format": 1, "ksad": "0.1.0", "created": "2026-01-01T00:00:00+00:00", "by": "uji", "app": APP,
                 "version": "1.0.0", "revision": 1, "name": "Sabalong", "slug": "sabalong", "meaning": None,
                 "name_language": None, "answers": {"greeting": "Tabe"}, "secrets": {"db_password": "x"},
@@ -305,6 +302,14 @@ def forged_archive(path: Path, **changes) -> Path:
             node[int(last)] = value
         else:
             node[last] = value
+    return manifest_only_archive(path, manifest)
+
+
+def manifest_only_archive(path: Path, manifest: dict) -> Path:
+    """An archive of *manifest* and its checksums.sha256 alone (no volume members), the checksum made to match."""
+    import hashlib
+    import io
+
     data = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
     sums = f"{hashlib.sha256(data).hexdigest()}  manifest.json\n".encode()
     with tarfile.open(path, "w") as tar:
@@ -536,20 +541,10 @@ def test_a_backup_of_an_app_it_undoes_is_refused(installed, env, run_ksad, tmp_p
 def without_volumes(archive: Path, dest: Path) -> Path:
     """*archive* with its volumes left out of the manifest and the tar, checksums.sha256 recomputed:
     consistent bytes, as a hand edit or a tool other than `ksad backup` leaves them."""
-    import hashlib
-    import io
-
     with tarfile.open(archive) as tar:
         manifest = json.loads(tar.extractfile("manifest.json").read())
     manifest["volumes"] = []
-    data = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
-    sums = f"{hashlib.sha256(data).hexdigest()}  manifest.json\n".encode()
-    with tarfile.open(dest, "w") as tar:
-        for name, blob in (("manifest.json", data), ("checksums.sha256", sums)):
-            info = tarfile.TarInfo(name)
-            info.size = len(blob)
-            tar.addfile(info, io.BytesIO(blob))
-    return dest
+    return manifest_only_archive(dest, manifest)
 
 
 def test_a_data_volume_the_archive_lacks_is_named_and_created_empty_only_when_allowed(installed, env, run_ksad,
