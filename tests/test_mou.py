@@ -675,8 +675,13 @@ def _judged(world, monkeypatch, now=None, judge=check_mou, region=None):
 def test_the_whole_list_is_judged_once_a_day_from_the_same_files(world, monkeypatch):
     from datetime import datetime, timezone
 
+    from ksad.trust import today
+
     _region_world(world)
-    world.write_mou(world.mou_doc("3273-5204-ends-today", valid_until=TODAY.isoformat()))
+    # the date of this test's run, not TODAY (taken as the tests were collected): a run that crossed
+    # midnight since would find an MoU ending TODAY expired
+    ends = today().isoformat()
+    world.write_mou(world.mou_doc("3273-5204-ends-today", valid_until=ends))
     world.snapshot()
     first, judged = _judged(world, monkeypatch)
     assert judged == 6
@@ -689,7 +694,7 @@ def test_the_whole_list_is_judged_once_a_day_from_the_same_files(world, monkeypa
     tomorrow = datetime.now(timezone.utc) + timedelta(days=1)
     later, judged = _judged(world, monkeypatch, tomorrow)  # another day: every window judged again
     assert judged == 6 and {r["id"]: r["problem"] for r in later}["3273-5204-ends-today"] == (
-        f"MoU 3273-5204-ends-today expired on {TODAY.isoformat()}.")
+        f"MoU 3273-5204-ends-today expired on {ends}.")
 
     revoke_mou(world.root, "3273-7373-1-2026", world.key("palopo"), keyring(world), reason="Selesai")
     world.snapshot()  # a revocation the snapshot now lists
