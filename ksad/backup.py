@@ -639,7 +639,11 @@ def _unreadable(path: Path, exc: BaseException) -> InputError:
     if isinstance(exc, OSError) and not isinstance(exc, tarfile.TarError):
         return InputError("restore.archive_unreadable", file=str(path), problem=exc.strerror or str(exc))
     detail = " ".join(str(exc).split())[:200] or type(exc).__name__
-    if path.stat().st_size == 0:
+    try:
+        empty = path.stat().st_size == 0
+    except OSError:  # gone since tarfile opened it: what tarfile said is all there is
+        empty = False
+    if empty:
         return _bad("restore.archive_empty", path)
     if isinstance(exc, EOFError) or detail in _TAR_CUT:
         return _bad("restore.archive_truncated", path, detail=detail)
