@@ -1231,11 +1231,13 @@ class _KsadLoader:
             out.append(name)
         return out
 
+    # what an entry of each section may say besides where its value goes
+    DESTINATION_KEYS = {"settings": {"env", "default"}, "secrets": {"env", "supplied"}}
+
     def _destinations(self, raw: Any, p: Pointer, who: str) -> Destinations:
         c = self.check
         raw = c.mapping(raw, p) or {}
-        c.keys(raw, p, {"env", "default"} if who.startswith("settings.")
-               else {"env", "supplied"} if who.startswith("secrets.") else {"env"})
+        c.keys(raw, p, self.DESTINATION_KEYS.get(who.partition(".")[0], {"env"}))
         env: dict[str, str] = {}
         for service, var in (c.mapping(raw.get("env", {}), p + ("env",)) or {}).items():
             q = p + ("env", service)
