@@ -55,7 +55,9 @@ class Follower:
         import threading
 
         self.lines: list[str] = []
-        self.proc = subprocess.Popen([sys.executable, "-m", "ksad", "logs", *args], env=env, text=True,
+        # -X faulthandler: a follow that does not stop can be made to show where each thread is
+        self.proc = subprocess.Popen([sys.executable, "-X", "faulthandler", "-m", "ksad", "logs", *args],
+                                     env=env, text=True,
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         threading.Thread(target=self._read, daemon=True).start()
 
@@ -76,9 +78,21 @@ class Follower:
 
     def stop(self) -> tuple[int, str]:
         import signal
+        import subprocess
 
         self.proc.send_signal(signal.SIGINT)
-        _out, err = self.proc.communicate(timeout=30)
+        try:
+            _out, err = self.proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            exited = self.proc.poll()
+            if exited is not None:  # gone, but something it started still holds its stdout or stderr
+                tree = subprocess.run(["ps", "-eo", "pid,ppid,pgid,etime,args"], capture_output=True, text=True)
+                raise AssertionError(f"ksad logs exited ({exited}) but its output stayed open 30 s after "
+                                     f"Ctrl-C; it was pid {self.proc.pid}:\n{tree.stdout}") from None
+            # where it hangs, for whoever reads the failure: every thread's stack (faulthandler)
+            self.proc.send_signal(signal.SIGABRT)
+            _out, err = self.proc.communicate(timeout=30)
+            raise AssertionError(f"ksad logs did not stop within 30 s of Ctrl-C; its stderr:\n{err}") from None
         return self.proc.returncode, err
 
 
