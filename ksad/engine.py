@@ -392,6 +392,9 @@ def _sdk_client(target_name: str, url: str, timeout: int):
             client = docker.DockerClient(base_url=url, **kwargs)
             if url.startswith("ssh://"):
                 _one_ssh_pool(client.api)
+                import atexit
+
+                atexit.register(_close_ssh, client)
             return client
         client = docker.DockerClient.__new__(docker.DockerClient)  # its __init__ only makes .api
         client.api = _pinned_ca_client(docker.APIClient)(base_url=url, **kwargs)
@@ -416,6 +419,20 @@ def _one_ssh_pool(api) -> None:
         return pooled("http+docker://ssh/", proxies)
 
     adapter.get_connection = get_connection
+
+
+def _close_ssh(client) -> None:
+    """Close the ssh session while the interpreter is still whole (at exit, before paramiko's own
+    hook): paramiko warns that a client left open "may lead to end-of-process hangs", as its
+    transport thread tears the channels down, each under its lock, during finalization. The
+    transport first: channels closed after it send nothing, so none waits on the session."""
+    adapter = client.api.adapters.get("http+docker://ssh")
+    ssh = getattr(adapter, "ssh_client", None)
+    for close in ((ssh.close,) if ssh is not None else ()) + (client.close,):
+        try:
+            close()
+        except Exception:  # noqa: BLE001 - leaving anyway: a session that fails to close is closed by the exit
+            pass
 
 
 def _quiet_paramiko() -> None:
