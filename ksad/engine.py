@@ -391,7 +391,7 @@ def _sdk_client(target_name: str, url: str, timeout: int):
         if "tls" not in kwargs:
             client = docker.DockerClient(base_url=url, **kwargs)
             if url.startswith("ssh://"):
-                _one_ssh_pool(client.api)
+                _one_ssh_pool(client.api, url)
                 import atexit
 
                 atexit.register(_close_ssh, client)
@@ -401,37 +401,111 @@ def _sdk_client(target_name: str, url: str, timeout: int):
         return client
 
 
-def _one_ssh_pool(api) -> None:
+def _one_ssh_pool(api, url: str) -> None:
     """Reuse the ssh channels for every request, as for a local socket.
 
     The SDK's ssh adapter keeps one connection pool per request URL (docker/docker-py#2966),
     so every new path or query opened another channel and started another `docker system
     dial-stdio` on the target: 15 for one backup, 0.5 s each on a loaded host. The adapter
     is asked for the pool of one fixed URL instead; its pool keeps up to max_pool_size
-    channels, so requests that overlap (a followed log) still get one each.
+    channels, so requests that overlap (a followed log) still get one each. Those channels
+    are sessions of one ssh connection, of which sshd allows MaxSessions (10 unless its
+    config says otherwise): a channel it refuses is opened on another connection
+    (:class:`_SshSessions`), as the docker CLI, which runs one `ssh` per channel, never has to.
     """
     adapter = api.adapters.get("http+docker://ssh")
     pooled = getattr(adapter, "get_connection", None)
-    if pooled is None or not hasattr(adapter, "pools"):  # another SDK's adapter: leave it as it is
-        return
+    if pooled is None or not hasattr(adapter, "pools") or getattr(adapter, "ssh_client", None) is None:
+        return  # another SDK's adapter: leave it as it is
+    from docker.transport.sshconn import SSHConnection
+
+    sessions = _SshSessions(adapter, url)
+    adapter.ksad_sessions = sessions  # closed at exit (_close_ssh)
+
+    class SessionConnection(SSHConnection):
+        def connect(self):
+            channel = sessions.open()
+            channel.settimeout(self.timeout)
+            channel.exec_command("docker system dial-stdio")
+            self.sock = channel
+
+    pool = pooled("http+docker://ssh/", None)
+    pool._new_conn = lambda: SessionConnection(None, pool.timeout, None)
 
     def get_connection(_url, proxies=None):
-        return pooled("http+docker://ssh/", proxies)
+        return pool
 
     adapter.get_connection = get_connection
 
 
+class _SshSessions:
+    """The ssh connections of one command, and a session (a channel) on the first that takes one.
+
+    sshd refuses a session beyond MaxSessions per connection (ChannelException); another
+    connection is then opened, like the first (the SDK's adapter reads ~/.ssh/config), and
+    kept for the channels that follow.
+    """
+
+    def __init__(self, adapter, url: str) -> None:
+        import threading
+
+        self.url, self.timeout = url, adapter.timeout
+        self.clients = [adapter.ssh_client]
+        self.lock = threading.Lock()
+
+    def open(self):
+        tried = self._first_free(self.clients)
+        if tried is not None:
+            return tried
+        with self.lock:  # one new connection, also when several threads find all of them full at once
+            known = len(self.clients)
+            channel = self._first_free(self.clients[known - 1:])  # one another thread may just have added
+            if channel is not None:
+                return channel
+            client = self._connect()
+            self.clients.append(client)
+        return client.get_transport().open_session()
+
+    @staticmethod
+    def _first_free(clients):
+        import paramiko
+
+        for client in list(clients):
+            transport = client.get_transport()
+            if transport is None or not transport.is_active():
+                continue
+            try:
+                return transport.open_session()
+            except paramiko.SSHException:
+                # this connection has all the sessions sshd allows it. Said as ChannelException, or as a
+                # bare SSHException when refusals to several threads at once race for the one exception
+                # the transport keeps (its get_exception() hands it to one of them only)
+                continue
+        return None
+
+    def _connect(self):
+        from docker.transport.sshconn import SSHHTTPAdapter
+
+        return SSHHTTPAdapter(self.url, timeout=self.timeout, max_pool_size=1).ssh_client
+
+    def close(self) -> None:
+        for client in self.clients:
+            client.close()
+
+
 def _close_ssh(client) -> None:
-    """Close the ssh session while the interpreter is still whole (at exit, before paramiko's own
-    hook): paramiko warns that a client left open "may lead to end-of-process hangs", as its
+    """Close the ssh connections while the interpreter is still whole (at exit, before paramiko's
+    own hook): paramiko warns that a client left open "may lead to end-of-process hangs", as its
     transport thread tears the channels down, each under its lock, during finalization. The
-    transport first: channels closed after it send nothing, so none waits on the session."""
+    transports first: channels closed after them send nothing, so none waits on a session."""
     adapter = client.api.adapters.get("http+docker://ssh")
+    sessions = getattr(adapter, "ksad_sessions", None)
     ssh = getattr(adapter, "ssh_client", None)
-    for close in ((ssh.close,) if ssh is not None else ()) + (client.close,):
+    closes = (sessions.close,) if sessions is not None else (ssh.close,) if ssh is not None else ()
+    for close in closes + (client.close,):
         try:
             close()
-        except Exception:  # noqa: BLE001 - leaving anyway: a session that fails to close is closed by the exit
+        except Exception:  # noqa: BLE001 - leaving anyway: a connection that fails to close is closed by the exit
             pass
 
 
