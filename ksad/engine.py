@@ -3,7 +3,8 @@
 Every ``docker.errors`` / paramiko / socket exception is translated here into
 a ``KsadError`` that names the target, so callers never see SDK types.
 One ``Engine`` is one connection for the whole command: over SSH the SDK's
-paramiko transport keeps a single session and opens a channel per call.
+paramiko transport keeps a single connection and opens a channel per call (and
+another connection only when sshd refuses more sessions on the first).
 """
 
 from __future__ import annotations
