@@ -388,11 +388,13 @@ def _sdk_client(target_name: str, url: str, timeout: int):
         kwargs["use_ssh_client"] = False  # paramiko: one session for the whole command
         kwargs["max_pool_size"] = 4
         _quiet_paramiko()
+        _honour_proxy_jump()
     with translate(target_name, url, "connect"):
         if "tls" not in kwargs:
-            client = docker.DockerClient(base_url=url, **kwargs)
+            base_url = _with_configured_port(url) if url.startswith("ssh://") else url
+            client = docker.DockerClient(base_url=base_url, **kwargs)
             if url.startswith("ssh://"):
-                _one_ssh_pool(client.api, url)
+                _one_ssh_pool(client.api, base_url)
                 import atexit
 
                 atexit.register(_close_ssh, client)
@@ -508,6 +510,76 @@ def _close_ssh(client) -> None:
             close()
         except Exception:  # noqa: BLE001 - leaving anyway: a connection that fails to close is closed by the exit
             pass
+
+
+def _honour_proxy_jump() -> None:
+    """Reach a host whose ~/.ssh/config entry says ``ProxyJump`` through its jump hosts, as ssh does.
+
+    The SDK's paramiko adapter reads a host's ProxyCommand from ~/.ssh/config, not its ProxyJump,
+    and then connected straight to a server that sits behind a bastion. OpenSSH runs a jump as
+    ``ssh -W host:port jumphost`` (the hops before the last one with -J); that command becomes the
+    connection's ProxyCommand here, so the jump hosts are reached with the user's own ssh, keys
+    and config.
+    """
+    from docker.transport import sshconn
+
+    original = sshconn.SSHHTTPAdapter._create_paramiko_client
+    if getattr(original, "ksad_proxy_jump", False):
+        return
+
+    def create_paramiko_client(self, base_url):
+        original(self, base_url)
+        if "sock" in self.ssh_params:  # a ProxyCommand: the SDK honours that one itself
+            return
+        command = proxy_jump_command(base_url, self.ssh_params)
+        if command:
+            import paramiko
+
+            self.ssh_params["sock"] = paramiko.ProxyCommand(command)
+
+    create_paramiko_client.ksad_proxy_jump = True
+    sshconn.SSHHTTPAdapter._create_paramiko_client = create_paramiko_client
+
+
+def _ssh_config(hostname: str, path: str = "~/.ssh/config") -> tuple[str | None, dict]:
+    """The ssh config file paramiko reads (as the SDK does: under $HOME), and its entry for *hostname*."""
+    import os
+
+    import paramiko
+
+    path = os.path.expanduser(path)
+    if not os.path.exists(path):
+        return None, {}
+    return path, paramiko.SSHConfig.from_path(path).lookup(hostname)
+
+
+def _with_configured_port(url: str) -> str:
+    """*url* with the port its host's ~/.ssh/config entry gives, when *url* names none.
+
+    ssh takes a host's Port from the config; the SDK puts 22 into a URL without one before it
+    reads the config, and so connected to port 22 of a server whose entry says otherwise.
+    """
+    parsed = urlparse(url)
+    if parsed.port is not None or not parsed.hostname:
+        return url
+    port = _ssh_config(parsed.hostname)[1].get("port")
+    return url if not port else parsed._replace(netloc=f"{parsed.netloc}:{port}").geturl()
+
+
+def proxy_jump_command(base_url: str, params: dict, config: str = "~/.ssh/config") -> str | None:
+    """The ProxyCommand OpenSSH would run for the host's ``ProxyJump`` (None if it has none)."""
+    import shlex
+
+    path, entry = _ssh_config(urlparse(base_url).hostname or "", config)
+    jump = entry.get("proxyjump")
+    if path is None or not jump or jump.strip().lower() == "none":
+        return None
+    hops = [h.strip() for h in jump.split(",") if h.strip()]
+    host, port = params["hostname"], params.get("port") or 22
+    via = ["-J", ",".join(hops[:-1])] if len(hops) > 1 else []
+    last = hops[-1] if hops[-1].startswith("ssh://") else f"ssh://{hops[-1]}"  # [user@]host[:port] as ssh takes it
+    # -F: the config read here (ssh itself reads the passwd entry's home, not $HOME, as paramiko does)
+    return shlex.join(["ssh", "-F", path, *via, "-W", f"[{host}]:{port}", last])
 
 
 def _quiet_paramiko() -> None:

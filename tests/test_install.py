@@ -174,6 +174,42 @@ def test_install_over_ssh_target(env, run_ksad, ssh_target, ksad_cleanup, app_na
     run_ksad("uninstall", "uji-web", "--purge", "--target", "kantor", env=e, check=True)
 
 
+def test_install_over_ssh_through_the_jump_host_the_ssh_config_names(env, run_ksad, ssh_target, ksad_cleanup,
+                                                                      app_name, tmp_path):
+    """A server behind a bastion: its ~/.ssh/config entry says ProxyJump, and ksad goes through the
+    jump host as ssh does (the SDK alone reads ProxyCommand only, and connected straight). The jump
+    host here is the loopback sshd itself; one that does not answer fails the command, so the jump
+    is taken, not bypassed. The entry's Port counts when the target URL names none, as for ssh
+    (the SDK put 22 in such a URL before it read the config)."""
+    import shutil
+
+    home = tmp_path / "home"
+    shutil.copytree(ssh_target.home / ".ssh", home / ".ssh")
+    config = home / ".ssh" / "config"
+    direct = config.read_text()
+    alias = direct.replace(f"Host {ssh_target.host}\n", f"Host kantor-dalam\n  HostName {ssh_target.host}\n", 1)
+    assert alias != direct, direct
+    jump = f"  ProxyJump {ssh_target.user}@{ssh_target.host}:{ssh_target.port}\n"
+    e = {**env, "HOME": str(home)}
+    run_ksad("target", "add", "dalam", f"ssh://{ssh_target.user}@kantor-dalam", env=e, check=True)
+
+    config.write_text(direct + alias)  # first straight to it: the target URL names no port, the entry does
+    run_ksad("status", "--target", "dalam", env=e, check=True)
+    config.write_text(direct + alias + "  ProxyJump root@127.0.0.1:1\n")  # a jump host that is down
+    down = run_ksad("status", "--target", "dalam", env=e, check=7)
+    assert "dalam" in down.stderr and "Traceback" not in down.stderr, down.stderr
+
+    config.write_text(direct + alias + jump)
+    name = app_name("Dalam")
+    proc = run_ksad("install", "uji-web", "--name", name, "--target", "dalam", env=e, check=True, timeout=300)
+    url = proc.stdout.strip()
+    assert url.startswith("http://kantor-dalam:"), url  # the server as the user names it
+    assert name in get(url.replace("kantor-dalam", ssh_target.host), name)
+    rows = json_data(run_ksad("status", "--target", "dalam", "--json", env=e, check=True))
+    assert any(r["name"] == name for r in rows), rows
+    run_ksad("uninstall", name, "--purge", "--target", "dalam", env=e, check=True)
+
+
 def test_over_ssh_logs_follow_every_service_of_an_app_with_more_services_than_one_connection_has_sessions(
         catalog, env, run_ksad, ssh_target, docker_engine, ksad_cleanup, app_name, ksad_env):
     """Over ssh every request shares the command's pool of channels (4), and a followed log holds
