@@ -16,6 +16,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import secrets as _secrets
 import socket
 import string
@@ -66,6 +67,22 @@ def network_name(slug: str) -> str:
 
 def volume_name(slug: str, volume: str) -> str:
     return f"ksad-{slug}-{volume}"
+
+
+def image_volume_name(slug: str, service: str, path: str) -> str:
+    """The volume ksad mounts at an image's VOLUME *path* the recipe leaves unmounted: the same in
+    every revision, so the data carries over as Compose carries an anonymous one over.
+
+    ``/var/lib/mysql`` -> ``ksad-<slug>-<service>.var.lib.mysql``. A path that does not read back
+    from that (a dot or another character a volume name cannot hold in a part), or whose name could
+    be a snapshot's (``<volume>.rev<N>``), gets a short hash of the path.
+    """
+    parts = [p for p in path.split("/") if p]
+    tail = ".".join(parts)
+    if not all(re.fullmatch(r"[A-Za-z0-9_-]+", p) for p in parts) or not parts or re.match(r"rev\d", tail):
+        tail = ".".join(re.sub(r"[^A-Za-z0-9_-]", "_", p) for p in parts)
+        tail = f"{tail}-{hashlib.sha256(path.encode()).hexdigest()[:8]}".lstrip("-")
+    return f"{volume_name(slug, service)}.{tail}"
 
 
 def image_tag(app_id: str, service: str, context_hash: str, build: Build | None = None) -> str:

@@ -210,6 +210,12 @@ class Engine:
         info = self._absent_ok("inspect image", lambda: self.read.inspect_image(ref))
         return info["Id"] if info else None
 
+    def image_volumes(self, ref: str) -> list[str]:
+        """The paths the image declares VOLUME at: the engine gives each container an anonymous
+        volume there unless something is mounted at exactly that path."""
+        info = self.call("inspect image", lambda: self.read.inspect_image(ref))
+        return sorted((info.get("Config") or {}).get("Volumes") or {})
+
     def volume_exists(self, name: str) -> bool:
         return self.volume_labels(name) is not None
 
@@ -329,8 +335,11 @@ class Engine:
     def unpause(self, container: str) -> None:
         self.call("unpause", lambda: self.write.unpause(container))
 
-    def remove_container(self, container: str) -> None:
-        self._absent_ok("remove container", lambda: self.write.remove_container(container, force=True, v=False))
+    def remove_container(self, container: str, *, anonymous_volumes: bool = False) -> None:
+        """*anonymous_volumes*: also the volumes the engine made for it (never a named one); kept by
+        default, since an older ksad left data in them (an image VOLUME its recipe did not mount)."""
+        self._absent_ok("remove container", lambda: self.write.remove_container(container, force=True,
+                                                                                v=anonymous_volumes))
 
     def remove_network(self, name: str) -> None:
         self._absent_ok("remove network", lambda: self.write.remove_network(name))

@@ -32,6 +32,8 @@ import contextlib
 import getpass
 import json
 import os
+import posixpath
+import re
 import signal
 import socket
 import time
@@ -270,7 +272,8 @@ def remove_app(engine, slug: str, *, purge: bool) -> None:
 
     remove_helpers(engine, slug)  # left by a killed snapshot or restore, they would keep the volumes in use
     for c in reversed(in_start_order(engine, _slug_containers(engine, slug))):  # dependants first
-        engine.remove_container(c["Id"])
+        # a plain uninstall keeps an older ksad's anonymous volumes: they may hold the data it keeps
+        engine.remove_container(c["Id"], anonymous_volumes=purge)
         checkpoint(f"uninstall-removed-{c['Labels']['ksad.service']}")
     engine.remove_network(network_name(slug))
     if purge:
@@ -517,6 +520,67 @@ def _start(engine, spec, cid: str) -> None:
         raise
 
 
+ANONYMOUS = re.compile(r"[0-9a-f]{64}\Z")  # the engine names the volumes it makes for a container so
+
+
+@dataclass
+class ImageVolume:
+    """A path an image declares VOLUME at and the recipe leaves unmounted: left alone, the engine
+    gives every container a new, empty anonymous volume there, and removing the container orphans it."""
+
+    service: str
+    path: str
+    volume: str  # the named volume ksad mounts there instead
+    new: bool  # made by this operation
+
+
+def image_volumes(engine, prep, services: list[str]) -> list[ImageVolume]:
+    """The image VOLUME paths of *services* (those about to be created) that no mount covers."""
+    from ksad.deploy import image_volume_name
+
+    out = []
+    for name in services:
+        host_config = prep.specs[name].spec["host_config"]
+        # the engine skips an image VOLUME where a mount (of any type) or a tmpfs has exactly that target
+        covered = {posixpath.normpath(m["Target"]) for m in host_config.get("mounts") or []}
+        covered |= {posixpath.normpath(t) for t in host_config.get("tmpfs") or {}}
+        for path in engine.image_volumes(prep.specs[name].image_ref):
+            path = posixpath.normpath(path)
+            if path in covered:
+                continue
+            volume = image_volume_name(prep.plan.slug, name, path)
+            labels = engine.volume_labels(volume)
+            if labels is not None and (labels.get("ksad.kind"), labels.get("ksad.slug"), labels.get("ksad.service"),
+                                       labels.get("ksad.path")) != ("image", prep.plan.slug, name, path):
+                raise ConflictError("volume.image_taken", volume=volume, service=name, path=path,
+                                    owner=labels.get("ksad.slug") or labels.get("ksad.kind") or "-")
+            out.append(ImageVolume(name, path, volume, labels is None))
+    return out
+
+
+def carried_over(prep, services: list[str], new: set[str]) -> list[tuple[str, str, str, str]]:
+    """(service, path, from, to): where a new volume is mounted at a path at which the container it
+    replaces kept data the recipe did not declare, in an anonymous volume (an older ksad's) or in the
+    volume ksad kept such a path in (a recipe that now mounts the path), that data goes into it."""
+    from ksad.deploy import image_volume_name
+
+    moves, filled = [], set()
+    for name in services:
+        old = prep.observed.containers.get(name)
+        for m in prep.specs[name].spec["host_config"].get("mounts") or []:
+            if old is None or m["Type"] != "volume" or m["Source"] not in new or m["Source"] in filled:
+                continue
+            path = posixpath.normpath(m["Target"])
+            for held in old.get("Mounts") or []:
+                source = held.get("Name") or ""
+                if (held.get("Type") == "volume" and posixpath.normpath(held.get("Destination") or "") == path
+                        and (ANONYMOUS.match(source) or source == image_volume_name(prep.plan.slug, name, path))):
+                    moves.append((name, path, source, m["Source"]))
+                    filled.add(m["Source"])
+                    break
+    return moves
+
+
 def apply(settings, prep, reporter, timeout: float, *, kind: str = "install", data_from: int | None = None,
           force: bool = False, retry_port_clash: bool = False) -> None:
     """Run the phases of the module docstring for a prepared plan.
@@ -553,6 +617,9 @@ def apply(settings, prep, reporter, timeout: float, *, kind: str = "install", da
             elif s.pull:
                 engine.verify_digest(s.image_ref)
         checkpoint("images")
+        order = prep.recipe.start_order()
+        replace = [n for n in order if force or kinds.get(prep.specs[n].name) in ("create", "recreate")]
+        unmounted = image_volumes(engine, prep, replace)
         created = {"ksad.managed": "1", "ksad.app": prep.app.id, "ksad.slug": slug,
                    "ksad.created_revision": str(plan.revision)}
         if prep.new_network:
@@ -560,10 +627,18 @@ def apply(settings, prep, reporter, timeout: float, *, kind: str = "install", da
         for vol in prep.new_volumes:
             is_data = vol in data_volumes
             engine.create_volume(vol, {**created, "ksad.kind": "data" if is_data else "volume"})
+        for iv in unmounted:
+            reporter.step("step.image_volume", service=iv.service, path=iv.path, volume=iv.volume)
+            if iv.new:  # the marker cannot name it (made after begin): undo finds it by kind and revision
+                engine.create_volume(iv.volume, {**created, "ksad.kind": "image", "ksad.service": iv.service,
+                                                 "ksad.path": iv.path})
+            host_config = prep.specs[iv.service].spec["host_config"]
+            # not in the spec hash: what the image declares is in it already (its reference)
+            host_config["mounts"] = [*(host_config.get("mounts") or []),
+                                     {"Type": "volume", "Source": iv.volume, "Target": iv.path, "ReadOnly": False}]
+        moves = carried_over(prep, replace, {*prep.new_volumes, *(iv.volume for iv in unmounted if iv.new)})
         checkpoint("created")
 
-        order = prep.recipe.start_order()
-        replace = [n for n in order if force or kinds.get(prep.specs[n].name) in ("create", "recreate")]
         retiring = [(n, c) for n, c in prep.observed.containers.items()
                     if n in replace or n not in prep.recipe.services]
         for name, c in reversed(retiring):
@@ -576,6 +651,10 @@ def apply(settings, prep, reporter, timeout: float, *, kind: str = "install", da
                 engine.rename(c["Id"], f"{c['Names'][0].lstrip('/')}-old-{from_rev}")
                 engine.stop(c["Id"], timeout=STOP_TIMEOUT_S)
         checkpoint("stopped")
+        for name, path, source, volume in moves:  # the containers are stopped now: the copies are whole
+            reporter.step("step.image_volume_copy", container=prep.specs[name].name, path=path, volume=volume)
+            _copy(engine, slug, source, volume, mark_complete=False)
+        checkpoint("data-carried-over")
         # exactly the copies the plan showed (deploy.data_actions), so a dry run tells the truth
         snapshots = [a.detail for a in plan.actions if a.kind == "snapshot"]
         if snapshots:
@@ -775,9 +854,11 @@ def undo(engine, op: Operation, *, data_volumes: list[str]) -> None:
             name = c["Names"][0].lstrip("/")
             failed.append((name[: -len(suffix)] if name.endswith(suffix) else name, exc.message))
     for v in list_volumes(engine, slug=op.slug):
-        # only what this operation made: data an uninstall kept (or a restore filled) was there before it
-        made_here = op.new_volumes is None or v["Name"] in op.new_volumes
-        if made_here and (v.get("Labels") or {}).get("ksad.created_revision") == str(op.to_rev):
+        # only what this operation made: data an uninstall kept (or a restore filled) was there before it.
+        # The volumes at image VOLUME paths are made after the marker: their revision label says it
+        labels = v.get("Labels") or {}
+        made_here = op.new_volumes is None or v["Name"] in op.new_volumes or labels.get("ksad.kind") == "image"
+        if made_here and labels.get("ksad.created_revision") == str(op.to_rev):
             engine.remove_volume(v["Name"])
     if not left:  # nothing ran before: a first install, or a re-install onto data an uninstall kept
         engine.remove_network(network_name(op.slug))
@@ -842,7 +923,8 @@ def finish(engine, op: Operation, labels: dict[str, str]) -> None:
     suffix = f"-old-{op.from_rev}"
     for c in _slug_containers(engine, op.slug):
         if c["Names"][0].endswith(suffix):
-            engine.remove_container(c["Id"])
+            # with the anonymous volumes it had: the new revision keeps what it held in a named one
+            engine.remove_container(c["Id"], anonymous_volumes=True)
     if not labels:  # finishing after a crash: read what the new revision runs
         current = [c for c in _slug_containers(engine, op.slug) if c["Labels"].get("ksad.revision") == str(op.to_rev)]
         if current:

@@ -532,6 +532,20 @@ MESSAGES: dict[str, dict[str, str]] = {
                       "id": "Menyimpan salinan {volume} (revisi {revision})"},
     "step.restore_data": {"en": "Restoring {volume} to its state at revision {revision}",
                           "id": "Memulihkan {volume} ke keadaannya pada revisi {revision}"},
+    "step.image_volume": {
+        "en": "service {service}: its image keeps data at {path}, which the recipe does not mount; ksad keeps it in volume {volume} across upgrades, but it is not snapshotted or backed up. Ask the publisher to declare it in x-ksad.data_volumes",
+        "id": "layanan {service}: image-nya menyimpan data di {path}, yang tidak di-mount oleh resep; ksad menyimpannya di volume {volume} antarversi, tetapi tidak dibuat salinan (snapshot) maupun dicadangkan. Minta penerbit mendeklarasikannya di x-ksad.data_volumes",
+    },
+    "step.image_volume_copy": {"en": "Copying the data {container} kept at {path} into volume {volume}",
+                               "id": "Menyalin data yang disimpan {container} di {path} ke volume {volume}"},
+    "volume.image_taken": {
+        "en": "The volume {volume}, where ksad would keep the data the image of service {service} keeps at {path}, already exists on this target for something else ({owner}).",
+        "id": "Volume {volume}, tempat ksad akan menyimpan data yang disimpan image layanan {service} di {path}, sudah ada di target ini untuk keperluan lain ({owner}).",
+    },
+    "volume.image_taken.hint": {
+        "en": "Install this app under another name (--name), or ask the publisher to mount {path} in the recipe.",
+        "id": "Pasang aplikasi ini dengan nama lain (--name), atau minta penerbit me-mount {path} di resep.",
+    },
     "step.recover_finish": {"en": "An interrupted {op} was found; finishing it (revision {revision})",
                             "id": "Ditemukan {op} yang terputus; menyelesaikannya (revisi {revision})"},
     "step.recover_undo": {"en": "An interrupted {op} was found; undoing it (back to revision {revision})",

@@ -633,3 +633,166 @@ def assert_upgrade_interrupted(run_ksad, docker_engine, test_session: str, inst:
     assert history_of(run_ksad, inst.env, inst.name) == [(1, "install", "1.0.0", "ok"),
                                                          (2, "upgrade", "1.2.0", "interrupted")]
     assert_clean(docker_engine, inst.slug)
+
+
+# --- an image VOLUME the recipe does not mount ---------------------------------------------------
+
+# The stand-in db declares VOLUME /data; this recipe mounts nothing there (as a postgres recipe that
+# forgot /var/lib/postgresql/data would). {extra}: more services, indented as services.
+UNMOUNTED = """\
+services:
+  db:
+    build: ../../standin/db
+    init: true
+    environment: {{DB_SEED: "Catatan {version}"}}
+    healthcheck:
+      test: ["CMD", "/bin/busybox", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8081/health"]
+      interval: 200ms
+      timeout: 2s
+      retries: 100
+    stop_grace_period: 1s
+{extra}
+x-ksad:
+  secrets:
+    db_password: {{env: {{db: {passwords}}}}}
+"""
+# a second db that never gets healthy: an upgrade that brings it in fails, after making its volume
+NEVER_HEALTHY_DB2 = """\
+  db2:
+    build: ../../standin/db
+    init: true
+    healthcheck: {test: ["CMD", "/bin/busybox", "false"], interval: 200ms, timeout: 2s, retries: 3}
+    stop_grace_period: 1s
+"""
+KEEPS_DATA = "service db: its image keeps data at /data, which the recipe does not mount"
+
+
+# the publisher's fix: /data declared as a data volume
+MOUNTED = UNMOUNTED.replace("    stop_grace_period: 1s\n{extra}", "    stop_grace_period: 1s\n    volumes: [\"db-data:/data\"]\n"
+                            "volumes:\n  db-data: {{}}").replace("x-ksad:\n", "x-ksad:\n  data_volumes: [db-data]\n")
+
+
+def unmounted_catalog(builder: CatalogBuilder, app_id: str) -> None:
+    """1.0.0 and 1.1.0: a db whose /data is unmounted; 1.2.0 adds db2, which never gets healthy;
+    1.3.0 mounts /data (as a data volume)."""
+    builder.add_release(app_id, "1.0.0", UNMOUNTED.format(version="1.0.0", extra="", passwords="DB_PASSWORD"))
+    builder.add_release(app_id, "1.1.0", UNMOUNTED.format(version="1.1.0", extra="", passwords="DB_PASSWORD"))
+    builder.add_release(app_id, "1.2.0", UNMOUNTED.format(version="1.2.0", extra=NEVER_HEALTHY_DB2.rstrip(),
+                                                          passwords="DB_PASSWORD, db2: DB_PASSWORD"),
+                        contexts={"db2": builder.src / "recipes" / "standin" / "db"})
+    builder.add_release(app_id, "1.3.0", MOUNTED.format(version="1.3.0", passwords="DB_PASSWORD"))
+
+
+def install_unmounted(tmp_path: Path, run_ksad, app_name, stem: str) -> tuple[Installed, str]:
+    """The app installed as a user would (human output), and what install said on stderr."""
+    catalog = CatalogBuilder(tmp_path / "cat")
+    unmounted_catalog(catalog, "uji-vol")
+    env = {"KSAD_CATALOG": str(catalog.catalog)}
+    run_ksad(*INIT, env=env, check=True)
+    name = app_name(stem)
+    said = run_ksad("install", "uji-vol", "--name", name, "--version", "1.0.0", env=env, check=True, timeout=300)
+    row = next(r for r in data(run_ksad("status", "--json", env=env, check=True)) if r["name"] == name)
+    return Installed(name, row["slug"], row["url"] or "", f"ksad-{row['slug']}-db.data", env, catalog), said.stderr
+
+
+def in_db(client, inst: Installed, command: str) -> str:
+    code, out = client.containers.get(f"{inst.slug}-db").exec_run(["/bin/sh", "-c", command])
+    assert code == 0, out
+    return out.decode()
+
+
+def anonymous_mounts(client, slug: str) -> set[str]:
+    """The volumes the engine made by itself (no ksad label, 64 hex digits) that the app's containers mount."""
+    import re
+
+    found = set()
+    for c in client.containers.list(all=True, filters={"label": f"ksad.slug={slug}"}):
+        for m in c.attrs["Mounts"]:
+            if m["Type"] == "volume" and re.fullmatch(r"[0-9a-f]{64}", m["Name"]):
+                if "ksad.managed" not in (client.volumes.get(m["Name"]).attrs.get("Labels") or {}):
+                    found.add(m["Name"])
+    return found
+
+
+def existing_volumes(client, names: set[str]) -> set[str]:
+    return {v.name for v in client.volumes.list() if v.name in names}
+
+
+def test_data_at_an_unmounted_image_volume_survives_upgrade_and_rollback_and_nothing_leaks(
+        tmp_path, run_ksad, app_name, docker_engine, ksad_cleanup):
+    inst, said = install_unmounted(tmp_path, run_ksad, app_name, "Volume")
+    assert KEEPS_DATA in said and f"volume {inst.volume}" in said and "not snapshotted or backed up" in said
+    in_db(docker_engine, inst, "echo revisi-1 > /data/kept.txt")
+    seen = anonymous_mounts(docker_engine, inst.slug)
+    assert seen == set()
+
+    up = run_ksad("upgrade", inst.name, "--version", "1.1.0", env=inst.env, check=True, timeout=300)
+    assert KEEPS_DATA in up.stderr
+    assert in_db(docker_engine, inst, "cat /data/kept.txt") == "revisi-1\n"
+    seen |= anonymous_mounts(docker_engine, inst.slug)
+    run_ksad("rollback", inst.name, env=inst.env, check=True, timeout=300)
+    assert in_db(docker_engine, inst, "cat /data/kept.txt") == "revisi-1\n"
+    seen |= anonymous_mounts(docker_engine, inst.slug)
+    assert seen == set() and existing_volumes(docker_engine, seen) == set()
+    labels = docker_engine.volumes.get(inst.volume).attrs["Labels"]
+    assert (labels["ksad.kind"], labels["ksad.service"], labels["ksad.path"], labels["ksad.slug"],
+            labels["ksad.created_revision"]) == ("image", "db", "/data", inst.slug, "1")
+    assert container_names(docker_engine, inst.slug) == {f"{inst.slug}-db"}  # the replaced ones went
+
+    # the publisher's fix: a release that mounts a data volume at /data gets what ksad kept there
+    fixed = run_ksad("upgrade", inst.name, "--version", "1.3.0", env=inst.env, check=True, timeout=300)
+    assert KEEPS_DATA not in fixed.stderr and f"into volume ksad-{inst.slug}-db-data" in fixed.stderr
+    assert in_db(docker_engine, inst, "cat /data/kept.txt") == "revisi-1\n"
+
+    gone = run_ksad("uninstall", inst.name, env=inst.env, check=True)
+    kept = next(line for line in gone.stderr.splitlines() if line.startswith("Data volumes kept:"))
+    assert inst.volume in kept and f"ksad-{inst.slug}-db-data" in kept
+    assert docker_engine.volumes.get(inst.volume)
+    dry = run_ksad("uninstall", inst.name, "--purge", "--dry-run", "--json", env=inst.env, check=True)
+    assert {"action": "remove-volume", "subject": inst.volume, "detail": ""} in data(dry)["actions"]
+    run_ksad("uninstall", inst.name, "--purge", env=inst.env, check=True)
+    assert not docker_engine.volumes.list(filters={"label": f"ksad.slug={inst.slug}"})
+    assert container_names(docker_engine, inst.slug) == set()
+
+
+def test_a_failed_upgrade_removes_the_image_volume_it_made_and_keeps_the_one_there_before(
+        tmp_path, run_ksad, app_name, docker_engine, ksad_cleanup):
+    inst, _said = install_unmounted(tmp_path, run_ksad, app_name, "Gagal")
+    in_db(docker_engine, inst, "echo sebelum > /data/kept.txt")
+    proc = run_ksad("upgrade", inst.name, "--version", "1.2.0", env=inst.env, check=8, timeout=300)
+    assert "previous state was restored" in proc.stderr
+    assert f"ksad-{inst.slug}-db2.data" in proc.stderr  # it was made (and said), then undone
+    assert existing_volumes(docker_engine, {f"ksad-{inst.slug}-db2.data"}) == set()
+    assert docker_engine.volumes.get(inst.volume).attrs["Labels"]["ksad.created_revision"] == "1"
+    assert in_db(docker_engine, inst, "cat /data/kept.txt") == "sebelum\n"
+    assert status_of(run_ksad, inst.env, inst.slug)["revision"] == 1
+
+
+@pytest.mark.parametrize("version", ["1.1.0", "1.3.0"], ids=["into-image-volume", "into-data-volume"])
+def test_upgrading_a_container_an_older_ksad_made_carries_its_anonymous_volume_over(
+        version, tmp_path, run_ksad, app_name, docker_engine, test_session, ksad_cleanup):
+    """An older ksad's db: made as that ksad made it (its create arguments, no mount at /data), so
+    the engine gave it an anonymous volume, which holds the data. The upgrade must carry that over,
+    into the volume ksad keeps /data in (1.1.0), or into the data volume a fixed recipe mounts (1.3.0)."""
+    inst, _said = install_unmounted(tmp_path, run_ksad, app_name, "Lama")
+    name = f"{inst.slug}-db"
+    attrs = docker_engine.containers.get(name).attrs
+    docker_engine.api.remove_container(name, force=True)
+    if existing_volumes(docker_engine, {inst.volume}):
+        docker_engine.volumes.get(inst.volume).remove()
+    api, config, network = docker_engine.api, attrs["Config"], f"ksad-{inst.slug}"
+    cid = api.create_container(
+        config["Image"], command=config["Cmd"], environment=config["Env"], labels=config["Labels"], name=name,
+        healthcheck=config.get("Healthcheck"), host_config=api.create_host_config(init=True, network_mode=network),
+        networking_config=api.create_networking_config({network: api.create_endpoint_config(aliases=["db"])}))["Id"]
+    api.start(cid)
+    in_db(docker_engine, inst, "echo dari-ksad-lama > /data/kept.txt")
+    (old,) = anonymous_mounts(docker_engine, inst.slug)  # the engine made one, as it did for an older ksad
+
+    up = run_ksad("upgrade", inst.name, "--version", version, env=inst.env, check=True, timeout=300)
+    into = inst.volume if version == "1.1.0" else f"ksad-{inst.slug}-db-data"
+    assert f"into volume {into}" in up.stderr
+    assert in_db(docker_engine, inst, "cat /data/kept.txt") == "dari-ksad-lama\n"
+    assert volume_text(docker_engine, into, "kept.txt", {infra.TEST_LABEL: test_session}) == "dari-ksad-lama\n"
+    assert anonymous_mounts(docker_engine, inst.slug) == set()
+    assert existing_volumes(docker_engine, {old}) == set()  # removed with the container it belonged to
