@@ -523,8 +523,8 @@ def cleanup_ksad(client, session: str, *, exact: bool = False) -> None:
 
     for c in client.api.containers(all=True, filters={"label": "ksad.managed=1"}):
         if mine(c.get("Labels")):
-            try:
-                client.api.remove_container(c["Id"], force=True)
+            try:  # with its anonymous volumes: a test's, nobody else's, and left behind they pile up
+                client.api.remove_container(c["Id"], force=True, v=True)
             except docker.errors.NotFound:
                 pass
     for n in client.networks.list(filters={"label": "ksad.managed=1"}):
