@@ -921,10 +921,14 @@ def _settle(engine, ids: list[str], timeout: float = RESTORE_WAIT_S) -> None:
 
 def finish(engine, op: Operation, labels: dict[str, str]) -> None:
     suffix = f"-old-{op.from_rev}"
-    for c in _slug_containers(engine, op.slug):
+    containers = _slug_containers(engine, op.slug)
+    carried = {c["Labels"].get("ksad.service") for c in containers
+               if c["Labels"].get("ksad.revision") == str(op.to_rev)}
+    for c in containers:
         if c["Names"][0].endswith(suffix):
-            # with the anonymous volumes it had: the new revision keeps what it held in a named one
-            engine.remove_container(c["Id"], anonymous_volumes=True)
+            # with the anonymous volumes it had where the new revision runs the service: that one keeps what
+            # they held in a named volume. A service the release dropped leaves them, as it leaves its data.
+            engine.remove_container(c["Id"], anonymous_volumes=c["Labels"].get("ksad.service") in carried)
     if not labels:  # finishing after a crash: read what the new revision runs
         current = [c for c in _slug_containers(engine, op.slug) if c["Labels"].get("ksad.revision") == str(op.to_rev)]
         if current:

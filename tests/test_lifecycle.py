@@ -768,6 +768,24 @@ def test_a_failed_upgrade_removes_the_image_volume_it_made_and_keeps_the_one_the
     assert status_of(run_ksad, inst.env, inst.slug)["revision"] == 1
 
 
+def as_an_older_ksad_made_it(client, inst: Installed, service: str) -> None:
+    """The service's container made again as an older ksad made it (its create arguments, no mount at
+    the image's VOLUME), without the volume ksad keeps that path in now: the engine gives it an
+    anonymous volume there."""
+    name = f"{inst.slug}-{service}"
+    attrs = client.containers.get(name).attrs
+    client.api.remove_container(name, force=True)
+    ours = f"ksad-{inst.slug}-{service}.data"
+    if existing_volumes(client, {ours}):
+        client.volumes.get(ours).remove()
+    api, config, network = client.api, attrs["Config"], f"ksad-{inst.slug}"
+    cid = api.create_container(
+        config["Image"], command=config["Cmd"], environment=config["Env"], labels=config["Labels"], name=name,
+        healthcheck=config.get("Healthcheck"), host_config=api.create_host_config(init=True, network_mode=network),
+        networking_config=api.create_networking_config({network: api.create_endpoint_config(aliases=[service])}))["Id"]
+    api.start(cid)
+
+
 @pytest.mark.parametrize("version", ["1.1.0", "1.3.0"], ids=["into-image-volume", "into-data-volume"])
 def test_upgrading_a_container_an_older_ksad_made_carries_its_anonymous_volume_over(
         version, tmp_path, run_ksad, app_name, docker_engine, test_session, ksad_cleanup):
@@ -775,17 +793,7 @@ def test_upgrading_a_container_an_older_ksad_made_carries_its_anonymous_volume_o
     the engine gave it an anonymous volume, which holds the data. The upgrade must carry that over,
     into the volume ksad keeps /data in (1.1.0), or into the data volume a fixed recipe mounts (1.3.0)."""
     inst, _said = install_unmounted(tmp_path, run_ksad, app_name, "Lama")
-    name = f"{inst.slug}-db"
-    attrs = docker_engine.containers.get(name).attrs
-    docker_engine.api.remove_container(name, force=True)
-    if existing_volumes(docker_engine, {inst.volume}):
-        docker_engine.volumes.get(inst.volume).remove()
-    api, config, network = docker_engine.api, attrs["Config"], f"ksad-{inst.slug}"
-    cid = api.create_container(
-        config["Image"], command=config["Cmd"], environment=config["Env"], labels=config["Labels"], name=name,
-        healthcheck=config.get("Healthcheck"), host_config=api.create_host_config(init=True, network_mode=network),
-        networking_config=api.create_networking_config({network: api.create_endpoint_config(aliases=["db"])}))["Id"]
-    api.start(cid)
+    as_an_older_ksad_made_it(docker_engine, inst, "db")
     in_db(docker_engine, inst, "echo dari-ksad-lama > /data/kept.txt")
     (old,) = anonymous_mounts(docker_engine, inst.slug)  # the engine made one, as it did for an older ksad
 
@@ -796,3 +804,32 @@ def test_upgrading_a_container_an_older_ksad_made_carries_its_anonymous_volume_o
     assert volume_text(docker_engine, into, "kept.txt", {infra.TEST_LABEL: test_session}) == "dari-ksad-lama\n"
     assert anonymous_mounts(docker_engine, inst.slug) == set()
     assert existing_volumes(docker_engine, {old}) == set()  # removed with the container it belonged to
+
+
+def test_a_service_the_release_drops_leaves_the_anonymous_volume_an_older_ksad_gave_it(
+        tmp_path, run_ksad, app_name, docker_engine, ksad_cleanup):
+    """Removed for good with the release that drops it, its container keeps its anonymous volume: no
+    revision runs the service to carry the data on, and a dropped service's data is kept, not deleted."""
+    catalog = CatalogBuilder(tmp_path / "cat")
+    arsip = UNMOUNTED[UNMOUNTED.index("  db:\n"):UNMOUNTED.index("{extra}")].replace("  db:", "  arsip:", 1)
+    arsip = arsip.replace("{version}", "1.0.0").replace("{{", "{").replace("}}", "}")  # format()ted into UNMOUNTED
+    catalog.add_release("uji-arsip", "1.0.0", UNMOUNTED.format(version="1.0.0", extra=arsip.rstrip(),
+                                                               passwords="DB_PASSWORD, arsip: DB_PASSWORD"),
+                        contexts={"arsip": catalog.src / "recipes" / "standin" / "db"})
+    catalog.add_release("uji-arsip", "1.1.0", UNMOUNTED.format(version="1.1.0", extra="", passwords="DB_PASSWORD"))
+    env = {"KSAD_CATALOG": str(catalog.catalog)}
+    run_ksad(*INIT, env=env, check=True)
+    name = app_name("Arsip")
+    run_ksad("install", "uji-arsip", "--name", name, "--version", "1.0.0", env=env, check=True, timeout=300)
+    slug = next(r for r in data(run_ksad("status", "--json", env=env, check=True)) if r["name"] == name)["slug"]
+    inst = Installed(name, slug, "", f"ksad-{slug}-db.data", env, catalog)
+    as_an_older_ksad_made_it(docker_engine, inst, "arsip")
+    (old,) = anonymous_mounts(docker_engine, slug)
+    try:
+        run_ksad("upgrade", name, "--version", "1.1.0", env=env, check=True, timeout=300)
+        assert container_names(docker_engine, slug) == {f"{slug}-db"}
+        assert existing_volumes(docker_engine, {old}) == {old}
+    finally:
+        run_ksad("uninstall", name, "--purge", env=env, timeout=300)
+        if existing_volumes(docker_engine, {old}):
+            docker_engine.volumes.get(old).remove()
