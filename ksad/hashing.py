@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Callable
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-SCHEMA_DIR = PACKAGE_DIR.parent / "catalog" / "schema"
+SCHEMA_DIR = (PACKAGE_DIR / "_bundle" / "catalog" / "schema").resolve()  # catalog/schema, also when installed
 
 
 def file_sha256(path: Path) -> str:

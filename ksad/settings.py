@@ -6,7 +6,8 @@ Precedence for each setting: command-line flag > environment variable > default.
   Default ``$XDG_DATA_HOME/ksad`` (``~/.local/share/ksad``).
 - ``KSAD_CATALOG``: the catalog directory. Else the remote catalog chosen with
   ``ksad catalog use NAME`` (``$KSAD_HOME/catalogs/remotes.json``, see :mod:`ksad.remote`).
-  Else the catalog bundled in this repository (``catalog/`` beside the ``ksad`` package).
+  Else the catalog bundled with ksad (``catalog/`` of this repository, which an installed
+  package carries as ``ksad/_bundle/catalog``).
 - ``KSAD_TARGET``: the target name or URL. Default: the local engine
   (``DOCKER_HOST`` if set, else the local socket).
 """
@@ -17,7 +18,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-BUNDLED_CATALOG = Path(__file__).resolve().parent.parent / "catalog"
+# catalog/ of the repository, through the package's link to it; in an installed package, a copy
+BUNDLED_CATALOG = (Path(__file__).parent / "_bundle" / "catalog").resolve()
 CATALOGS_DIR = "catalogs"
 REMOTES_FILE = "remotes.json"
 
