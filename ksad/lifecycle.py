@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterator
 
-from ksad.errors import ConflictError, DeployError, KsadError
+from ksad.errors import ConflictError, DeployError, KsadError, TargetError
 from ksad.messages import op_word
 
 CRASH_ENV = "KSAD_CRASH_AT"  # fault injection for the crash-recovery tests: the step name to die at
@@ -725,7 +725,11 @@ def apply(settings, prep, reporter, timeout: float, *, kind: str = "install", da
             signal.signal(sig, signal.SIG_IGN)
         try:
             reporter.step("step.rollback")
-            undo(engine, op, data_volumes=data_volumes)
+            try:
+                undo(engine, op, data_volumes=data_volumes)
+            except TargetError as cut:
+                # the marker stays on the target: the next command that changes this app undoes the rest
+                raise _connection_lost("engine.lost_in_undo", prep, op, cut) from None
             # Ctrl-C, SIGTERM and SIGHUP stopped it (as a kill -9 recovered later does), nothing failed
             result = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
             if not (retry_port_clash and isinstance(exc, PortTaken)):
@@ -734,10 +738,20 @@ def apply(settings, prep, reporter, timeout: float, *, kind: str = "install", da
         finally:
             signal.signal(signal.SIGINT, previous)
             _restore_handlers(previous_handlers)
+        if isinstance(exc, TargetError):  # the connection broke, and came back for the undo
+            raise _connection_lost("engine.lost_then_restored", prep, op, exc) from None
         raise
     _restore_handlers(previous_handlers)
     save_secrets(settings, prep.target.key, slug, prep.secrets)
     finish(engine, op, _record_labels(prep))
+
+
+def _connection_lost(key: str, prep, op: Operation, cut: TargetError) -> TargetError:
+    """What to say when the target stopped answering during a change: "engine.unreachable" alone
+    would not say whether the change was undone."""
+    detail = cut.fields.get("detail") or cut.message
+    return TargetError(key, target=prep.target.name, url=prep.target.url, op=op_word(op.kind), app=op.app,
+                       detail=detail)
 
 
 @contextlib.contextmanager

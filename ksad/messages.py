@@ -481,6 +481,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     "engine.unreachable.hint": {
         "en": "Check that the host is up, that Docker runs there (systemctl status docker), and for ssh:// that 'ssh' to it works with your key and the host key is in ~/.ssh/known_hosts.",
         "id": "Periksa bahwa server menyala, Docker berjalan di sana (systemctl status docker), dan untuk ssh:// bahwa 'ssh' ke sana berhasil dengan kunci Anda dan kunci host ada di ~/.ssh/known_hosts."},
+    "engine.lost_then_restored": {
+        "en": "The connection to target {target} ({url}) broke during the {op} of {app}: {detail}. ksad reached it again and put back the previous state.",
+        "id": "Koneksi ke target {target} ({url}) terputus saat {op} {app}: {detail}. ksad menjangkaunya lagi dan mengembalikan keadaan sebelumnya."},
+    "engine.lost_then_restored.hint": {
+        "en": "Check the network to the server (and that Docker runs there), then run the same command again.",
+        "id": "Periksa jaringan ke server (dan bahwa Docker berjalan di sana), lalu jalankan lagi perintah yang sama."},
+    "engine.lost_in_undo": {
+        "en": "The connection to target {target} ({url}) broke during the {op} of {app}, and the undo could not finish: {detail}",
+        "id": "Koneksi ke target {target} ({url}) terputus saat {op} {app}, dan pembatalannya tidak dapat diselesaikan: {detail}"},
+    "engine.lost_in_undo.hint": {
+        "en": "The target keeps a record of the unfinished {op}. Once the server answers again, run the same command again: ksad first finishes undoing it, on the data as it was before.",
+        "id": "Target menyimpan catatan {op} yang belum selesai. Setelah server menjawab lagi, jalankan lagi perintah yang sama: ksad lebih dulu menyelesaikan pembatalannya, dengan data seperti sebelumnya."},
     "engine.image_missing": {"en": "Target {target}: image not found ({detail}).",
                              "id": "Target {target}: image tidak ditemukan ({detail})."},
     "engine.not_found": {"en": "Target {target}: not found ({detail}).", "id": "Target {target}: tidak ditemukan ({detail})."},

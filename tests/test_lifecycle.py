@@ -668,7 +668,8 @@ KEEPS_DATA = "service db: its image keeps data at /data, which the recipe does n
 
 
 # the publisher's fix: /data declared as a data volume
-MOUNTED = UNMOUNTED.replace("    stop_grace_period: 1s\n{extra}", "    stop_grace_period: 1s\n    volumes: [\"db-data:/data\"]\n"
+MOUNTED = UNMOUNTED.replace("    stop_grace_period: 1s\n{extra}",
+                            "    stop_grace_period: 1s\n    volumes: [\"db-data:/data\"]\n"
                             "volumes:\n  db-data: {{}}").replace("x-ksad:\n", "x-ksad:\n  data_volumes: [db-data]\n")
 
 
@@ -833,3 +834,55 @@ def test_a_service_the_release_drops_leaves_the_anonymous_volume_an_older_ksad_g
         run_ksad("uninstall", name, "--purge", env=env, timeout=300)
         if existing_volumes(docker_engine, {old}):
             docker_engine.volumes.get(old).remove()
+
+
+# --- the connection to an ssh target breaks mid-change ---------------------------------------------
+
+
+def cut_ssh_connections_of(pid: int, port: int) -> int:
+    """Kill the sshd processes serving *pid*'s connections to the sshd on *port*, as a network cut
+    would end them (other sessions' connections to the same sshd go on). Returns how many."""
+    def sockets(filter_: str) -> list[str]:
+        return subprocess.run(["ss", "-Htnp", "state", "established", filter_], capture_output=True, text=True,
+                              check=True).stdout.splitlines()
+
+    ours = {line.split()[2].rsplit(":", 1)[1] for line in sockets(f"( dport = :{port} )") if f"pid={pid}," in line}
+    served = {int(part.split("pid=")[1].split(",")[0]) for line in sockets(f"( sport = :{port} )")
+              if line.split()[3].rsplit(":", 1)[1] in ours for part in line.split("users:")[1:]}
+    for sshd in served:
+        subprocess.run(["kill", str(sshd)], check=False)
+    return len(served)
+
+
+def test_a_connection_cut_mid_upgrade_over_ssh_says_the_previous_state_is_back(
+        tmp_path, run_ksad, ksad_env, ssh_target, app_name, docker_engine, ksad_cleanup):
+    """The server stops answering during the health wait (its sshd processes for ksad killed): ksad
+    reaches it again for the undo, and says that the connection broke and the previous state is back,
+    not only "Cannot reach the Docker engine", which left users asking what became of their app."""
+    catalog = CatalogBuilder(tmp_path / "cat")
+    lifecycle_catalog(catalog, APP)
+    env = {"KSAD_CATALOG": str(catalog.catalog), "KSAD_TARGET": ssh_target.url, **ssh_target.env}
+    run_ksad(*INIT, env=env, check=True)
+    name = app_name("Putus")
+    got = data(run_ksad("install", APP, "--name", name, "--version", "1.0.0", "--json", env=env, check=True,
+                        timeout=300))
+    proc = subprocess.Popen([sys.executable, "-m", "ksad", "upgrade", name, "--version", "1.3.0"],
+                            env={**ksad_env, **env}, cwd=tmp_path, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 120
+        while not docker_engine.containers.list(filters={"label": [f"ksad.slug={got['slug']}", "ksad.version=1.3.0"],
+                                                         "status": "running"}):
+            assert time.monotonic() < deadline and proc.poll() is None, proc.communicate()
+            time.sleep(0.2)
+        time.sleep(0.5)  # waiting for the new web's health now
+        assert cut_ssh_connections_of(proc.pid, ssh_target.port) >= 1
+        _out, err = proc.communicate(timeout=180)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 7 and "Traceback" not in err, err
+    assert "broke during the upgrade" in err and "put back the previous state" in err, err
+    assert status_of(run_ksad, env, got["slug"])["version"] == "1.0.0"
+    assert history_of(run_ksad, env, name)[-1] == (2, "upgrade", "1.3.0", "failed")
+    run_ksad("uninstall", name, "--purge", env=env, check=True, timeout=300)
