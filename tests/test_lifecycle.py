@@ -854,28 +854,38 @@ def cut_ssh_connections_of(pid: int, port: int) -> int:
     return len(served)
 
 
-def test_a_connection_cut_mid_upgrade_over_ssh_says_the_previous_state_is_back(
-        tmp_path, run_ksad, ksad_env, ssh_target, app_name, docker_engine, ksad_cleanup):
-    """The server stops answering during the health wait (its sshd processes for ksad killed): ksad
-    reaches it again for the undo, and says that the connection broke and the previous state is back,
-    not only "Cannot reach the Docker engine", which left users asking what became of their app."""
+def upgrade_waiting_for_health_over_ssh(tmp_path, run_ksad, ksad_env, ssh_target, app_name, client):
+    """An app installed over ssh at 1.0.0, and `ksad upgrade` to 1.3.0 (never healthy) running, once it
+    waits for the new web's health: (the upgrade's process, env, local name, slug)."""
     catalog = CatalogBuilder(tmp_path / "cat")
     lifecycle_catalog(catalog, APP)
     env = {"KSAD_CATALOG": str(catalog.catalog), "KSAD_TARGET": ssh_target.url, **ssh_target.env}
     run_ksad(*INIT, env=env, check=True)
     name = app_name("Putus")
-    got = data(run_ksad("install", APP, "--name", name, "--version", "1.0.0", "--json", env=env, check=True,
-                        timeout=300))
+    slug = data(run_ksad("install", APP, "--name", name, "--version", "1.0.0", "--json", env=env, check=True,
+                         timeout=300))["slug"]
     proc = subprocess.Popen([sys.executable, "-m", "ksad", "upgrade", name, "--version", "1.3.0"],
                             env={**ksad_env, **env}, cwd=tmp_path, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while not client.containers.list(filters={"label": [f"ksad.slug={slug}", "ksad.version=1.3.0"],
+                                              "status": "running"}):
+        if time.monotonic() > deadline or proc.poll() is not None:
+            proc.kill()
+            raise AssertionError(proc.communicate())
+        time.sleep(0.2)
+    time.sleep(0.5)  # waiting for the new web's health now
+    return proc, env, name, slug
+
+
+def test_a_connection_cut_mid_upgrade_over_ssh_says_the_previous_state_is_back(
+        tmp_path, run_ksad, ksad_env, ssh_target, app_name, docker_engine, ksad_cleanup):
+    """The server stops answering during the health wait (its sshd processes for ksad killed): ksad
+    reaches it again for the undo, and says that the connection broke and the previous state is back,
+    not only "Cannot reach the Docker engine", which left users asking what became of their app."""
+    proc, env, name, slug = upgrade_waiting_for_health_over_ssh(tmp_path, run_ksad, ksad_env, ssh_target, app_name,
+                                                                docker_engine)
     try:
-        deadline = time.monotonic() + 120
-        while not docker_engine.containers.list(filters={"label": [f"ksad.slug={got['slug']}", "ksad.version=1.3.0"],
-                                                         "status": "running"}):
-            assert time.monotonic() < deadline and proc.poll() is None, proc.communicate()
-            time.sleep(0.2)
-        time.sleep(0.5)  # waiting for the new web's health now
         assert cut_ssh_connections_of(proc.pid, ssh_target.port) >= 1
         _out, err = proc.communicate(timeout=180)
     finally:
@@ -883,6 +893,29 @@ def test_a_connection_cut_mid_upgrade_over_ssh_says_the_previous_state_is_back(
             proc.kill()
     assert proc.returncode == 7 and "Traceback" not in err, err
     assert "broke during the upgrade" in err and "put back the previous state" in err, err
-    assert status_of(run_ksad, env, got["slug"])["version"] == "1.0.0"
+    assert status_of(run_ksad, env, slug)["version"] == "1.0.0"
     assert history_of(run_ksad, env, name)[-1] == (2, "upgrade", "1.3.0", "failed")
+    run_ksad("uninstall", name, "--purge", env=env, check=True, timeout=300)
+
+
+def test_a_connection_cut_that_outlasts_the_undo_is_undone_by_the_next_command(
+        tmp_path, run_ksad, ksad_env, ssh_target, app_name, docker_engine, ksad_cleanup):
+    """The server stays away for the undo too (its sshd takes no new connection): ksad says the undo
+    could not finish and that the same command, once the server answers, finishes it; and it does."""
+    proc, env, name, slug = upgrade_waiting_for_health_over_ssh(tmp_path, run_ksad, ksad_env, ssh_target, app_name,
+                                                                docker_engine)
+    try:
+        infra.stop_process(infra.listener_pid(ssh_target.port))  # its sessions go on: only ksad's are cut
+        assert cut_ssh_connections_of(proc.pid, ssh_target.port) >= 1
+        _out, err = proc.communicate(timeout=180)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        infra.ensure_sshd()
+    assert proc.returncode == 7 and "Traceback" not in err, err
+    assert "the undo could not finish" in err and "run the same command again" in err, err
+    again = run_ksad("upgrade", name, "--version", "1.2.0", env=env, check=True, timeout=300)
+    assert "An interrupted upgrade was found; undoing it (back to revision 1)" in again.stderr, again.stderr
+    assert history_of(run_ksad, env, name)[-2:] == [(2, "upgrade", "1.3.0", "interrupted"),
+                                                    (3, "upgrade", "1.2.0", "ok")]
     run_ksad("uninstall", name, "--purge", env=env, check=True, timeout=300)
