@@ -10,6 +10,7 @@ another connection only when sshd refuses more sessions on the first).
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import time
 from typing import Any, Callable, Iterator
@@ -466,12 +467,12 @@ class _SshSessions:
         self.lock = threading.Lock()
 
     def open(self):
-        tried = self._first_free(self.clients)
-        if tried is not None:
-            return tried
+        seen = len(self.clients)
+        channel = self._first_free(self.clients[:seen])
+        if channel is not None:
+            return channel
         with self.lock:  # one new connection, also when several threads find all of them full at once
-            known = len(self.clients)
-            channel = self._first_free(self.clients[known - 1:])  # one another thread may just have added
+            channel = self._first_free(self.clients[seen:])  # those another thread added meanwhile
             if channel is not None:
                 return channel
             client = self._connect()
@@ -554,12 +555,19 @@ def _ssh_config(hostname: str, path: str = "~/.ssh/config") -> tuple[str | None,
     """The ssh config file paramiko reads (as the SDK does: under $HOME), and its entry for *hostname*."""
     import os
 
+    path = os.path.expanduser(path)
+    parsed = _parsed_ssh_config(path)
+    return (path, parsed.lookup(hostname)) if parsed is not None else (None, {})
+
+
+@functools.lru_cache(maxsize=4)
+def _parsed_ssh_config(path: str):
+    """Read once per command: the port, the jump and each further connection all look a host up."""
+    import os
+
     import paramiko
 
-    path = os.path.expanduser(path)
-    if not os.path.exists(path):
-        return None, {}
-    return path, paramiko.SSHConfig.from_path(path).lookup(hostname)
+    return paramiko.SSHConfig.from_path(path) if os.path.exists(path) else None
 
 
 def _with_configured_port(url: str) -> str:
